@@ -1,0 +1,118 @@
+"""The `corpus` command group: lazy subcommands, and errors turned into one line and an exit status."""
+
+from __future__ import annotations
+
+import importlib
+import os
+import sys
+from collections.abc import Sequence
+from typing import Any
+
+import click
+
+from corpus_cli import __version__
+from corpus_cli.errors import CorpusError, ExitStatus
+
+# Subcommands are imported only when run, so `corpus --help` stays fast.
+SUBCOMMANDS = {
+    "list": "corpus_cli.commands.list:list_command",
+    "show": "corpus_cli.commands.show:show_command",
+}
+
+
+class CorpusGroup(click.Group):
+    """A group that loads subcommands lazily and owns the error → exit status mapping."""
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted({*super().list_commands(ctx), *SUBCOMMANDS})
+
+    def get_command(self, ctx: click.Context, name: str) -> click.Command | None:
+        if name in SUBCOMMANDS:
+            module, attribute = SUBCOMMANDS[name].split(":")
+            return getattr(importlib.import_module(module), attribute)
+        return super().get_command(ctx, name)
+
+    def main(self, args: Sequence[str] | None = None, prog_name: str | None = None, standalone_mode: bool = True, **extra: Any) -> Any:  # type: ignore[override]
+        """Run the command; print any error as ``corpus: error: ...`` and exit with its status."""
+        argv = list(sys.argv[1:] if args is None else args)
+        debug = os.environ.get("CORPUS_DEBUG") == "1" or "--debug" in _group_options(argv)
+        try:
+            result = super().main(argv, prog_name or "corpus", standalone_mode=False, **extra)
+            status = result if isinstance(result, int) else ExitStatus.OK
+        except click.exceptions.NoArgsIsHelpError as error:
+            click.echo(error.ctx.get_help() if error.ctx else str(error), err=True)
+            status = ExitStatus.ERROR
+        except click.UsageError as error:
+            hint = f" (see '{error.ctx.command_path} --help')" if error.ctx else ""
+            status = _fail(f"{error.format_message()}{hint}", ExitStatus.ERROR)
+        except click.ClickException as error:
+            status = _fail(error.format_message(), ExitStatus.ERROR)
+        except CorpusError as error:
+            if debug:
+                raise
+            status = _fail(error.message, error.status)
+        except (KeyboardInterrupt, click.Abort):
+            status = ExitStatus.INTERRUPTED
+        except BrokenPipeError:
+            _silence_stdout()
+            status = ExitStatus.OK
+        except OSError as error:
+            if debug:
+                raise
+            where = f"{error.filename}: " if error.filename else ""
+            status = _fail(f"{where}{error.strerror or error}", ExitStatus.ERROR)
+        except Exception as error:  # the last resort: never a traceback unless asked for
+            if debug:
+                raise
+            status = _fail(f"internal error: {type(error).__name__}: {error} (run with --debug for a traceback)", ExitStatus.ERROR)
+        if standalone_mode:
+            sys.exit(int(status))
+        return int(status)
+
+
+def _group_options(argv: list[str]) -> list[str]:
+    """The arguments before the subcommand's name."""
+    options = []
+    for arg in argv:
+        if not arg.startswith("-"):
+            break
+        options.append(arg)
+    return options
+
+
+def _fail(message: str, status: ExitStatus) -> ExitStatus:
+    click.echo(f"corpus: error: {message}", err=True)
+    return status
+
+
+def _silence_stdout() -> None:
+    """After a closed pipe, point stdout at /dev/null so the exit flush cannot fail again."""
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+    except (OSError, ValueError, AttributeError):
+        pass
+
+
+@click.group(cls=CorpusGroup, context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
+@click.version_option(__version__, "-V", "--version", prog_name="corpus")
+@click.option("--debug", is_flag=True, help="Show a traceback on errors (also CORPUS_DEBUG=1).")
+def cli(debug: bool) -> None:
+    """List, show, search, count and export a corpus of news articles kept as text files.
+
+    The corpus is a folder of .txt files: --corpus PATH, else $CORPUS_PATH, else a corpus.yaml
+    in this folder or a parent, else the seed articles bundled with corpus.
+
+    \b
+    Examples:
+      corpus list --since 2024-01-01
+      corpus show 002
+      corpus list --format json | jq '.[].title'
+
+    Exit status: 0 success, 1 nothing found, 2 bad usage or an error, 130 interrupted.
+    """
+
+
+def main(**extra: Any) -> Any:
+    """The console script's entry point."""
+    return cli.main(**extra)

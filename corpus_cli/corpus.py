@@ -1,0 +1,217 @@
+"""Find the corpus, read its corpus.yaml, discover its files and read them into documents.
+
+A corpus is a folder of ``.txt`` files (sub-folders included). Which folder: ``--corpus``, then
+``$CORPUS_PATH``, then a ``corpus.yaml`` in the working folder or a parent, then the seeds that
+ship with the tool.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+from collections import Counter
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from corpus_cli.decode import BinaryFile, decode
+from corpus_cli.document import Document, Metadata
+from corpus_cli.errors import CorpusError
+from corpus_cli.parser import parse, valid_iso_date
+
+CONFIG_NAME = "corpus.yaml"
+ENV_VAR = "CORPUS_PATH"
+METADATA_KEYS = ("title", "date", "source", "url", "tags")
+
+Warn = Callable[[str], None]
+
+
+@dataclass(frozen=True)
+class SourceFile:
+    """A document's file: its id, its path relative to the root, and where it is on disk."""
+
+    id: str
+    path: str
+    location: Path
+
+
+@dataclass(frozen=True)
+class Corpus:
+    """A corpus folder with its display name and per-document metadata."""
+
+    root: Path
+    name: str
+    config: Path | None = None
+    metadata: Mapping[str, Metadata] = field(default_factory=dict)
+
+
+def bundled_seeds() -> Path:
+    """The seed corpus shipped with the tool (inside the package once installed)."""
+    package = Path(__file__).resolve().parent
+    installed = package / "seeds"
+    return installed if installed.is_dir() else package.parent / "seeds"
+
+
+def locate(explicit: str | None, environ: Mapping[str, str], cwd: Path) -> Corpus:
+    """The corpus to work on, by the contract's order of precedence."""
+    if explicit:
+        return _corpus_at(Path(explicit), "--corpus")
+    if environ.get(ENV_VAR):
+        return _corpus_at(Path(environ[ENV_VAR]), f"${ENV_VAR}")
+    config = find_config(cwd)
+    if config is not None:
+        return load_config(config)
+    return Corpus(root=bundled_seeds(), name="seeds")
+
+
+def _corpus_at(path: Path, origin: str) -> Corpus:
+    """A corpus named on the command line or in the environment: a folder, or its corpus.yaml."""
+    if path.is_file() and path.name == CONFIG_NAME:
+        return load_config(path)
+    if not path.exists():
+        raise CorpusError(f"corpus folder not found: {path} (from {origin})")
+    if not path.is_dir():
+        raise CorpusError(f"corpus is not a folder: {path} (from {origin})")
+    config = path / CONFIG_NAME
+    if config.is_file():
+        return load_config(config)
+    return Corpus(root=path, name=path.resolve().name)
+
+
+def find_config(start: Path) -> Path | None:
+    """The nearest corpus.yaml in `start` or a parent folder."""
+    for folder in (start, *start.parents):
+        candidate = folder / CONFIG_NAME
+        if candidate.is_file():
+            return candidate
+    return None
+
+
+def load_config(path: Path) -> Corpus:
+    """Read a corpus.yaml safely; a malformed one is a `CorpusError` naming the file."""
+    import yaml  # imported here: most runs never read a corpus.yaml
+
+    try:
+        data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    except (OSError, UnicodeDecodeError) as error:
+        raise CorpusError(f"{path}: cannot read: {error}") from error
+    except yaml.YAMLError as error:
+        problem = str(getattr(error, "problem", None) or error).splitlines()[0]
+        raise CorpusError(f"{path}: invalid YAML: {problem}") from error
+    if not isinstance(data, dict):
+        raise CorpusError(f"{path}: expected a mapping with name, path and documents")
+    root = path.parent / str(data.get("path") or ".")
+    if not root.is_dir():
+        raise CorpusError(f"{path}: path: folder not found: {root}")
+    documents = data.get("documents") or {}
+    if not isinstance(documents, dict):
+        raise CorpusError(f"{path}: documents: expected a mapping of document id to fields")
+    metadata = {str(doc_id): _metadata(path, str(doc_id), fields) for doc_id, fields in documents.items()}
+    return Corpus(root=root, name=str(data.get("name") or root.resolve().name), config=path, metadata=metadata)
+
+
+def _metadata(config: Path, doc_id: str, fields: Any) -> Metadata:
+    where = f"{config}: documents: {doc_id}"
+    if not isinstance(fields, dict):
+        raise CorpusError(f"{where}: expected a mapping of {', '.join(METADATA_KEYS)}")
+    unknown = sorted(set(map(str, fields)) - set(METADATA_KEYS))
+    if unknown:
+        raise CorpusError(f"{where}: unknown field {unknown[0]!r} (known: {', '.join(METADATA_KEYS)})")
+    date = fields.get("date")
+    if isinstance(date, dt.datetime):
+        date = date.date()
+    if date is not None:
+        date = date.isoformat() if isinstance(date, dt.date) else str(date)
+        if not valid_iso_date(date):
+            raise CorpusError(f"{where}: date: {date!r} is not a real date written YYYY-MM-DD")
+    tags = fields.get("tags") or ()
+    if isinstance(tags, str):
+        tags = (tags,)
+    if not isinstance(tags, (list, tuple)):
+        raise CorpusError(f"{where}: tags: expected a list")
+
+    def text(key: str) -> str | None:
+        value = fields.get(key)
+        return None if value is None else str(value)
+
+    return Metadata(title=text("title"), date=date, source=text("source"), url=text("url"), tags=tuple(map(str, tags)))
+
+
+def discover(corpus: Corpus, warn: Warn) -> list[SourceFile]:
+    """Every document file below the root, sorted by id.
+
+    Hidden files and folders are skipped, as ripgrep does. A symbolic link is followed only to a
+    file inside the corpus; a broken one, or one that leads outside, is reported and skipped.
+    Two files with the same stem are both addressed by their relative path instead.
+    """
+    root = corpus.root
+    if not root.is_dir():
+        raise CorpusError(f"corpus folder not found: {root}")
+    real_root = root.resolve()
+    found: list[tuple[str, Path]] = []
+
+    def on_error(error: OSError) -> None:
+        warn(f"{error.filename}: cannot read folder: {error.strerror}")
+
+    for folder, subfolders, names in os.walk(root, onerror=on_error):
+        subfolders[:] = sorted(name for name in subfolders if not name.startswith("."))
+        for name in sorted(names):
+            if name.startswith(".") or not name.lower().endswith(".txt"):
+                continue
+            location = Path(folder, name)
+            relative = location.relative_to(root).as_posix()
+            if location.is_symlink() and not _safe_link(location, real_root, relative, warn):
+                continue
+            found.append((relative, location))
+    stems = Counter(Path(relative).stem for relative, _ in found)
+    files = []
+    for relative, location in found:
+        stem = Path(relative).stem
+        doc_id = stem if stems[stem] == 1 else relative[: -len(".txt")]
+        files.append(SourceFile(id=doc_id, path=relative, location=location))
+    for stem, count in sorted(stems.items()):
+        if count > 1:
+            warn(f"{count} files are named {stem}.txt; each is addressed by its path (e.g. {_first(files, stem)})")
+    return sorted(files, key=lambda source: source.id)
+
+
+def _first(files: list[SourceFile], stem: str) -> str:
+    return next(source.id for source in files if Path(source.path).stem == stem)
+
+
+def _safe_link(location: Path, real_root: Path, relative: str, warn: Warn) -> bool:
+    try:
+        target = location.resolve(strict=True)
+    except (OSError, RuntimeError):
+        warn(f"{relative}: broken symbolic link, skipped")
+        return False
+    if not target.is_relative_to(real_root):
+        warn(f"{relative}: symbolic link leads outside the corpus, not followed")
+        return False
+    return True
+
+
+def read_document(corpus: Corpus, source: SourceFile, warn: Warn) -> Document | None:
+    """Read, decode and parse one file; None (with a warning) when it cannot be read or is binary."""
+    try:
+        data = source.location.read_bytes()
+    except OSError as error:
+        warn(f"{source.path}: cannot read: {error.strerror or error}")
+        return None
+    try:
+        decoded = decode(data)
+    except BinaryFile as error:
+        warn(f"{source.path}: {error}; skipped")
+        return None
+    document = Document(
+        id=source.id,
+        path=source.path,
+        encoding=decoded.encoding,
+        article=parse(decoded.text),
+        metadata=corpus.metadata.get(source.id, Metadata()),
+        decode_warning=decoded.warning,
+    )
+    for message in document.warnings:
+        warn(f"{source.path}: {message}")
+    return document

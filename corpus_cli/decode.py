@@ -1,0 +1,76 @@
+"""Bytes to text: byte-order marks, UTF-8, UTF-16, a stated Windows-1252 fallback, binary files.
+
+The rules are the contract's: UTF-8 with a byte-order mark removed; UTF-16 when its byte-order
+mark says so; any other invalid UTF-8 decoded as Windows-1252 with a warning; a NUL byte in the
+first 8 KB (and no UTF-16 mark) makes the file binary, and binary files are not decoded at all.
+"""
+
+from __future__ import annotations
+
+import codecs
+from dataclasses import dataclass
+
+BINARY_SNIFF_BYTES = 8192
+
+_BOMS = (
+    (codecs.BOM_UTF8, "utf-8"),
+    (codecs.BOM_UTF16_LE, "utf-16-le"),
+    (codecs.BOM_UTF16_BE, "utf-16-be"),
+)
+
+
+def _cp1252_undefined_as_latin1(error: UnicodeError) -> tuple[str, int]:
+    """Decode the five bytes Windows-1252 leaves undefined as Latin-1 does (as browsers do)."""
+    if not isinstance(error, UnicodeDecodeError):
+        raise error
+    return chr(error.object[error.start]), error.start + 1
+
+
+codecs.register_error("corpus-latin1", _cp1252_undefined_as_latin1)
+
+
+@dataclass(frozen=True)
+class Decoded:
+    """The text of a file and how it was obtained."""
+
+    text: str
+    encoding: str  # utf-8, utf-8-sig, utf-16-le, utf-16-be, windows-1252
+    warning: str | None = None
+
+
+class BinaryFile(ValueError):
+    """The bytes are not text (a NUL byte near the start); the file is skipped."""
+
+
+def is_binary(data: bytes) -> bool:
+    """True when a NUL byte stands in the first 8 KB and no UTF-16 byte-order mark explains it."""
+    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        return False
+    return b"\x00" in data[:BINARY_SNIFF_BYTES]
+
+
+def decode(data: bytes) -> Decoded:
+    """Decode a document's bytes; raise `BinaryFile` for binary data. Never loses a character."""
+    for bom, encoding in _BOMS:
+        if data.startswith(bom):
+            body = data[len(bom) :]
+            if encoding == "utf-8":
+                return _decode_utf8(body, "utf-8-sig")
+            try:
+                return Decoded(body.decode(encoding), encoding)
+            except UnicodeDecodeError as error:
+                text = body.decode(encoding, errors="replace")
+                return Decoded(
+                    text, encoding, f"invalid {encoding.upper()} at byte {error.start + len(bom)}; bad code units replaced by U+FFFD"
+                )
+    if is_binary(data):
+        raise BinaryFile("binary file (NUL byte in the first 8 KB)")
+    return _decode_utf8(data, "utf-8")
+
+
+def _decode_utf8(data: bytes, encoding: str) -> Decoded:
+    try:
+        return Decoded(data.decode("utf-8"), encoding)
+    except UnicodeDecodeError as error:
+        text = data.decode("cp1252", errors="corpus-latin1")
+        return Decoded(text, "windows-1252", f"invalid UTF-8 at byte {error.start}; decoded as Windows-1252")

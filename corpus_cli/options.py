@@ -1,0 +1,72 @@
+"""The options every subcommand shares, as decorators (in the manner of sqlite-utils)."""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Callable, Sequence
+from typing import Any
+
+import click
+
+from corpus_cli.output import RECORD_FORMATS
+from corpus_cli.session import open_session
+
+
+def corpus_options(command: Callable[..., Any]) -> Callable[..., Any]:
+    """--corpus and --strict, and a `session` argument built from them (no selection)."""
+    return _with_session(command, selection=False)
+
+
+def document_options(command: Callable[..., Any]) -> Callable[..., Any]:
+    """--corpus, --strict and the selection options, and a `session` argument built from them."""
+    return _with_session(command, selection=True)
+
+
+def _with_session(command: Callable[..., Any], *, selection: bool) -> Callable[..., Any]:
+    @functools.wraps(command)
+    def run(*args: Any, corpus_path: str | None, strict: bool, **kwargs: Any) -> Any:
+        picked = {}
+        if selection:
+            picked = {key: kwargs.pop(key) for key in ("since", "until", "id_glob", "read_stdin")}
+        session = open_session(corpus_path=corpus_path, strict=strict, **picked)
+        status = command(*args, session=session, **kwargs)
+        session.reporter.finish()
+        return status
+
+    decorators = [
+        click.option(
+            "--corpus",
+            "corpus_path",
+            metavar="PATH",
+            help="Corpus folder (or its corpus.yaml). Default: $CORPUS_PATH, a corpus.yaml here or above, or the bundled seeds.",
+        ),
+        click.option("--strict", is_flag=True, help="Treat warnings (unreadable, binary or badly encoded files) as errors: exit 2."),
+    ]
+    if selection:
+        decorators += [
+            click.option("--since", metavar="DATE", help="Only documents dated on or after DATE (YYYY, YYYY-MM or YYYY-MM-DD)."),
+            click.option("--until", metavar="DATE", help="Only documents dated on or before DATE (inclusive)."),
+            click.option("--id", "id_glob", metavar="GLOB", help="Only documents whose id matches GLOB (e.g. '00[12]*')."),
+            click.option(
+                "--stdin/--no-stdin",
+                "read_stdin",
+                default=None,
+                help="Read JSON Lines records with an id from stdin and work on those documents (default: when stdin is a pipe or a file).",
+            ),
+        ]
+    for decorator in reversed(decorators):
+        run = decorator(run)
+    return run
+
+
+def format_option(
+    formats: Sequence[str] = RECORD_FORMATS, default_help: str = "a table on a terminal, jsonl otherwise"
+) -> Callable[..., Any]:
+    """--format with the choices given; None means the default for where stdout goes."""
+    return click.option(
+        "--format",
+        "output_format",
+        type=click.Choice(formats),
+        default=None,
+        help=f"Output format (default: {default_help}).",
+    )

@@ -1,0 +1,113 @@
+"""Selection: which documents a command works on (dates, an id glob, ids read from stdin)."""
+
+from __future__ import annotations
+
+import bisect
+import calendar
+import datetime as dt
+import json
+import re
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from fnmatch import fnmatchcase
+from typing import IO
+
+from corpus_cli.corpus import SourceFile
+from corpus_cli.errors import CorpusError
+
+_BOUND = re.compile(r"(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?")
+
+
+def parse_bound(text: str, *, end: bool) -> str:
+    """An inclusive bound as an ISO date: ``2024`` is 2024-01-01 as a start, 2024-12-31 as an end."""
+    match = _BOUND.fullmatch(text.strip())
+    if match is None:
+        raise ValueError(f"{text!r} is not a date: use YYYY, YYYY-MM or YYYY-MM-DD")
+    year, month, day = match.group(1), match.group(2), match.group(3)
+    try:
+        if day is not None:
+            return dt.date(int(year), int(month), int(day)).isoformat()
+        if month is not None:
+            last = calendar.monthrange(int(year), int(month))[1] if 1 <= int(month) <= 12 else 0
+            return dt.date(int(year), int(month), last if end else 1).isoformat()
+        return dt.date(int(year), 12 if end else 1, 31 if end else 1).isoformat()
+    except ValueError as error:
+        raise ValueError(f"{text!r} is not a real date ({error})") from None
+
+
+@dataclass(frozen=True)
+class Selection:
+    """What to work on. Dates are inclusive ISO bounds; `ids` (from stdin) fix the order too.
+
+    `ids` maps each id read from stdin to the line it stood on, for error messages.
+    """
+
+    since: str | None = None
+    until: str | None = None
+    id_glob: str | None = None
+    ids: Mapping[str, int] | None = None
+
+    @property
+    def by_date(self) -> bool:
+        return self.since is not None or self.until is not None
+
+    def admits_date(self, date: str | None) -> bool:
+        """Undated documents are left out as soon as a date bound is given."""
+        if not self.by_date:
+            return True
+        if date is None:
+            return False
+        return (self.since is None or date >= self.since) and (self.until is None or date <= self.until)
+
+    def pick(self, files: Sequence[SourceFile]) -> list[SourceFile]:
+        """The files whose ids are selected, in id order or in the order of `ids`."""
+        if self.ids is not None:
+            by_id = {source.id: source for source in files}
+            for doc_id, line in self.ids.items():
+                if doc_id not in by_id:
+                    raise CorpusError(f"stdin line {line}: no document {doc_id!r} in this corpus (check --corpus)")
+            files = [by_id[doc_id] for doc_id in self.ids]
+        if self.id_glob is not None:
+            files = [source for source in files if fnmatchcase(source.id, self.id_glob)]
+        return list(files)
+
+
+def read_ids(stream: IO[bytes]) -> dict[str, int]:
+    """The ids of the JSON Lines records on `stream`, each once, in order, with their line numbers.
+
+    Blank lines are skipped; a line that is not a JSON object with a string ``id`` is a
+    `CorpusError` naming the line.
+    """
+    ids: dict[str, int] = {}
+    for number, raw in enumerate(stream, start=1):
+        line = raw.decode("utf-8", errors="replace").strip()
+        if not line:
+            continue
+        try:
+            record = json.loads(line)
+        except json.JSONDecodeError as error:
+            raise CorpusError(f"stdin line {number}: not a JSON record ({error.msg}); expected JSON Lines with an id") from None
+        doc_id = record.get("id") if isinstance(record, dict) else None
+        if not isinstance(doc_id, str):
+            raise CorpusError(f'stdin line {number}: record has no string "id"; expected JSON Lines from a corpus command')
+        ids.setdefault(doc_id, number)
+    return ids
+
+
+def resolve_id(wanted: str, ids: Sequence[str]) -> str | None:
+    """The id `wanted` names: itself, or the one id it is a prefix of (`ids` sorted).
+
+    None when nothing matches; a `CorpusError` listing the candidates when several do.
+    """
+    position = bisect.bisect_left(ids, wanted)
+    if position < len(ids) and ids[position] == wanted:
+        return wanted
+    candidates = []
+    for doc_id in ids[position:]:
+        if not doc_id.startswith(wanted):
+            break
+        candidates.append(doc_id)
+    if len(candidates) > 1:
+        shown = ", ".join(candidates[:10]) + (f" and {len(candidates) - 10} more" if len(candidates) > 10 else "")
+        raise CorpusError(f"id prefix {wanted!r} is ambiguous: {shown}")
+    return candidates[0] if candidates else None

@@ -1,0 +1,91 @@
+"""One command's run: the corpus, the selection, and the warnings reported along the way."""
+
+from __future__ import annotations
+
+import io
+import os
+import stat
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass, field
+from functools import cached_property
+from pathlib import Path
+from typing import IO, Any
+
+import click
+
+from corpus_cli.corpus import Corpus, SourceFile, discover, locate
+from corpus_cli.document import Document
+from corpus_cli.errors import CorpusError
+from corpus_cli.pipeline import documents
+from corpus_cli.select import Selection, parse_bound, read_ids
+
+
+@dataclass
+class Reporter:
+    """Prints warnings to stderr, one line each, and counts them for ``--strict``."""
+
+    strict: bool = False
+    count: int = 0
+
+    def warn(self, message: str) -> None:
+        self.count += 1
+        click.echo(f"corpus: warning: {message}", err=True)
+
+    def finish(self) -> None:
+        """Under ``--strict``, any warning makes the run fail with exit status 2."""
+        if self.strict and self.count:
+            raise CorpusError(f"{self.count} warning(s) and --strict is set")
+
+
+def stdin_is_data(stream: IO[Any]) -> bool:
+    """True when stdin is a pipe, a file or a socket: not a terminal, not /dev/null, not closed."""
+    try:
+        mode = os.fstat(stream.fileno()).st_mode
+    except (AttributeError, OSError, ValueError, io.UnsupportedOperation):
+        return False
+    return stat.S_ISFIFO(mode) or stat.S_ISREG(mode) or stat.S_ISSOCK(mode)
+
+
+@dataclass
+class Session:
+    """What a subcommand works on; built from the shared options by `open_session`."""
+
+    corpus: Corpus
+    selection: Selection
+    reporter: Reporter = field(default_factory=Reporter)
+
+    @cached_property
+    def files(self) -> list[SourceFile]:
+        """Every document file of the corpus, sorted by id (found once per run)."""
+        return discover(self.corpus, self.reporter.warn)
+
+    def documents(self) -> Iterator[Document]:
+        """The selected documents, parsed."""
+        return documents(self.corpus, self.files, self.selection, self.reporter.warn)
+
+
+def open_session(
+    *,
+    corpus_path: str | None,
+    since: str | None = None,
+    until: str | None = None,
+    id_glob: str | None = None,
+    read_stdin: bool | None = None,
+    strict: bool = False,
+    environ: Mapping[str, str] | None = None,
+) -> Session:
+    """Locate the corpus and build the selection; bad options are `click.BadParameter`."""
+    bounds = {}
+    for name, value, end in (("--since", since, False), ("--until", until, True)):
+        if value is not None:
+            try:
+                bounds[name] = parse_bound(value, end=end)
+            except ValueError as error:
+                raise click.BadParameter(str(error), param_hint=f"'{name}'") from None
+    corpus = locate(corpus_path, os.environ if environ is None else environ, Path.cwd())
+    stdin = click.get_binary_stream("stdin")
+    ids = None
+    if read_stdin or (read_stdin is None and stdin_is_data(stdin)):
+        ids = read_ids(stdin)
+    selection = Selection(since=bounds.get("--since"), until=bounds.get("--until"), id_glob=id_glob, ids=ids)
+    return Session(corpus=corpus, selection=selection, reporter=Reporter(strict=strict))
