@@ -10,16 +10,9 @@ from corpus_cli.parser import Article
 # The keys of the summary record (`list`), in output order; stable across versions.
 SUMMARY_FIELDS = ("id", "path", "date", "title", "credit", "byline", "source", "url", "tags", "words", "chars")
 # The full record (`show --format json`, `export`) adds how fields were derived and the text.
-FULL_FIELDS = SUMMARY_FIELDS + (
-    "date_source",
-    "title_source",
-    "encoding",
-    "header",
-    "paragraphs",
-    "furniture",
-    "body",
-    "text",
-    "warnings",
+FULL_FIELDS = (
+    *SUMMARY_FIELDS,
+    *("date_source", "title_source", "encoding", "header", "paragraphs", "furniture", "body", "text", "warnings"),
 )
 
 

@@ -24,8 +24,8 @@ MIN_COLUMN_WIDTH = 6
 
 
 def stdout() -> IO[bytes]:
-    """Standard output as bytes (click's helper also works under CliRunner)."""
-    return click.get_binary_stream("stdout")
+    """Standard output as bytes (the buffer under the text stream, also under CliRunner)."""
+    return sys.stdout.buffer
 
 
 def is_terminal(stream: IO[Any] | None = None) -> bool:
@@ -179,33 +179,3 @@ def render_table(rows: Sequence[dict[str, Any]], fields: Sequence[str], width: i
 
 def _fit(cell: str, width: int) -> str:
     return cell if len(cell) <= width else cell[: width - 1] + "…"
-
-
-def render_document(document: Any) -> str:
-    """The human view of a document: its fields, its paragraphs, then its furniture apart."""
-    style = _styler(color_enabled())
-    lines = [style(document.id, bold=True) + style(f"  {document.path}", dim=True)]
-    for label, value in (
-        ("date", document.date),
-        ("title", document.title),
-        ("credit", document.article.credit),
-        ("byline", document.article.byline),
-        ("source", document.metadata.source),
-        ("url", document.metadata.url),
-    ):
-        if value:
-            lines.append(style(f"{label}: ", dim=True) + value)
-    lines.append(style(f"words: {document.article.words}  paragraphs: {len(document.article.paragraphs)}", dim=True))
-    lines.append("")
-    lines.extend(paragraph + "\n" for paragraph in document.article.paragraphs)
-    if document.article.furniture:
-        lines.append(style("[furniture]", dim=True))
-        lines.extend(style(line, dim=True) for line in document.article.furniture)
-    return "\n".join(lines).rstrip("\n") + "\n"
-
-
-def _styler(enabled: bool) -> Any:
-    def style(text: str, **styles: Any) -> str:
-        return click.style(text, **styles) if enabled else text
-
-    return style

@@ -5,6 +5,7 @@ from __future__ import annotations
 import io
 import os
 import stat
+import sys
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -83,9 +84,8 @@ def open_session(
             except ValueError as error:
                 raise click.BadParameter(str(error), param_hint=f"'{name}'") from None
     corpus = locate(corpus_path, os.environ if environ is None else environ, Path.cwd())
-    stdin = click.get_binary_stream("stdin")
     ids = None
-    if read_stdin or (read_stdin is None and stdin_is_data(stdin)):
-        ids = read_ids(stdin)
+    if read_stdin or (read_stdin is None and stdin_is_data(sys.stdin)):
+        ids = read_ids(sys.stdin.buffer)
     selection = Selection(since=bounds.get("--since"), until=bounds.get("--until"), id_glob=id_glob, ids=ids)
     return Session(corpus=corpus, selection=selection, reporter=Reporter(strict=strict))

@@ -9,7 +9,8 @@ import click
 from corpus_cli.document import FULL_FIELDS
 from corpus_cli.errors import ExitStatus
 from corpus_cli.options import document_options, format_option
-from corpus_cli.output import RecordWriter, default_format, render_document, write_bytes, write_text
+from corpus_cli.output import RecordWriter, color_enabled, default_format, write_bytes, write_text
+from corpus_cli.render import render_document
 from corpus_cli.select import resolve_id
 from corpus_cli.session import Session
 
@@ -56,7 +57,7 @@ def show_command(session: Session, ids: tuple[str, ...], raw: bool, output_forma
             write_bytes(session.corpus.root.joinpath(document.path).read_bytes())
     elif output_format == "text":
         for index, document in enumerate(session.documents()):
-            write_text(("\n" if index else "") + render_document(document))
+            write_text(("\n" if index else "") + render_document(document, color_enabled()))
     else:
         with RecordWriter(output_format, FULL_FIELDS) as writer:
             writer.write_all(document.full() for document in session.documents())
