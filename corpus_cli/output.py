@@ -16,8 +16,6 @@ import sys
 from collections.abc import Iterable, Sequence
 from typing import IO, Any
 
-import click
-
 RECORD_FORMATS = ("table", "jsonl", "json", "csv", "tsv", "yaml")
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 MIN_COLUMN_WIDTH = 6
