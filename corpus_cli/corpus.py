@@ -99,6 +99,8 @@ def load_config(path: Path) -> Corpus:
     except yaml.YAMLError as error:
         problem = str(getattr(error, "problem", None) or error).splitlines()[0]
         raise CorpusError(f"{path}: invalid YAML: {problem}") from error
+    except ValueError as error:  # an unquoted impossible date, such as 2024-02-30
+        raise CorpusError(f"{path}: invalid value: {error} (dates are real dates written YYYY-MM-DD)") from error
     if not isinstance(data, dict):
         raise CorpusError(f"{path}: expected a mapping with name, path and documents")
     root = path.parent / str(data.get("path") or ".")
@@ -155,6 +157,9 @@ def discover(corpus: Corpus, warn: Warn) -> list[SourceFile]:
         warn(f"{error.filename}: cannot read folder: {error.strerror}")
 
     for folder, subfolders, names in os.walk(root, onerror=on_error):
+        for name in subfolders:
+            if not name.startswith(".") and Path(folder, name).is_symlink():
+                warn(f"{Path(folder, name).relative_to(root).as_posix()}: symbolic link to a folder, not followed")
         subfolders[:] = sorted(name for name in subfolders if not name.startswith("."))
         for name in sorted(names):
             if name.startswith(".") or not name.lower().endswith(".txt"):
@@ -163,7 +168,8 @@ def discover(corpus: Corpus, warn: Warn) -> list[SourceFile]:
             relative = location.relative_to(root).as_posix()
             if location.is_symlink() and not _safe_link(location, real_root, relative, warn):
                 continue
-            found.append((relative, location))
+            if _addressable(location, relative, warn):
+                found.append((relative, location))
     stems = Counter(Path(relative).stem for relative, _ in found)
     files = []
     for relative, location in found:
@@ -178,6 +184,24 @@ def discover(corpus: Corpus, warn: Warn) -> list[SourceFile]:
 
 def _first(files: list[SourceFile], stem: str) -> str:
     return next(source.id for source in files if Path(source.path).stem == stem)
+
+
+def _addressable(location: Path, relative: str, warn: Warn) -> bool:
+    """A regular file with a UTF-8 name; anything else is reported and skipped.
+
+    A FIFO or a device named ``*.txt`` would block or never end when read, and a name that is not
+    UTF-8 gives an id that no JSON record or command line can name again.
+    """
+    try:
+        relative.encode("utf-8")
+    except UnicodeEncodeError:
+        printable = os.fsencode(relative).decode("utf-8", errors="backslashreplace")
+        warn(f"{printable}: file name is not valid UTF-8, skipped (rename the file)")
+        return False
+    if not location.is_file():
+        warn(f"{relative}: not a regular file, skipped")
+        return False
+    return True
 
 
 def _safe_link(location: Path, real_root: Path, relative: str, warn: Warn) -> bool:
