@@ -19,6 +19,7 @@ from typing import IO, Any
 RECORD_FORMATS = ("table", "jsonl", "json", "csv", "tsv", "yaml")
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 MIN_COLUMN_WIDTH = 6
+UNCUT_COLUMNS = frozenset({"id", "date", "line", "count"})  # a table cuts text, never what a user copies
 
 
 def stdout() -> IO[bytes]:
@@ -162,11 +163,14 @@ def render_table(rows: Sequence[dict[str, Any]], fields: Sequence[str], width: i
     from tabulate import tabulate  # imported here: it costs 100 ms at start-up
 
     cells = [[_table_cell(row.get(name)) for name in fields] for row in rows]
-    widths = [max(len(name), *(len(line[i]) for line in cells)) for i, name in enumerate(fields)]
+    # tabulate makes a column at least its header plus two wide (its MIN_PADDING).
+    natural = [max(len(name) + 2, *(len(line[i]) for line in cells)) for i, name in enumerate(fields)]
+    floors = [natural[i] if name in UNCUT_COLUMNS else max(MIN_COLUMN_WIDTH, len(name) + 2) for i, name in enumerate(fields)]
+    widths = list(natural)
     budget = width - 2 * (len(fields) - 1)
     while sum(widths) > budget:
-        widest = max(range(len(widths)), key=widths.__getitem__)
-        if widths[widest] <= MIN_COLUMN_WIDTH:
+        widest = max(range(len(widths)), key=lambda i: widths[i] - floors[i])
+        if widths[widest] <= floors[widest]:
             break
         widths[widest] -= 1
     cells = [[_fit(cell, widths[i]) for i, cell in enumerate(line)] for line in cells]

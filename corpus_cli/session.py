@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import io
 import os
 import stat
@@ -59,6 +60,11 @@ class Session:
     def files(self) -> list[SourceFile]:
         """Every document file of the corpus, sorted by id (found once per run)."""
         return discover(self.corpus, self.reporter.warn)
+
+    def read_stdin(self) -> None:
+        """Select the documents named by the records on stdin (for an explicit ``-``)."""
+        if self.selection.ids is None:
+            self.selection = dataclasses.replace(self.selection, ids=read_ids(sys.stdin.buffer))
 
     def documents(self) -> Iterator[Document]:
         """The selected documents, parsed."""

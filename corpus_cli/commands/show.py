@@ -49,6 +49,8 @@ def show_command(session: Session, ids: tuple[str, ...], raw: bool, output_forma
             else:
                 wanted.setdefault(found, position)
         session.selection = dataclasses.replace(session.selection, ids=wanted)
+    elif ids == ("-",):
+        session.read_stdin()
     elif session.selection.ids is None:
         raise click.UsageError("give one or more ids, or pipe records with an id into corpus show")
     output_format = output_format or default_format(text_view=True)

@@ -1,0 +1,117 @@
+"""Finding the corpus (precedence, corpus.yaml) and its files."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from helpers import SEEDS, run
+
+
+def ids(result) -> list[str]:
+    return [json.loads(line)["id"] for line in result.stdout.splitlines()]
+
+
+def write(path: Path, text: str) -> Path:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def test_bundled_seeds_are_the_default_anywhere():
+    result = run("list", "--format", "jsonl")
+    assert ids(result) == sorted(path.stem for path in SEEDS.glob("*.txt"))
+
+
+def test_corpus_option_beats_environment_and_config(tmp_path, isolated):
+    write(tmp_path / "opt" / "a_1.txt", "a")
+    write(tmp_path / "env" / "b_1.txt", "b")
+    write(isolated / "corpus.yaml", "path: .\n")
+    write(isolated / "c_1.txt", "c")
+    env = {"CORPUS_PATH": str(tmp_path / "env")}
+    assert ids(run("list", "--format", "jsonl", "--corpus", str(tmp_path / "opt"), env=env)) == ["a_1"]
+    assert ids(run("list", "--format", "jsonl", env=env)) == ["b_1"]
+    assert ids(run("list", "--format", "jsonl")) == ["c_1"]
+
+
+def test_corpus_yaml_is_found_in_a_parent_folder(isolated, monkeypatch):
+    write(isolated / "corpus.yaml", "name: Test\npath: docs\n")
+    write(isolated / "docs" / "x_1.txt", "x")
+    (isolated / "deep" / "er").mkdir(parents=True)
+    monkeypatch.chdir(isolated / "deep" / "er")
+    assert ids(run("list", "--format", "jsonl")) == ["x_1"]
+
+
+def test_corpus_yaml_corrects_and_adds_metadata(seeds_copy):
+    write(
+        seeds_copy / "corpus.yaml",
+        "name: Seeds\ndocuments:\n"
+        "  002_8558860120d3c356:\n    date: 2022-07-01\n    source: American Wire\n    tags: [ice, dhs]\n"
+        "  003_4e5a870071d63da7:\n    title: Mayorkas echoes Trump\n    url: https://example.org/a\n",
+    )
+    result = run("show", "002", "003", "--format", "jsonl", "--corpus", str(seeds_copy))
+    first, second = (json.loads(line) for line in result.stdout.splitlines())
+    assert (first["date"], first["date_source"], first["source"], first["tags"]) == (
+        "2022-07-01",
+        "config",
+        "American Wire",
+        ["ice", "dhs"],
+    )
+    assert first["title_source"] == "headline"
+    assert (second["title"], second["title_source"], second["url"]) == ("Mayorkas echoes Trump", "config", "https://example.org/a")
+    assert (seeds_copy / "003_4e5a870071d63da7.txt").read_bytes() == next(SEEDS.glob("003_*")).read_bytes()
+
+
+def test_corpus_yaml_is_loaded_safely(isolated):
+    write(isolated / "corpus.yaml", "name: !!python/object/apply:os.system ['touch pwned']\n")
+    result = run("list")
+    assert result.exit_code == 2
+    assert result.stderr.startswith("corpus: error: ")
+    assert "corpus.yaml: invalid YAML" in result.stderr
+    assert not (isolated / "pwned").exists()
+
+
+def test_corpus_yaml_with_an_impossible_date_is_an_error(isolated):
+    write(isolated / "corpus.yaml", "documents:\n  a_1:\n    date: 2024-02-30\n")
+    result = run("list")
+    assert result.exit_code == 2
+    assert result.stderr.startswith("corpus: error: ")
+    assert "corpus.yaml: invalid value: day is out of range for month" in result.stderr
+
+
+def test_corpus_yaml_with_a_quoted_impossible_date_names_the_document(isolated):
+    write(isolated / "corpus.yaml", "documents:\n  a_1:\n    date: '2024-02-30'\n")
+    result = run("list")
+    assert result.exit_code == 2
+    assert "documents: a_1: date: '2024-02-30' is not a real date" in result.stderr
+
+
+def test_sub_folders_hidden_files_and_other_extensions(tmp_path):
+    write(tmp_path / "c" / "2020" / "b_2.txt", "b")
+    write(tmp_path / "c" / "a_1.txt", "a")
+    write(tmp_path / "c" / "notes.md", "not a document")
+    write(tmp_path / "c" / ".hidden.txt", "hidden")
+    write(tmp_path / "c" / ".git" / "x.txt", "vcs")
+    result = run("list", "--format", "jsonl", "--corpus", str(tmp_path / "c"))
+    records = [json.loads(line) for line in result.stdout.splitlines()]
+    assert [(r["id"], r["path"]) for r in records] == [("a_1", "a_1.txt"), ("b_2", "2020/b_2.txt")]
+
+
+def test_clashing_stems_are_addressed_by_path(tmp_path):
+    write(tmp_path / "c" / "one" / "a.txt", "first")
+    write(tmp_path / "c" / "two" / "a.txt", "second")
+    result = run("list", "--format", "jsonl", "--corpus", str(tmp_path / "c"))
+    assert ids(result) == ["one/a", "two/a"]
+    assert "2 files are named a.txt" in result.stderr
+
+
+def test_missing_corpus_folder_is_one_error_line(tmp_path):
+    result = run("list", "--corpus", str(tmp_path / "nope"))
+    assert result.exit_code == 2
+    assert result.stderr == f"corpus: error: corpus folder not found: {tmp_path / 'nope'} (from --corpus)\n"
+
+
+def test_missing_corpus_from_environment_names_its_origin(tmp_path):
+    result = run("list", env={"CORPUS_PATH": str(tmp_path / "gone")})
+    assert result.exit_code == 2
+    assert "(from $CORPUS_PATH)" in result.stderr

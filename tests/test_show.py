@@ -1,0 +1,85 @@
+"""`corpus show` through the real entry point."""
+
+from __future__ import annotations
+
+import json
+
+import yaml
+from helpers import SEEDS, run
+
+from corpus_cli.document import FULL_FIELDS
+
+
+def seed_path(prefix: str):
+    (path,) = SEEDS.glob(f"{prefix}_*.txt")
+    return path
+
+
+def test_unique_prefix_and_full_record():
+    result = run("show", "002", "--format", "json")
+    (record,) = json.loads(result.stdout)
+    assert tuple(record) == FULL_FIELDS
+    assert record["id"] == "002_8558860120d3c356"
+    assert record["text"] == seed_path("002").read_text(encoding="utf-8")
+    assert record["title_source"] == "headline" and record["date_source"] is None
+    assert len(record["paragraphs"]) == 16
+    assert record["furniture"][-1] == "Latest Articles"
+
+
+def test_ids_keep_the_order_given():
+    result = run("show", "004", "000_602cce6e2114fdb8", "--format", "jsonl")
+    assert [json.loads(line)["id"][:3] for line in result.stdout.splitlines()] == ["004", "000"]
+
+
+def test_raw_is_the_exact_bytes():
+    result = run("show", "001", "--raw")
+    assert result.stdout_bytes == seed_path("001").read_bytes()
+
+
+def test_text_view_shows_fields_paragraphs_and_furniture_apart():
+    out = run("show", "002", "--format", "text").stdout
+    assert out.startswith("002_8558860120d3c356  002_8558860120d3c356.txt\n")
+    assert "title: In the face of growing criticism" in out
+    assert "byline: Melissa Fine" in out
+    head, furniture = out.split("[furniture]\n")
+    assert "Latest Articles" not in head
+    assert furniture.splitlines()[0] == "Melissa Fine"
+    assert "\x1b[" not in out  # no colour off a terminal
+
+
+def test_yaml_record():
+    (record,) = yaml.safe_load(run("show", "000", "--format", "yaml").stdout)
+    assert record["date"] == "2024-01-25" and record["header"] == " date 2024-01-25 "
+
+
+def test_ambiguous_prefix_lists_candidates_and_exits_2():
+    result = run("show", "00")
+    assert result.exit_code == 2
+    assert result.stderr.startswith("corpus: error: id prefix '00' is ambiguous: 000_602cce6e2114fdb8, 001_487be5ddedc07bcd")
+    assert result.stdout == ""
+
+
+def test_unknown_id_is_reported_the_others_shown_exit_1():
+    result = run("show", "003", "zzz", "--format", "jsonl")
+    assert result.exit_code == 1
+    assert [json.loads(line)["id"][:3] for line in result.stdout.splitlines()] == ["003"]
+    assert result.stderr == "corpus: error: no document with id or id prefix 'zzz'\n"
+
+
+def test_ids_never_become_paths():
+    result = run("show", "../../etc/passwd")
+    assert result.exit_code == 1
+    assert "root:" not in result.stdout
+
+
+def test_ids_from_stdin_and_dash():
+    feed = '{"id": "001_487be5ddedc07bcd"}\n'
+    for args in (("--stdin",), ("-",)):
+        result = run("show", *args, "--format", "jsonl", input=feed)
+        assert [json.loads(line)["id"] for line in result.stdout.splitlines()] == ["001_487be5ddedc07bcd"]
+
+
+def test_no_ids_at_all_is_a_usage_error():
+    result = run("show")
+    assert result.exit_code == 2
+    assert result.stderr.startswith("corpus: error: give one or more ids")
