@@ -32,6 +32,17 @@ class CorpusGroup(click.Group):
             return getattr(importlib.import_module(module), attribute)
         return super().get_command(ctx, name)
 
+    def invoke(self, ctx: click.Context) -> Any:
+        """Run the subcommand; a reader that went away (``| head -1``) ends the run with status 0.
+
+        Caught here because click's own ``main`` turns a broken pipe into exit status 1.
+        """
+        try:
+            return super().invoke(ctx)
+        except BrokenPipeError:
+            _silence_stdout()
+            return ExitStatus.OK
+
     def main(self, args: Sequence[str] | None = None, prog_name: str | None = None, standalone_mode: bool = True, **extra: Any) -> Any:  # type: ignore[override]
         """Run the command; print any error as ``corpus: error: ...`` and exit with its status."""
         argv = list(sys.argv[1:] if args is None else args)

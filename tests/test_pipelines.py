@@ -1,0 +1,249 @@
+"""Pipelines through real pipes: the command run as a process, `python -m corpus_cli`, as a shell runs it.
+
+CliRunner cannot show these: whether stdin is a pipe, a terminal or /dev/null, a reader that goes
+away (`| head -1`), and Ctrl-C all depend on real file descriptors and signals.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import json
+import os
+import pty
+import shutil
+import signal
+import subprocess
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+from typing import IO, Any
+
+import pytest
+from helpers import SEEDS
+
+from corpus_cli.cli import SUBCOMMANDS
+
+CORPUS = (sys.executable, "-m", "corpus_cli")
+TIMEOUT = 60
+# `jq 'select(.words > 500)'`, in Python for machines without jq: the same filter, still a process in the pipe.
+PY_WORDS_FILTER = "import json,sys\nfor line in sys.stdin:\n    if line.strip() and json.loads(line)['words'] > 500: print(line, end='')"
+
+
+def corpus(*args: str, stdin: bytes | int | IO[Any] = b"", corpus_path: Path | None = SEEDS) -> subprocess.CompletedProcess[bytes]:
+    """Run `corpus ARGS` as a process; `stdin` is bytes to pipe in, or a file descriptor or file to hand over."""
+    command = [*CORPUS, *args, *(["--corpus", str(corpus_path)] if corpus_path else [])]
+    if isinstance(stdin, bytes):
+        return subprocess.run(command, input=stdin, capture_output=True, timeout=TIMEOUT)
+    return subprocess.run(command, stdin=stdin, capture_output=True, timeout=TIMEOUT)
+
+
+def pipeline(*commands: Sequence[str]) -> tuple[list[int], bytes, list[bytes]]:
+    """Run commands joined by OS pipes, the first reading /dev/null; (statuses, last stdout, stderrs)."""
+    processes: list[subprocess.Popen[bytes]] = []
+    previous: IO[bytes] | int = subprocess.DEVNULL
+    for command in commands:
+        process = subprocess.Popen(command, stdin=previous, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+        if processes:
+            previous.close()  # type: ignore[union-attr]  # the next process holds its own copy
+        processes.append(process)
+        previous = process.stdout  # type: ignore[assignment]
+    out, last_err = processes[-1].communicate(timeout=TIMEOUT)
+    errors = [process.stderr.read() for process in processes[:-1]] + [last_err]  # type: ignore[union-attr]
+    statuses = [process.wait(timeout=TIMEOUT) for process in processes]
+    return statuses, out, errors
+
+
+def sub(*args: str) -> list[str]:
+    """A `corpus` command line on the seeds, for `pipeline`."""
+    return [*CORPUS, *args, "--corpus", str(SEEDS)]
+
+
+def records(output: bytes) -> list[dict[str, Any]]:
+    return [json.loads(line) for line in output.decode("utf-8").splitlines() if line.strip()]
+
+
+def seed_summaries() -> list[dict[str, Any]]:
+    return records(corpus("list", "--format", "jsonl", stdin=subprocess.DEVNULL).stdout)
+
+
+def needs(name: str) -> pytest.MarkDecorator:
+    """Skip a pipeline test until the subcommand it uses has landed."""
+    return pytest.mark.skipif(name not in SUBCOMMANDS, reason=f"`corpus {name}` is not registered yet")
+
+
+@pytest.fixture(scope="module")
+def big_corpus(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """About 750 documents: `list` prints well past a pipe's 64 KB buffer, `show` several MB."""
+    spec = importlib.util.spec_from_file_location("bench_generate", Path(__file__).resolve().parent.parent / "bench" / "generate.py")
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module.generate(tmp_path_factory.mktemp("big"), 4)
+
+
+# --- composition -------------------------------------------------------------------------------
+
+
+def test_list_into_list_keeps_the_order_of_the_stream_and_each_id_once():
+    statuses, out, errors = pipeline(sub("list", "--sort", "words", "--reverse"), sub("list", "--format", "jsonl"))
+    assert statuses == [0, 0] and errors == [b"", b""]
+    by_words = sorted(seed_summaries(), key=lambda record: record["words"], reverse=True)
+    assert [record["id"] for record in records(out)] == [record["id"] for record in by_words]
+
+
+def test_repeated_ids_on_stdin_select_each_document_once():
+    first, second = (record["id"] for record in seed_summaries()[:2])
+    lines = [{"id": second}, {"id": first}, {"id": second}]
+    result = corpus("list", "--format", "jsonl", stdin="".join(json.dumps(line) + "\n" for line in lines).encode())
+    assert result.returncode == 0
+    assert [record["id"] for record in records(result.stdout)] == [second, first]
+
+
+def test_list_through_a_words_filter_into_show():
+    word_filter = ["jq", "-c", "select(.words > 500)"] if shutil.which("jq") else [sys.executable, "-c", PY_WORDS_FILTER]
+    statuses, out, errors = pipeline(sub("list"), word_filter, sub("show"))
+    assert statuses == [0, 0, 0], errors
+    expected = [record["id"] for record in seed_summaries() if record["words"] > 500]
+    shown = records(out)
+    assert expected and len(expected) < 5  # the filter must select some seeds, not all
+    assert [record["id"] for record in shown] == expected
+    assert all(record["text"] and "paragraphs" in record for record in shown)  # show's full records
+
+
+@needs("grep")
+def test_grep_into_list_lists_the_matching_documents():
+    statuses, out, errors = pipeline(sub("grep", "Mayorkas"), sub("list", "--format", "jsonl"))
+    assert statuses == [0, 0], errors
+    listed = [record["id"] for record in records(out)]
+    containing = sorted(path.stem for path in SEEDS.glob("*.txt") if "Mayorkas" in path.read_text(encoding="utf-8"))
+    assert containing and listed == containing
+
+
+@needs("export")
+def test_recent_articles_exported_to_csv(isolated: Path):
+    statuses, _, errors = pipeline(sub("list", "--since", "2024-01-01"), sub("export", "--format", "csv", "-o", "recent.csv"))
+    assert statuses == [0, 0], errors
+    import csv
+
+    with open(isolated / "recent.csv", newline="", encoding="utf-8") as handle:
+        rows = list(csv.DictReader(handle))
+    recent = [record["id"] for record in seed_summaries() if record["date"] and record["date"] >= "2024-01-01"]
+    assert recent and [row["id"] for row in rows] == recent
+
+
+# --- what stdin is -----------------------------------------------------------------------------
+
+
+def test_an_empty_stream_selects_nothing():
+    result = corpus("list", "--format", "jsonl", stdin=b"")
+    assert (result.returncode, result.stdout, result.stderr) == (0, b"", b"")
+
+
+def test_blank_lines_in_the_stream_are_skipped():
+    first = seed_summaries()[0]["id"]
+    result = corpus("list", "--format", "jsonl", stdin=f'\n\n{{"id": "{first}"}}\n\n'.encode())
+    assert result.returncode == 0
+    assert [record["id"] for record in records(result.stdout)] == [first]
+
+
+def test_no_stdin_ignores_a_pipe():
+    result = corpus("list", "--no-stdin", "--format", "jsonl", stdin=b"not json at all\n")
+    assert result.returncode == 0 and result.stderr == b""
+    assert len(records(result.stdout)) == len(list(SEEDS.glob("*.txt")))
+
+
+def test_dev_null_on_stdin_means_the_whole_corpus():
+    with open(os.devnull, "rb") as devnull:
+        result = corpus("list", "--format", "jsonl", stdin=devnull)
+    assert result.returncode == 0
+    assert len(records(result.stdout)) == len(list(SEEDS.glob("*.txt")))
+
+
+def test_stdin_forced_on_dev_null_selects_nothing():
+    with open(os.devnull, "rb") as devnull:
+        result = corpus("list", "--stdin", "--format", "jsonl", stdin=devnull)
+    assert (result.returncode, result.stdout) == (0, b"")
+
+
+def test_a_file_on_stdin_is_read_like_a_pipe(tmp_path: Path):
+    last = seed_summaries()[-1]["id"]
+    ids = tmp_path / "ids.jsonl"
+    ids.write_text(json.dumps({"id": last}) + "\n", encoding="utf-8")
+    with open(ids, "rb") as handle:
+        result = corpus("list", "--format", "jsonl", stdin=handle)
+    assert [record["id"] for record in records(result.stdout)] == [last]
+
+
+def test_a_terminal_on_stdin_is_never_read():
+    """With a terminal on stdin nobody will type records: the command must not wait for them."""
+    controller, terminal = pty.openpty()
+    try:
+        result = corpus("list", "--format", "jsonl", stdin=terminal)  # the timeout fails the test if it blocks
+    finally:
+        os.close(terminal)
+        os.close(controller)
+    assert result.returncode == 0
+    assert len(records(result.stdout)) == len(list(SEEDS.glob("*.txt")))
+
+
+@pytest.mark.parametrize(
+    ("stream", "line", "says"),
+    [
+        (b'{"id": "000_602cce6e2114fdb8"}\n\nnot json\n', 3, b"not a JSON record"),
+        (b'\n{"title": "no id"}\n', 2, b'no string "id"'),
+        (b'["000"]\n', 1, b'no string "id"'),
+        (b'{"id": 0}\n', 1, b'no string "id"'),
+        (b'{"id": "000_602cce6e2114fdb8"}\n{"id": "999_missing"}\n', 2, b"no document '999_missing'"),
+    ],
+    ids=["not-json", "no-id", "not-an-object", "id-not-a-string", "unknown-id"],
+)
+@pytest.mark.parametrize("command", ["list", "show"])
+def test_bad_stdin_is_one_error_line_naming_the_line(command: str, stream: bytes, line: int, says: bytes):
+    result = corpus(command, stdin=stream)
+    assert result.returncode == 2
+    assert result.stdout == b""
+    assert result.stderr.count(b"\n") == 1, result.stderr
+    assert result.stderr.startswith(f"corpus: error: stdin line {line}: ".encode())
+    assert says in result.stderr
+
+
+# --- the end of a run ----------------------------------------------------------------------------
+
+
+def test_a_reader_that_goes_away_ends_the_run_quietly_with_0(big_corpus: Path):
+    """`corpus list | head -1`: the rest of the output has nowhere to go, and that is not an error."""
+    process = subprocess.Popen(
+        [*CORPUS, "list", "--format", "jsonl", "--corpus", str(big_corpus)],
+        stdin=subprocess.DEVNULL,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+    )
+    first = process.stdout.readline()  # type: ignore[union-attr]
+    process.stdout.close()  # type: ignore[union-attr]
+    status = process.wait(timeout=TIMEOUT)
+    assert json.loads(first)["id"]
+    assert (status, process.stderr.read()) == (0, b"")  # type: ignore[union-attr]
+
+
+def test_list_output_is_larger_than_a_pipe_buffer(big_corpus: Path):
+    """Guards the test above: with less than 64 KB, a closed reader would never be noticed."""
+    result = corpus("list", "--format", "jsonl", stdin=subprocess.DEVNULL, corpus_path=big_corpus)
+    assert len(result.stdout) > 2 * 65536
+
+
+def test_ctrl_c_exits_130_without_a_traceback(big_corpus: Path, tmp_path: Path):
+    ids = tmp_path / "ids.jsonl"
+    ids.write_bytes(corpus("list", "--fields", "id", "--format", "jsonl", stdin=subprocess.DEVNULL, corpus_path=big_corpus).stdout)
+    with open(ids, "rb") as stdin:
+        process = subprocess.Popen(
+            [*CORPUS, "show", "--format", "jsonl", "--corpus", str(big_corpus)],
+            stdin=stdin,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+        )
+    # One record read means the command is running; unread output then holds it in a blocked write.
+    assert json.loads(process.stdout.readline())["id"]  # type: ignore[union-attr]
+    process.send_signal(signal.SIGINT)
+    _, err = process.communicate(timeout=TIMEOUT)
+    assert process.returncode == 130
+    assert b"Traceback" not in err and err.strip() == b""
