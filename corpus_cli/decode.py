@@ -70,7 +70,17 @@ def decode(data: bytes) -> Decoded:
 
 def _decode_utf8(data: bytes, encoding: str) -> Decoded:
     try:
-        return Decoded(data.decode("utf-8"), encoding)
+        decoded = Decoded(data.decode("utf-8"), encoding)
     except UnicodeDecodeError as error:
         text = data.decode("cp1252", errors="corpus-latin1")
-        return Decoded(text, "windows-1252", f"invalid UTF-8 at byte {error.start}; decoded as Windows-1252")
+        decoded = Decoded(text, "windows-1252", f"invalid UTF-8 at byte {error.start}; decoded as Windows-1252")
+    return _note_late_nul(data, decoded)
+
+
+def _note_late_nul(data: bytes, decoded: Decoded) -> Decoded:
+    """A NUL byte past the first 8 KB does not make a file binary, but it is said, not kept quiet."""
+    position = data.find(b"\x00")
+    if position < 0:
+        return decoded
+    note = f"NUL byte at byte {position} (after the first 8 KB); kept as text"
+    return Decoded(decoded.text, decoded.encoding, f"{decoded.warning}; {note}" if decoded.warning else note)
