@@ -24,6 +24,8 @@ from dataclasses import dataclass
 from corpus_cli.textstats import count_words
 
 HEADER = re.compile(r"[ \t]*date[ \t]+(\d{4}-\d{2}-\d{2})(?:[ \t]+|(?=\r?\n)|\Z)")
+# What a header with a date written some other way looks like: " date 24-1-5 ", " date 2024/01/05 ".
+MALFORMED_HEADER = re.compile(r"[ \t]*date[ \t]+(\d[\d\-/.]*)(?=\s|\Z)")
 CREDIT = re.compile(r"\(([^\W\d_][^()\n]{0,59})\)(?=\s|\Z)")
 
 HEADLINE_MAX_CHARS = 200
@@ -76,6 +78,10 @@ def parse(text: str) -> Article:
     furniture = tuple(line.strip() for line, kind in zip(lines, kinds) if kind in ("furniture", "byline"))
     paragraphs = tuple(stripped for line in body_lines if (stripped := line.strip()))
     credit_match = CREDIT.match(body)
+    if not text.strip():
+        warnings.append("empty document" if not text else "the document holds only white space")
+    elif header is not None and not body and title is None:
+        warnings.append("a date header and no text after it")
     return Article(
         text=text,
         header=header,
@@ -104,6 +110,9 @@ def _split_header(text: str, warnings: list[str]) -> tuple[str | None, str | Non
     """The header, its date and the text after it; an impossible date leaves the header as text."""
     match = HEADER.match(text)
     if match is None:
+        malformed = MALFORMED_HEADER.match(text)
+        if malformed is not None:
+            warnings.append(f"header date {malformed.group(1)} is not written YYYY-MM-DD; the header is kept as text")
         return None, None, text
     date = match.group(1)
     if not valid_iso_date(date):
