@@ -1,0 +1,43 @@
+"""Errors: one line on stderr and an exit status; a traceback only when asked for."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+from click.testing import CliRunner
+
+from corpus_cli.cli import cli
+from corpus_cli.errors import CorpusError
+
+
+def test_no_traceback_without_debug(tmp_path):
+    result = CliRunner().invoke(cli, ["list", "--corpus", str(tmp_path / "nope")])
+    assert result.exit_code == 2
+    assert "Traceback" not in result.output
+    assert result.stderr.count("\n") == 1
+
+
+def test_debug_flag_and_environment_let_the_exception_through(tmp_path):
+    for args, env in ((["--debug", "list"], {}), (["list"], {"CORPUS_DEBUG": "1"})):
+        result = CliRunner().invoke(cli, [*args, "--corpus", str(tmp_path / "nope")], env=env)
+        assert isinstance(result.exception, CorpusError)
+
+
+def test_unknown_subcommand_and_option_are_usage_errors():
+    for args in (["frobnicate"], ["list", "--colour"]):
+        result = CliRunner().invoke(cli, args)
+        assert result.exit_code == 2
+        assert result.stderr.startswith("corpus: error: ")
+
+
+def test_module_entry_point_and_version():
+    done = subprocess.run([sys.executable, "-m", "corpus_cli", "--version"], capture_output=True, text=True, stdin=subprocess.DEVNULL)
+    assert (done.returncode, done.stdout) == (0, "corpus, version 0.1.0\n")
+
+
+def test_debug_traceback_in_a_real_process(tmp_path):
+    args = [sys.executable, "-m", "corpus_cli", "--debug", "list", "--corpus", str(tmp_path / "nope")]
+    done = subprocess.run(args, capture_output=True, text=True, stdin=subprocess.DEVNULL)
+    assert done.returncode != 0
+    assert "Traceback" in done.stderr and "CorpusError: corpus folder not found" in done.stderr
