@@ -1,0 +1,190 @@
+"""Every subcommand's `--format jsonl` records against the JSON Schemas published in schemas/.
+
+The schemas use a small subset of JSON Schema (draft 2020-12); `validate` below checks exactly that
+subset and `test_schemas_use_only_the_keywords_checked_here` makes sure no schema relies on more,
+so a keyword can never be silently ignored. Keys must also come in the schema's order: scripts
+and diffs rely on stable output.
+"""
+
+from __future__ import annotations
+
+import codecs
+import datetime as dt
+import json
+import re
+import shutil
+from pathlib import Path
+from typing import Any
+
+import pytest
+from helpers import SEEDS, run
+
+from corpus_cli.document import FULL_FIELDS, SUMMARY_FIELDS
+
+SCHEMAS = Path(__file__).resolve().parent.parent / "schemas"
+KEYWORDS = {
+    "$schema", "title", "description",  # annotations
+    "type", "enum", "const", "minLength", "minimum", "pattern", "format",
+    "required", "properties", "additionalProperties", "items",
+}  # fmt: skip
+JSON_TYPES = {
+    "object": dict,
+    "array": list,
+    "string": str,
+    "integer": int,
+    "number": (int, float),
+    "boolean": bool,
+    "null": type(None),
+}
+
+
+def schema(name: str) -> dict[str, Any]:
+    return json.loads((SCHEMAS / f"{name}.json").read_text(encoding="utf-8"))
+
+
+def _is(value: Any, kind: str) -> bool:
+    if isinstance(value, bool) and kind in ("integer", "number"):
+        return False
+    return isinstance(value, JSON_TYPES[kind])
+
+
+def validate(value: Any, rules: dict[str, Any], where: str = "$") -> list[str]:
+    """The ways `value` breaks `rules` (empty when it conforms), each with a JSON path."""
+    kinds = rules.get("type")
+    if kinds is not None:
+        kinds = [kinds] if isinstance(kinds, str) else kinds
+        if not any(_is(value, kind) for kind in kinds):
+            return [f"{where}: {value!r} is not of type {' or '.join(kinds)}"]
+    errors = []
+    if "enum" in rules and value not in rules["enum"]:
+        errors.append(f"{where}: {value!r} is not one of {rules['enum']}")
+    if "const" in rules and value != rules["const"]:
+        errors.append(f"{where}: {value!r} is not {rules['const']!r}")
+    if isinstance(value, str):
+        if len(value) < rules.get("minLength", 0):
+            errors.append(f"{where}: shorter than {rules['minLength']}")
+        if "pattern" in rules and not re.search(rules["pattern"], value):
+            errors.append(f"{where}: {value!r} does not match {rules['pattern']}")
+        if rules.get("format") == "date" and not _is_date(value):
+            errors.append(f"{where}: {value!r} is not a date written YYYY-MM-DD")
+    if _is(value, "number") and "minimum" in rules and value < rules["minimum"]:
+        errors.append(f"{where}: {value} is below {rules['minimum']}")
+    if isinstance(value, list) and "items" in rules:
+        for index, item in enumerate(value):
+            errors += validate(item, rules["items"], f"{where}[{index}]")
+    if isinstance(value, dict):
+        properties = rules.get("properties", {})
+        errors += [f"{where}: missing {key!r}" for key in rules.get("required", ()) if key not in value]
+        if rules.get("additionalProperties") is False:
+            errors += [f"{where}: unexpected key {key!r}" for key in value if key not in properties]
+        for key, item in value.items():
+            if key in properties:
+                errors += validate(item, properties[key], f"{where}.{key}")
+    return errors
+
+
+def _is_date(text: str) -> bool:
+    try:
+        return re.fullmatch(r"\d{4}-\d{2}-\d{2}", text) is not None and dt.date.fromisoformat(text) is not None
+    except ValueError:
+        return False
+
+
+def keywords(rules: Any) -> set[str]:
+    """Every keyword used in a schema, at any depth."""
+    if not isinstance(rules, dict):
+        return set()
+    found = set(rules)
+    for key, value in rules.items():
+        if key == "properties":
+            for sub in value.values():
+                found |= keywords(sub)
+        elif key == "items":
+            found |= keywords(value)
+    return found
+
+
+def assert_records_conform(output: str, name: str) -> list[dict[str, Any]]:
+    """Each line of `output` is a record valid against schemas/NAME.json, with keys in the schema's order."""
+    rules = schema(name)
+    records = [json.loads(line) for line in output.splitlines()]
+    assert records, f"no {name} records to check"
+    for record in records:
+        assert validate(record, rules) == [], record.get("id")
+        assert list(record) == list(rules["properties"]), "keys out of the schema's order"
+    return records
+
+
+@pytest.fixture
+def varied_corpus(tmp_path: Path) -> Path:
+    """The seeds and files in every encoding and shape, with metadata from a corpus.yaml."""
+    root = tmp_path / "varied"
+    shutil.copytree(SEEDS, root)
+    (root / "cp1252.txt").write_bytes("Caf\xe9 society\n\nA caf\xe9 in Paris, \x93quoted\x94.\n".encode("latin-1"))
+    (root / "bom.txt").write_bytes(codecs.BOM_UTF8 + b" date 2023-05-06 With a byte-order mark.\n")
+    (root / "utf16.txt").write_bytes(codecs.BOM_UTF16_LE + "Sixteen bits\n\nA UTF-16 article.\n".encode("utf-16-le"))
+    (root / "baddate.txt").write_text(" date 2024-02-30 An impossible date.\n", encoding="utf-8")
+    (root / "empty.txt").write_bytes(b"")
+    (root / "sub").mkdir()
+    (root / "sub" / "nested.txt").write_text("(AP) A credit, in a sub-folder.\n", encoding="utf-8")
+    first = sorted(SEEDS.glob("*.txt"))[0].stem
+    (root / "corpus.yaml").write_text(
+        f"name: varied\ndocuments:\n  {first}:\n    title: Set in the config\n    date: 2020-02-02\n"
+        "    source: Example News\n    url: https://example.org/a\n    tags: [border, ice]\n",
+        encoding="utf-8",
+    )
+    return root
+
+
+# --- the schemas themselves ----------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("path", sorted(SCHEMAS.glob("*.json")), ids=lambda path: path.stem)
+def test_schemas_use_only_the_keywords_checked_here(path: Path):
+    rules = json.loads(path.read_text(encoding="utf-8"))
+    assert rules["$schema"] == "https://json-schema.org/draft/2020-12/schema"
+    assert keywords(rules) <= KEYWORDS
+    assert rules["required"] == list(rules["properties"]), "every key is always present, in order"
+
+
+def test_the_schemas_name_the_fields_the_code_writes():
+    assert tuple(schema("summary")["properties"]) == SUMMARY_FIELDS
+    assert tuple(schema("document")["properties"]) == FULL_FIELDS
+    summary, document = schema("summary")["properties"], schema("document")["properties"]
+    assert all(document[key] == rules for key, rules in summary.items()), "a full record extends the summary"
+
+
+@pytest.mark.parametrize(
+    ("change", "complaint"),
+    [
+        (lambda record: record.pop("words"), "missing 'words'"),
+        (lambda record: record.update(extra=1), "unexpected key 'extra'"),
+        (lambda record: record.update(words="5"), "$.words"),
+        (lambda record: record.update(words=True), "$.words"),
+        (lambda record: record.update(words=-1), "below 0"),
+        (lambda record: record.update(date="2024-02-30"), "not a date"),
+        (lambda record: record.update(tags=["a", 1]), "$.tags[1]"),
+        (lambda record: record.update(id=""), "shorter than 1"),
+    ],
+    ids=["missing", "extra", "string-for-integer", "bool-for-integer", "negative", "impossible-date", "bad-item", "empty-id"],
+)
+def test_the_validator_rejects_what_the_schema_forbids(change: Any, complaint: str):
+    record = json.loads(run("list", "--format", "jsonl").stdout.splitlines()[0])
+    assert validate(record, schema("summary")) == []
+    change(record)
+    assert any(complaint in error for error in validate(record, schema("summary")))
+
+
+# --- each subcommand's records -------------------------------------------------------------------
+
+
+def test_list_records_conform(varied_corpus: Path):
+    records = assert_records_conform(run("list", "--corpus", str(varied_corpus), "--format", "jsonl").stdout, "summary")
+    assert any(record["tags"] for record in records) and any(record["date"] is None for record in records)
+
+
+def test_show_records_conform(varied_corpus: Path):
+    ids = [json.loads(line)["id"] for line in run("list", "--corpus", str(varied_corpus), "--format", "jsonl").stdout.splitlines()]
+    records = assert_records_conform(run("show", *ids, "--corpus", str(varied_corpus), "--format", "jsonl").stdout, "document")
+    assert {record["encoding"] for record in records} >= {"utf-8", "utf-8-sig", "utf-16-le", "windows-1252"}
+    assert {record["date_source"] for record in records} == {"header", "config", None}
