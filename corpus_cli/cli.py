@@ -17,6 +17,8 @@ from corpus_cli.errors import CorpusError, ExitStatus
 SUBCOMMANDS = {
     "list": "corpus_cli.commands.list:list_command",
     "show": "corpus_cli.commands.show:show_command",
+    "stats": "corpus_cli.commands.stats:stats_command",
+    "export": "corpus_cli.commands.export:export_command",
 }
 
 

@@ -181,3 +181,20 @@ def render_table(rows: Sequence[dict[str, Any]], fields: Sequence[str], width: i
 
 def _fit(cell: str, width: int) -> str:
     return cell if len(cell) <= width else cell[: width - 1] + "…"
+
+
+def write_object(format: str, record: dict[str, Any], stream: IO[bytes] | None = None) -> None:
+    """One record standing alone (a summary): a JSON object rather than a list of one, a YAML
+    mapping, a two-column table of field and value; JSON Lines, CSV and TSV as `RecordWriter`."""
+    target = stream if stream is not None else stdout()
+    if format == "json":
+        write_text(json.dumps(record, ensure_ascii=False, indent=2) + "\n", target)
+    elif format == "yaml":
+        write_text(_yaml_dump(record), target)
+    elif format == "table":
+        rows = [{"field": name, "value": value} for name, value in record.items()]
+        write_text(render_table(rows, ("field", "value"), terminal_width()), target)
+    else:
+        with RecordWriter(format, tuple(record), target) as writer:
+            writer.write(record)
+    target.flush()

@@ -1,0 +1,78 @@
+"""`corpus export`: the selected documents to a file (atomically), a folder or stdout."""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Iterable, Iterator
+from pathlib import Path
+
+import click
+
+from corpus_cli import export
+from corpus_cli.document import Document
+from corpus_cli.options import document_options
+from corpus_cli.output import is_terminal, stdout
+from corpus_cli.session import Session
+
+# Below this many documents an export is over before a progress bar would be read.
+PROGRESS_MIN_DOCUMENTS = 500
+
+
+@click.command("export")
+@click.option(
+    "--format",
+    "export_format",
+    type=click.Choice(export.EXPORT_FORMATS),
+    default="jsonl",
+    show_default=True,
+    help="jsonl, json, yaml: full records; csv, tsv: a flat row each; markdown: a folder; sqlite: a database.",
+)
+@click.option("-o", "--output", metavar="PATH", help="File (a folder for markdown) to write; '-' or none: stdout (not markdown, sqlite).")
+@click.option("--force", is_flag=True, help="Overwrite PATH if it exists (it is replaced whole, at the end).")
+@document_options
+def export_command(session: Session, export_format: str, output: str | None, force: bool) -> int:
+    """Export the selected documents for other tools.
+
+    JSON Lines, JSON and YAML carry full records: the text, paragraphs,
+    furniture and where date and title came from. CSV and TSV hold a flat
+    row per document with the text; a cell that a spreadsheet would run as
+    a formula (starting = + - @) gets a leading '. markdown writes a folder
+    with one ID.md per document, with YAML front matter. sqlite writes a
+    database with tables documents and paragraphs and the FTS5 indexes
+    documents_fts and paragraphs_fts.
+
+    A file is written beside PATH under a hidden temporary name and renamed
+    into place when complete, so PATH is never half-written; an existing
+    PATH is kept unless --force. A process killed outright (kill -9) may
+    leave the hidden .PATH.*.tmp behind, never a partial PATH.
+
+    \b
+    Examples:
+      corpus export -o corpus.jsonl
+      corpus list --since 2024-01-01 | corpus export --format csv > recent.csv
+      corpus export --format sqlite -o corpus.db
+      sqlite3 corpus.db "SELECT d.id FROM documents_fts f JOIN documents d ON d.rowid = f.rowid
+        WHERE documents_fts MATCH 'deport*' ORDER BY rank"
+      corpus grep -l ICE | corpus export --format markdown -o ice/
+    """
+    if output in (None, "-"):
+        if export_format in ("markdown", "sqlite"):
+            what = "a folder" if export_format == "markdown" else "a database file"
+            raise click.UsageError(f"--format {export_format} writes {what}: name it with -o PATH")
+        export.write_records(session.documents(), export_format, stdout())
+        return 0
+    target = Path(output)
+    export.export(_with_progress(session, session.documents()), export_format, target, force=force)
+    return 0
+
+
+def _with_progress(session: Session, documents: Iterable[Document]) -> Iterator[Document]:
+    """The documents, with a progress bar on stderr when it is a terminal and the export is long."""
+    total = len(session.selection.pick(session.files))
+    if total < PROGRESS_MIN_DOCUMENTS or not is_terminal(sys.stderr):
+        yield from documents
+        return
+    with click.progressbar(length=total, label="Exporting", file=sys.stderr) as bar:
+        for document in documents:
+            yield document
+            bar.update(1)

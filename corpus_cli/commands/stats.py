@@ -1,0 +1,131 @@
+"""`corpus stats`: a summary of the selected documents, per group, frequent terms, term trends."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from pathlib import Path
+from typing import Any
+
+import click
+
+from corpus_cli import stats
+from corpus_cli.errors import CorpusError
+from corpus_cli.options import document_options, format_option
+from corpus_cli.output import RecordWriter, default_format, write_object
+from corpus_cli.session import Session
+from corpus_cli.textstats import default_stopwords, parse_stopwords
+
+# A table has room for the measures a reader scans first; the other formats carry them all.
+TABLE_MEASURES = ("documents", "dated", "first_date", "last_date", "words", "words_mean", "distinct_terms")
+NULL_GROUP_LABELS = {"doc": "", "year": "(undated)", "month": "(undated)", "credit": "(no credit)"}
+TABLE_DOC_MEASURES = ("first_date", "words", "chars", "paragraphs", "distinct_terms")
+
+
+@click.command("stats")
+@click.option("--by", type=click.Choice(tuple(stats.GROUPINGS)), help="One row per document, year, month or credit.")
+@click.option("--top", type=click.IntRange(min=1), metavar="N", help="The N most frequent terms, with their document frequency.")
+@click.option("--ngram", type=click.IntRange(1, 9), default=1, show_default=True, metavar="N", help="With --top: phrases of N words.")
+@click.option(
+    "--stopwords",
+    "stopwords_file",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    metavar="FILE",
+    help="With --top: leave out the words of FILE (one a line) instead of the English list shipped.",
+)
+@click.option("--no-stopwords", is_flag=True, help="With --top: count every word, stopwords too.")
+@click.option(
+    "--term",
+    "terms",
+    multiple=True,
+    metavar="WORD",
+    help="Uses of WORD (or phrase) per --by group and per 10,000 words; repeatable.",
+)
+@format_option()
+@document_options
+def stats_command(
+    session: Session,
+    by: str | None,
+    top: int | None,
+    ngram: int,
+    stopwords_file: Path | None,
+    no_stopwords: bool,
+    terms: tuple[str, ...],
+    output_format: str | None,
+) -> int:
+    """Count the selected documents: sizes, dates, frequent terms, term trends.
+
+    By default one summary record: documents, dated, undated, first_date,
+    last_date, words (total) with words_mean, words_median, words_min and
+    words_max per document, chars likewise, paragraphs and distinct_terms.
+    --by doc|year|month|credit gives the same measures per group; documents
+    without a date (or credit) form their own group, keyed null, last.
+
+    Words are the case-folded tokens of the headline and body (not the date
+    header or site furniture): the same count as `corpus list` shows.
+
+    --top N lists frequent terms (rank, term, count, doc_freq), leaving out
+    an English stopword list; --ngram N counts phrases of N words, leaving
+    out those that begin or end with a stopword. --term WORD (repeatable,
+    a phrase works too) gives term, count, doc_freq, the group's documents
+    and words, and per_10k: uses per 10,000 words.
+
+    \b
+    Examples:
+      corpus stats
+      corpus stats --by year --format csv
+      corpus stats --top 20 --ngram 2
+      corpus stats --term ICE --term deport --by month
+      corpus grep -w deport | corpus stats --by month
+    """
+    _check_usage(by, top, ngram, stopwords_file, no_stopwords, terms)
+    output_format = output_format or default_format()
+    documents = session.documents()
+    if terms:
+        rows = stats.term_trends(documents, terms, by)
+        fields = stats.fields_for(by, stats.TREND_FIELDS)
+    elif top is not None:
+        stopwords = frozenset() if no_stopwords else _read_stopwords(stopwords_file) if stopwords_file else default_stopwords()
+        rows = stats.top_terms(documents, top, ngram=ngram, stopwords=stopwords, by=by)
+        fields = stats.fields_for(by, stats.TOP_FIELDS)
+    elif by is not None:
+        rows = stats.summarize_by(documents, by)
+        measures = stats.MEASURE_FIELDS
+        if output_format == "table":
+            measures = TABLE_DOC_MEASURES if by == "doc" else TABLE_MEASURES
+        fields = stats.fields_for(by, measures)
+    else:
+        write_object(output_format, stats.summarize(documents))
+        return 0
+    if by is not None and output_format == "table":
+        rows = _label_null_group(rows, stats.GROUPINGS[by], NULL_GROUP_LABELS[by])
+    with RecordWriter(output_format, fields) as writer:
+        writer.write_all(rows)
+    return 0
+
+
+def _label_null_group(rows: Iterable[dict[str, Any]], key: str, label: str) -> Iterator[dict[str, Any]]:
+    """In a table an empty cell says nothing: name the group of undated (or uncredited) documents."""
+    for row in rows:
+        yield {**row, key: label} if row[key] is None else row
+
+
+def _check_usage(
+    by: str | None, top: int | None, ngram: int, stopwords_file: Path | None, no_stopwords: bool, terms: tuple[str, ...]
+) -> None:
+    """Options that make no sense together are a usage error, not silently ignored."""
+    if terms and top is not None:
+        raise click.UsageError("--term and --top answer different questions: give one of them")
+    if top is None and (ngram != 1 or stopwords_file or no_stopwords):
+        raise click.UsageError("--ngram, --stopwords and --no-stopwords go with --top N")
+    if stopwords_file and no_stopwords:
+        raise click.UsageError("give --stopwords FILE or --no-stopwords, not both")
+    for term in terms:
+        if not stats.normalize_term(term):
+            raise click.BadParameter(f"{term!r} holds no word to count", param_hint="'--term'")
+
+
+def _read_stopwords(path: Path) -> frozenset[str]:
+    try:
+        return parse_stopwords(path.read_text(encoding="utf-8"))
+    except UnicodeDecodeError:
+        raise CorpusError(f"{path}: stopword list is not UTF-8 text") from None

@@ -1,0 +1,176 @@
+"""Exporters: documents as records in a byte stream, a folder of markdown files, or an SQLite
+database with a full-text index. No click here; files are written through `atomic`.
+
+- jsonl, json, yaml: the full record of each document (`Document.full()`: text, paragraphs,
+  furniture, and where date and title came from), through `output.RecordWriter`.
+- csv, tsv: a flat row per document (`FLAT_FIELDS`), tags joined by ";". A cell that a
+  spreadsheet would run as a formula (starting = + - @, tab or CR) gets a leading "'".
+- markdown: a folder with one ``ID.md`` a document: YAML front matter, the headline as a
+  ``#`` heading, the paragraphs separated by blank lines.
+- sqlite: tables `documents` (one row a document, tags/furniture/warnings as JSON arrays) and
+  `paragraphs` (document_id, position from 1, text), and the FTS5 indexes `documents_fts`
+  (title, body) and `paragraphs_fts` (text) over them as external content, in the layout
+  sqlite-utils and Datasette recognise. Rows go in in batches, so memory stays flat.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from collections.abc import Iterable
+from pathlib import Path
+from typing import IO, Any
+
+from corpus_cli.atomic import atomic_file, atomic_folder, atomic_path
+from corpus_cli.document import FULL_FIELDS, SUMMARY_FIELDS, Document
+from corpus_cli.errors import CorpusError
+from corpus_cli.output import RecordWriter
+
+RECORD_FORMATS = ("jsonl", "json", "csv", "tsv", "yaml")
+EXPORT_FORMATS = (*RECORD_FORMATS, "markdown", "sqlite")
+FLAT_FIELDS = (*SUMMARY_FIELDS, "date_source", "title_source", "encoding", "header", "body", "text")
+FRONT_MATTER_FIELDS = (*SUMMARY_FIELDS, "date_source", "title_source", "encoding", "header", "furniture", "warnings")
+BATCH_SIZE = 500
+
+SCHEMA = """
+CREATE TABLE documents (
+    rowid INTEGER PRIMARY KEY,
+    id TEXT NOT NULL UNIQUE,
+    path TEXT NOT NULL,
+    date TEXT,
+    title TEXT,
+    credit TEXT,
+    byline TEXT,
+    source TEXT,
+    url TEXT,
+    tags TEXT NOT NULL,
+    words INTEGER NOT NULL,
+    chars INTEGER NOT NULL,
+    date_source TEXT,
+    title_source TEXT,
+    encoding TEXT NOT NULL,
+    header TEXT,
+    body TEXT NOT NULL,
+    furniture TEXT NOT NULL,
+    text TEXT NOT NULL,
+    warnings TEXT NOT NULL
+);
+CREATE TABLE paragraphs (
+    rowid INTEGER PRIMARY KEY,
+    document_id TEXT NOT NULL REFERENCES documents(id),
+    position INTEGER NOT NULL,
+    text TEXT NOT NULL
+);
+CREATE INDEX paragraphs_document ON paragraphs(document_id, position);
+CREATE VIRTUAL TABLE documents_fts USING fts5(title, body, content=[documents], content_rowid=rowid);
+CREATE VIRTUAL TABLE paragraphs_fts USING fts5(text, content=[paragraphs], content_rowid=rowid);
+"""
+DOCUMENT_COLUMNS = tuple(name for name in FULL_FIELDS if name != "paragraphs")
+JSON_COLUMNS = ("tags", "furniture", "warnings")
+
+
+def export(documents: Iterable[Document], format: str, target: Path, *, force: bool = False) -> None:
+    """Write `documents` to `target` in `format`, atomically; never over an existing target
+    unless `force`."""
+    if format == "markdown":
+        with atomic_folder(target, force=force) as folder:
+            write_markdown(documents, folder)
+    elif format == "sqlite":
+        with atomic_path(target, force=force) as path:
+            write_sqlite(documents, path, target)
+    else:
+        with atomic_file(target, force=force) as stream:
+            write_records(documents, format, stream)
+
+
+def write_records(documents: Iterable[Document], format: str, stream: IO[bytes]) -> int:
+    """Full records (flat rows for csv/tsv) to `stream`; returns how many."""
+    fields = FLAT_FIELDS if format in ("csv", "tsv") else FULL_FIELDS
+    with RecordWriter(format, fields, stream) as writer:
+        return writer.write_all(document.full() for document in documents)
+
+
+def write_markdown(documents: Iterable[Document], folder: Path) -> int:
+    """One ``ID.md`` a document in `folder` (an id with a "/" makes a sub-folder)."""
+    count = 0
+    for document in documents:
+        path = folder.joinpath(f"{document.id}.md")
+        if not path.resolve().is_relative_to(folder.resolve()):
+            raise CorpusError(f"document id {document.id!r} would be written outside {folder}")
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(markdown(document).encode("utf-8", errors="replace"))
+        count += 1
+    return count
+
+
+def markdown(document: Document) -> str:
+    """A document as markdown with YAML front matter."""
+    import yaml  # imported here: start-up is faster without it
+
+    record = document.full()
+    front = yaml.dump(
+        {name: record[name] for name in FRONT_MATTER_FIELDS},
+        Dumper=getattr(yaml, "CSafeDumper", yaml.SafeDumper),
+        allow_unicode=True,
+        sort_keys=False,
+        width=100,
+    )
+    heading = f"# {' '.join(document.title.split())}\n\n" if document.title else ""
+    return f"---\n{front}---\n\n{heading}" + "\n\n".join(document.article.paragraphs) + "\n"
+
+
+def write_sqlite(documents: Iterable[Document], path: Path, target: Path | None = None) -> int:
+    """Build the database at `path` (a new or empty file); errors name `target` if given."""
+    try:
+        connection = sqlite3.connect(path, isolation_level=None)
+    except sqlite3.Error as error:
+        raise _sqlite_error(error, target or path) from error
+    try:
+        # A failed export is thrown away whole, so no rollback journal and no syncing per
+        # transaction: the finished file is fsynced once, before it is moved into place.
+        connection.execute("PRAGMA journal_mode = OFF")
+        connection.execute("PRAGMA synchronous = OFF")
+        connection.executescript(SCHEMA)
+        connection.execute("BEGIN")
+        count = _insert_documents(connection, documents)
+        connection.execute("INSERT INTO documents_fts(documents_fts) VALUES ('rebuild')")
+        connection.execute("INSERT INTO paragraphs_fts(paragraphs_fts) VALUES ('rebuild')")
+        connection.execute("COMMIT")
+    except sqlite3.Error as error:
+        raise _sqlite_error(error, target or path) from error
+    finally:
+        connection.close()
+    return count
+
+
+def _insert_documents(connection: sqlite3.Connection, documents: Iterable[Document]) -> int:
+    """Insert in batches of `BATCH_SIZE` documents; returns how many."""
+    count = 0
+    rows: list[tuple[Any, ...]] = []
+    paragraphs: list[tuple[str, int, str]] = []
+    for document in documents:
+        rows.append(_document_row(document))
+        paragraphs.extend((document.id, position, text) for position, text in enumerate(document.article.paragraphs, 1))
+        count += 1
+        if len(rows) >= BATCH_SIZE:
+            _flush(connection, rows, paragraphs)
+    _flush(connection, rows, paragraphs)
+    return count
+
+
+def _document_row(document: Document) -> tuple[Any, ...]:
+    record = document.full()
+    return tuple(json.dumps(record[name], ensure_ascii=False) if name in JSON_COLUMNS else record[name] for name in DOCUMENT_COLUMNS)
+
+
+def _flush(connection: sqlite3.Connection, rows: list[tuple[Any, ...]], paragraphs: list[tuple[str, int, str]]) -> None:
+    names = ", ".join(DOCUMENT_COLUMNS)
+    marks = ", ".join("?" * len(DOCUMENT_COLUMNS))
+    connection.executemany(f"INSERT INTO documents ({names}) VALUES ({marks})", rows)
+    connection.executemany("INSERT INTO paragraphs (document_id, position, text) VALUES (?, ?, ?)", paragraphs)
+    rows.clear()
+    paragraphs.clear()
+
+
+def _sqlite_error(error: sqlite3.Error, target: Path) -> CorpusError:
+    return CorpusError(f"cannot write {target}: {error} (nothing was changed there)")

@@ -1,0 +1,244 @@
+"""Corpus statistics: summaries, groupings, frequent terms and term trends. No I/O, no click.
+
+What is counted is a document's headline and body paragraphs (not the date header, not the site
+furniture), split into words by `textstats.tokens`, so `words` here is the `words` of
+`corpus list`. Phrases (n-grams) never cross the end of the headline or of a paragraph.
+
+Record keys, flat so that JSON, CSV and a table hold them alike:
+
+- a summary, and each group of ``--by``: `documents`, `dated`, `undated`, `first_date`,
+  `last_date`, `words` (the total) with `words_mean`, `words_median`, `words_min`, `words_max`
+  per document, `chars` (characters of the whole text) likewise, `paragraphs` (the total) and
+  `distinct_terms` (distinct case-folded words). Means and medians are rounded to two decimals;
+  for no documents they, the extremes and the dates are null.
+- ``--by`` puts the group first: `id` (doc), `year`, `month` or `credit`. Documents without a
+  date (or a credit) form their own group, whose key is null, after the others.
+- frequent terms: `rank`, `term`, `count` (uses), `doc_freq` (documents using the term).
+- term trends: `term`, `count`, `doc_freq`, then the group's `documents` and `words`, and
+  `per_10k`: uses per 10,000 words of the group (null when it has no words).
+"""
+
+from __future__ import annotations
+
+import heapq
+import statistics
+from collections import Counter
+from collections.abc import Callable, Collection, Iterable, Iterator, Sequence
+from dataclasses import dataclass, field
+from typing import Any, TypeVar
+
+from corpus_cli.document import Document
+from corpus_cli.textstats import ngrams, tokens
+
+# --by choices and the key each puts first in its rows.
+GROUPINGS = {"doc": "id", "year": "year", "month": "month", "credit": "credit"}
+MEASURE_FIELDS = (
+    *("documents", "dated", "undated", "first_date", "last_date"),
+    *("words", "words_mean", "words_median", "words_min", "words_max"),
+    *("chars", "chars_mean", "chars_median", "chars_min", "chars_max"),
+    *("paragraphs", "distinct_terms"),
+)
+TOP_FIELDS = ("rank", "term", "count", "doc_freq")
+TREND_FIELDS = ("term", "count", "doc_freq", "documents", "words", "per_10k")
+RATE_BASE = 10_000
+
+Group = TypeVar("Group")
+
+
+def segments(document: Document) -> list[list[str]]:
+    """The words of the headline and of each body paragraph, one list per piece of text."""
+    texts = ([document.article.title] if document.article.title else []) + list(document.article.paragraphs)
+    return [words for text in texts if (words := tokens(text))]
+
+
+def group_of(document: Document, by: str) -> str | None:
+    """The group a document falls in for ``--by``; None when it has no date (or no credit)."""
+    if by == "doc":
+        return document.id
+    if by == "credit":
+        return document.article.credit
+    if document.date is None:
+        return None
+    return document.date[:4] if by == "year" else document.date[:7]
+
+
+def fields_for(by: str | None, fields: Sequence[str]) -> tuple[str, ...]:
+    """The record keys of rows grouped `by` (or not grouped)."""
+    return ((GROUPINGS[by],) if by else ()) + tuple(fields)
+
+
+@dataclass
+class Measures:
+    """The running measures of a group of documents."""
+
+    documents: int = 0
+    dated: int = 0
+    first_date: str | None = None
+    last_date: str | None = None
+    words: list[int] = field(default_factory=list)
+    chars: list[int] = field(default_factory=list)
+    paragraphs: int = 0
+    terms: set[str] = field(default_factory=set)
+
+    def add(self, document: Document) -> None:
+        self.documents += 1
+        if document.date is not None:
+            self.dated += 1
+            self.first_date = min(self.first_date or document.date, document.date)
+            self.last_date = max(self.last_date or document.date, document.date)
+        self.words.append(document.article.words)
+        self.chars.append(len(document.text))
+        self.paragraphs += len(document.article.paragraphs)
+        for words in segments(document):
+            self.terms.update(words)
+
+    def record(self) -> dict[str, Any]:
+        return {
+            "documents": self.documents,
+            "dated": self.dated,
+            "undated": self.documents - self.dated,
+            "first_date": self.first_date,
+            "last_date": self.last_date,
+            **_spread("words", self.words),
+            **_spread("chars", self.chars),
+            "paragraphs": self.paragraphs,
+            "distinct_terms": len(self.terms),
+        }
+
+
+def _spread(name: str, values: list[int]) -> dict[str, Any]:
+    """Total, mean, median, min and max of per-document counts, under flat keys."""
+    if not values:
+        return {name: 0, f"{name}_mean": None, f"{name}_median": None, f"{name}_min": None, f"{name}_max": None}
+    return {
+        name: sum(values),
+        f"{name}_mean": round(sum(values) / len(values), 2),
+        f"{name}_median": round(float(statistics.median(values)), 2),
+        f"{name}_min": min(values),
+        f"{name}_max": max(values),
+    }
+
+
+def summarize(documents: Iterable[Document]) -> dict[str, Any]:
+    """The measures of all `documents` together."""
+    measures = Measures()
+    for document in documents:
+        measures.add(document)
+    return measures.record()
+
+
+def summarize_by(documents: Iterable[Document], by: str) -> Iterator[dict[str, Any]]:
+    """One record per group; per document (``doc``) they stream in the documents' order."""
+    key = GROUPINGS[by]
+    if by == "doc":
+        for document in documents:
+            measures = Measures()
+            measures.add(document)
+            yield {key: document.id, **measures.record()}
+        return
+    groups: dict[str | None, Measures] = {}
+    for document in documents:
+        groups.setdefault(group_of(document, by), Measures()).add(document)
+    for name in _ordered(groups, by):
+        yield {key: name, **groups[name].record()}
+
+
+def _ordered(groups: dict[Group, Any], by: str | None) -> list[Group]:
+    """Groups in documents' order (doc), else sorted with the null group last."""
+    if by in (None, "doc"):
+        return list(groups)
+    return sorted((name for name in groups if name is not None), key=str) + [name for name in groups if name is None]
+
+
+@dataclass
+class TermCounts:
+    """How often each term is used, and in how many documents."""
+
+    count: Counter[str] = field(default_factory=Counter)
+    doc_freq: Counter[str] = field(default_factory=Counter)
+
+    def add(self, terms: Iterable[str]) -> None:
+        """Count the terms of one document."""
+        used = Counter(terms)
+        self.count.update(used)
+        self.doc_freq.update(used.keys())
+
+    def top(self, n: int) -> list[dict[str, Any]]:
+        """The `n` most used terms; ties go to the one in more documents, then alphabetically."""
+        best = heapq.nsmallest(n, self.count.items(), key=lambda item: (-item[1], -self.doc_freq[item[0]], item[0]))
+        return [{"rank": rank, "term": term, "count": count, "doc_freq": self.doc_freq[term]} for rank, (term, count) in enumerate(best, 1)]
+
+
+def phrases(document: Document, n: int, stopwords: Collection[str]) -> Iterator[str]:
+    """The document's runs of `n` words, joined by a space, except those that begin or end
+    with a stopword (so "secretary of state" stays and "of the" goes)."""
+    for words in segments(document):
+        for gram in ngrams(words, n):
+            if gram[0] not in stopwords and gram[-1] not in stopwords:
+                yield " ".join(gram)
+
+
+def top_terms(
+    documents: Iterable[Document], n: int, *, ngram: int = 1, stopwords: Collection[str] = frozenset(), by: str | None = None
+) -> Iterator[dict[str, Any]]:
+    """The `n` most used terms (or phrases of `ngram` words), over all documents or per group."""
+    groups: dict[str | None, TermCounts] = {}
+    for document in documents:
+        groups.setdefault(group_of(document, by) if by else None, TermCounts()).add(phrases(document, ngram, stopwords))
+    yield from _grouped_rows(groups, by, lambda counts: counts.top(n))
+
+
+def normalize_term(term: str) -> str:
+    """A term as `term_trends` matches it: its words case-folded, joined by one space ("" if none)."""
+    return " ".join(tokens(term))
+
+
+@dataclass
+class TermTrend:
+    """Uses of the terms sought in one group, with the group's size to make rates of them."""
+
+    documents: int = 0
+    words: int = 0
+    counts: TermCounts = field(default_factory=TermCounts)
+
+
+def term_trends(documents: Iterable[Document], terms: Sequence[str], by: str | None = None) -> Iterator[dict[str, Any]]:
+    """Uses of each term (a word or a phrase) per group: counts and rates per 10,000 words.
+
+    Every group has a row for every term, zero included, so a series has no holes.
+    """
+    wanted = list(dict.fromkeys(normalize_term(term) for term in terms))
+    sought = {tuple(term.split()) for term in wanted}
+    lengths = sorted({len(gram) for gram in sought})
+    groups: dict[str | None, TermTrend] = {} if by else {None: TermTrend()}
+    for document in documents:
+        trend = groups.setdefault(group_of(document, by) if by else None, TermTrend())
+        trend.documents += 1
+        trend.words += document.article.words
+        trend.counts.add(
+            " ".join(gram) for words in segments(document) for n in lengths for gram in ngrams(words, n) if gram in sought
+        )
+
+    def rows(trend: TermTrend) -> list[dict[str, Any]]:
+        return [
+            {
+                "term": term,
+                "count": trend.counts.count[term],
+                "doc_freq": trend.counts.doc_freq[term],
+                "documents": trend.documents,
+                "words": trend.words,
+                "per_10k": round(trend.counts.count[term] * RATE_BASE / trend.words, 2) if trend.words else None,
+            }
+            for term in wanted
+        ]
+
+    yield from _grouped_rows(groups, by, rows)
+
+
+def _grouped_rows(
+    groups: dict[str | None, Group], by: str | None, rows: Callable[[Group], list[dict[str, Any]]]
+) -> Iterator[dict[str, Any]]:
+    """The rows of each group in order, with the group's key first when grouped."""
+    for name in _ordered(groups, by):
+        for row in rows(groups[name]):
+            yield {GROUPINGS[by]: name, **row} if by else row
