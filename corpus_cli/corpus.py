@@ -165,11 +165,15 @@ def discover(corpus: Corpus, warn: Warn) -> list[SourceFile]:
             if name.startswith(".") or not name.lower().endswith(".txt"):
                 continue
             location = Path(folder, name)
-            relative = location.relative_to(root).as_posix()
+            relative = _utf8_name(location.relative_to(root).as_posix(), warn)
+            if relative is None:
+                continue
             if location.is_symlink() and not _safe_link(location, real_root, relative, warn):
                 continue
-            if _addressable(location, relative, warn):
+            if location.is_file():
                 found.append((relative, location))
+            else:  # a FIFO or a device named *.txt would block or never end when read
+                warn(f"{relative}: not a regular file, skipped")
     stems = Counter(Path(relative).stem for relative, _ in found)
     files = []
     for relative, location in found:
@@ -186,22 +190,18 @@ def _first(files: list[SourceFile], stem: str) -> str:
     return next(source.id for source in files if Path(source.path).stem == stem)
 
 
-def _addressable(location: Path, relative: str, warn: Warn) -> bool:
-    """A regular file with a UTF-8 name; anything else is reported and skipped.
+def _utf8_name(relative: str, warn: Warn) -> str | None:
+    """The name as UTF-8 text whatever the locale; None (with a warning) when it is not UTF-8.
 
-    A FIFO or a device named ``*.txt`` would block or never end when read, and a name that is not
-    UTF-8 gives an id that no JSON record or command line can name again.
+    Names come from the file system decoded with the locale's encoding (ASCII under ``LC_ALL=C``);
+    a name that is not UTF-8 would give an id that no JSON record or command line can name again.
     """
+    raw = os.fsencode(relative)
     try:
-        relative.encode("utf-8")
-    except UnicodeEncodeError:
-        printable = os.fsencode(relative).decode("utf-8", errors="backslashreplace")
-        warn(f"{printable}: file name is not valid UTF-8, skipped (rename the file)")
-        return False
-    if not location.is_file():
-        warn(f"{relative}: not a regular file, skipped")
-        return False
-    return True
+        return raw.decode("utf-8")
+    except UnicodeDecodeError:
+        warn(f"{raw.decode('utf-8', errors='backslashreplace')}: file name is not valid UTF-8, skipped (rename the file)")
+        return None
 
 
 def _safe_link(location: Path, real_root: Path, relative: str, warn: Warn) -> bool:
