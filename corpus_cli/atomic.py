@@ -64,7 +64,7 @@ def atomic_path(target: Path, *, force: bool = False) -> Iterator[Path]:
 @contextlib.contextmanager
 def atomic_file(target: Path, *, force: bool = False) -> Iterator[BinaryIO]:
     """A binary stream to write `target` through, atomically (see `atomic_path`)."""
-    with atomic_path(target, force=force) as temporary, temporary.open("wb") as stream:
+    with atomic_path(target, force=force) as temporary, open(temporary, "wb") as stream:
         yield stream
 
 
