@@ -1,0 +1,52 @@
+"""`corpus check`: validate a corpus for CI, one record per finding, exit 1 when anything is found."""
+
+from __future__ import annotations
+
+import click
+
+from corpus_cli.check import CHECKS, FIELDS, check_corpus
+from corpus_cli.errors import ExitStatus
+from corpus_cli.options import format_option
+from corpus_cli.output import RecordWriter, default_format, write_text
+from corpus_cli.session import open_session
+
+
+@click.command("check")
+@click.option(
+    "--corpus",
+    "corpus_path",
+    metavar="PATH",
+    help="Corpus folder (or its corpus.yaml). Default: $CORPUS_PATH, a corpus.yaml here or above, or the bundled seeds.",
+)
+@click.option("--ignore", "ignored", multiple=True, type=click.Choice(CHECKS), help="Leave this check out (repeatable).")
+@format_option()
+def check_command(corpus_path: str | None, ignored: tuple[str, ...], output_format: str | None) -> int:
+    """Check a corpus: one record per problem found, exit 1 if there is any.
+
+    \b
+    Checks (the record's "check" field; "severity" is error or warning):
+      file       links not followed, broken links, unreadable files or folders
+      decode     binary files (skipped by every command), fallback encodings
+      empty      empty documents, a date header with no text
+      date       impossible or malformed header dates; documents with no date
+      duplicate  files with the same bytes as another (sha256)
+      name       file names not in the NNN_<hex>.txt shape
+      id         ids that clash: a stem shared by several files, or differing only in case
+      config     corpus.yaml entries that name no document
+
+    Findings come as records with check, severity, id, path and message,
+    and are not repeated as warnings on stderr.
+
+    \b
+    Examples:
+      corpus check
+      corpus check --ignore name --ignore date
+      corpus check | jq -r 'select(.severity == "error") | .path'
+    """
+    session = open_session(corpus_path=corpus_path, read_stdin=False)
+    output_format = output_format or default_format()
+    with RecordWriter(output_format, FIELDS) as writer:
+        writer.write_all(finding.record() for finding in check_corpus(session.corpus, skip=set(ignored)))
+    if writer.count == 0 and output_format == "table":
+        write_text(f"no problems found in {session.corpus.name}\n")
+    return ExitStatus.NOT_FOUND if writer.count else ExitStatus.OK
