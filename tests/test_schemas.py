@@ -19,6 +19,8 @@ from typing import Any
 import pytest
 from helpers import SEEDS, run
 
+from corpus_cli.check import CHECKS
+from corpus_cli.check import FIELDS as CHECK_FIELDS
 from corpus_cli.document import FULL_FIELDS, SUMMARY_FIELDS
 
 SCHEMAS = Path(__file__).resolve().parent.parent / "schemas"
@@ -214,3 +216,21 @@ def test_stats_of_nothing_conform(options: tuple[str, ...]):
 def test_export_jsonl_records_are_full_documents(varied_corpus: Path):
     records = assert_records_conform(run("export", "--corpus", str(varied_corpus), "--format", "jsonl").stdout, "document")
     assert len(records) == len(list(varied_corpus.rglob("*.txt")))
+
+
+def test_check_findings_conform(varied_corpus: Path):
+    (varied_corpus / "copy.txt").write_bytes((varied_corpus / "bom.txt").read_bytes())
+    (varied_corpus / "image.txt").write_bytes(b"\x89PNG\x00\x00")
+    with (varied_corpus / "corpus.yaml").open("a", encoding="utf-8") as config:
+        config.write("  999_gone:\n    title: Names no document\n")
+    result = run("check", "--corpus", str(varied_corpus), "--format", "jsonl")
+    assert result.exit_code == 1
+    records = assert_records_conform(result.stdout, "check-finding")
+    assert {record["check"] for record in records} >= {"decode", "empty", "date", "duplicate", "name", "config"}
+    assert {record["severity"] for record in records} == {"error", "warning"}
+
+
+def test_the_check_schema_names_every_check():
+    rules = schema("check-finding")
+    assert tuple(rules["properties"]) == CHECK_FIELDS
+    assert rules["properties"]["check"]["enum"] == list(CHECKS)
