@@ -17,6 +17,7 @@ from corpus_cli.errors import CorpusError, ExitStatus
 SUBCOMMANDS = {
     "list": "corpus_cli.commands.list:list_command",
     "show": "corpus_cli.commands.show:show_command",
+    "grep": "corpus_cli.commands.grep:grep_command",
     "check": "corpus_cli.commands.check:check_command",
     "stats": "corpus_cli.commands.stats:stats_command",
     "export": "corpus_cli.commands.export:export_command",

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 import click
@@ -37,3 +38,60 @@ def _styler(enabled: bool) -> Any:
         return click.style(text, **styles) if enabled else text
 
     return style
+
+
+# ---- grep's views --------------------------------------------------------------------------
+
+# ripgrep's colours: the document in magenta, line numbers in green, matches in bold red.
+_GREP_ID = {"fg": "magenta"}
+_GREP_NUMBER = {"fg": "green"}
+_GREP_MATCH = {"fg": "red", "bold": True}
+_FLATTEN = str.maketrans("\n\r\t\v\f", "     ")
+
+
+def render_grep_lines(doc_id: str, lines: Sequence[Any], color: bool, only_matching: bool, separate: bool) -> str:
+    """A document's lines as grep -n prints them: ``id:line:text`` for selected lines (matches
+    highlighted), ``id-line-text`` for context lines, ``--`` between groups that do not touch.
+
+    `lines` are `search.LineView`s; `separate` puts a ``--`` before the first group (a document
+    shown earlier had context lines too).
+    """
+    style = _styler(color)
+    out = []
+    for index, line in enumerate(lines):
+        if line.gap or (index == 0 and separate):
+            out.append(style("--", fg="cyan") + "\n")
+        mark = ":" if line.selected else "-"
+        prefix = style(doc_id, **_GREP_ID) + mark + style(str(line.number), **_GREP_NUMBER) + mark
+        if only_matching:
+            out.extend(prefix + style(line.text[start:end], **_GREP_MATCH) + "\n" for start, end in line.spans)
+        else:
+            out.append(prefix + _highlight(line.text, line.spans, style) + "\n")
+    return "".join(out)
+
+
+def render_kwic(records: Sequence[dict[str, Any]], width: int, color: bool) -> str:
+    """A keyword-in-context concordance: the matches in one column, `width` characters each side.
+
+    Line breaks and tabs in the context show as spaces, so every row stays one line and aligned.
+    """
+    style = _styler(color)
+    prefixes = [f"{record['id']}:{record['line']}:" for record in records]
+    prefix_width = max(map(len, prefixes), default=0)
+    out = []
+    for prefix, record in zip(prefixes, records):
+        doc_id, number = prefix[:-1].rsplit(":", 1)
+        shown = style(doc_id, **_GREP_ID) + ":" + style(number, **_GREP_NUMBER) + ":" + " " * (prefix_width - len(prefix))
+        before = record["before"].translate(_FLATTEN)[-width:].rjust(width)
+        after = record["after"].translate(_FLATTEN)[:width]
+        match = record["match"].translate(_FLATTEN)
+        out.append(f"{shown}  {before} {style(match, **_GREP_MATCH)} {after}".rstrip() + "\n")
+    return "".join(out)
+
+
+def _highlight(text: str, spans: Sequence[tuple[int, int]], style: Any) -> str:
+    pieces, pos = [], 0
+    for start, end in spans:
+        pieces += [text[pos:start], style(text[start:end], **_GREP_MATCH)]
+        pos = end
+    return "".join(pieces) + text[pos:]

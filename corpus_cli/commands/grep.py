@@ -1,0 +1,239 @@
+"""`corpus grep`: search the documents' lines, as GNU grep would, and print matches as records or views."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from typing import Any
+
+import click
+
+from corpus_cli.errors import ExitStatus
+from corpus_cli.matcher import Matcher
+from corpus_cli.options import document_options, format_option
+from corpus_cli.output import RECORD_FORMATS, RecordWriter, color_enabled, default_format, write_text
+from corpus_cli.render import render_grep_lines, render_kwic
+from corpus_cli.search import (
+    COUNT_FIELDS,
+    DEFAULT_TIME_LIMIT,
+    FILE_FIELDS,
+    MATCH_FIELDS,
+    SEARCH_FIELDS,
+    DocumentResult,
+    SearchSpec,
+    search_documents,
+)
+from corpus_cli.select import Selection
+from corpus_cli.session import Session
+from corpus_cli.textstats import tokens
+
+GREP_FORMATS = ("text", *RECORD_FORMATS)
+TABLE_FIELDS = ("id", "line", "column", "before", "match", "after")
+DEFAULT_KWIC_WIDTH = 30
+
+
+class KwicWidth(click.ParamType):
+    """--kwic's optional WIDTH; a word there is most likely the pattern, so say how to write it."""
+
+    name = "width"
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> int:
+        if isinstance(value, int):
+            return value
+        if not str(value).isdigit() or int(value) < 1:
+            self.fail(f"{value!r} is not a width; write --kwic=WIDTH, or put --kwic after the pattern", param, ctx)
+        return int(value)
+
+
+@click.command("grep")
+@click.argument("pattern", required=False)
+@click.option("-e", "--regexp", "extra_patterns", multiple=True, metavar="PATTERN", help="A pattern; repeat to match any of several.")
+@click.option("-F", "--fixed-strings", is_flag=True, help="Patterns are plain text, not regular expressions.")
+@click.option("-i", "--ignore-case", is_flag=True, help="Ignore case (Python's Unicode case folding).")
+@click.option("-S", "--smart-case", is_flag=True, help="Ignore case unless a pattern has an upper-case letter.")
+@click.option("-w", "--word-regexp", is_flag=True, help="Match whole words only (no word character either side).")
+@click.option("-v", "--invert-match", is_flag=True, help="Select the lines that do not match.")
+@click.option("-c", "--count", is_flag=True, help="Print each document's number of selected lines.")
+@click.option("--include-zero", is_flag=True, help="With -c, list documents with no match too.")
+@click.option("-l", "--files-with-matches", is_flag=True, help="Print only the documents that have a match.")
+@click.option("-o", "--only-matching", is_flag=True, help="Print only the matched text, not the rest of the line.")
+@click.option("-m", "--max-count", type=click.IntRange(min=0), metavar="N", help="Stop after N selected lines in each document.")
+@click.option("-A", "--after-context", type=click.IntRange(min=0), metavar="N", help="Show N lines after each selected line.")
+@click.option("-B", "--before-context", type=click.IntRange(min=0), metavar="N", help="Show N lines before each selected line.")
+@click.option("-C", "--context", type=click.IntRange(min=0), metavar="N", help="Show N lines before and after (-A and -B win).")
+@click.option("-q", "--quiet", is_flag=True, help="Print nothing; the exit status says whether anything matched.")
+@click.option(
+    "--field",
+    type=click.Choice(SEARCH_FIELDS),
+    default="text",
+    show_default=True,
+    help="Search the whole text (line numbers are the file's), the title, or the body without site furniture.",
+)
+@click.option(
+    "--kwic",
+    type=KwicWidth(),
+    is_flag=False,
+    flag_value=DEFAULT_KWIC_WIDTH,
+    default=None,
+    metavar="[WIDTH]",
+    help=f"Keyword in context: each match with WIDTH characters either side (default {DEFAULT_KWIC_WIDTH}), in a column.",
+)
+@click.option(
+    "--sort", "kwic_sort", type=click.Choice(("left", "right")), help="With --kwic, sort by the words left or right of the match."
+)
+@click.option(
+    "--timeout",
+    type=click.FloatRange(min=0),
+    default=DEFAULT_TIME_LIMIT,
+    show_default=True,
+    metavar="SECONDS",
+    help="Time limit per document (plus 1 s per million characters); a document past it is skipped with a warning. 0: none.",
+)
+@click.option("-j", "--jobs", type=click.IntRange(min=1), metavar="N", help="Worker processes (default: one per core for large corpora).")
+@format_option(GREP_FORMATS, "text on a terminal, jsonl otherwise")
+@document_options
+def grep_command(session: Session, pattern: str | None, extra_patterns: tuple[str, ...], **options: Any) -> int:
+    """Search the documents' lines for PATTERN, a Python regular expression.
+
+    Lines are GNU grep's, and so are the matches: a line matches when the
+    pattern matches within it. Records (JSON Lines when piped) give each match
+    with its id, path, date, line, column, and start/end character offsets in
+    the file's decoded text (text[start:end] == match), with the rest of its
+    line as before/after. -c gives id, path, count; -l gives id, path. On a
+    terminal, lines print as id:line:text with the matches highlighted.
+
+    --kwic prints a concordance, each match centred in WIDTH characters of
+    context; --sort left|right orders it by the words before or after.
+
+    Exit status: 0 when a line was selected, 1 when none was, 2 on an error.
+
+    \b
+    Examples:
+      corpus grep -w ICE
+      corpus grep -iw 'border (patrol|wall)' --since 2024
+      corpus grep -c Mayorkas --include-zero --format csv
+      corpus grep -F '(Headline USA)' -l | corpus list
+      corpus grep -i migrants --kwic 40 --sort right
+      corpus grep -w Biden | jq -r '"\\(.id):\\(.line): \\(.match)"'
+    """
+    patterns = _patterns(pattern, extra_patterns)
+    _check_combinations(options)
+    matcher = Matcher(
+        patterns,
+        fixed=options["fixed_strings"],
+        ignore_case=options["ignore_case"],
+        smart_case=options["smart_case"],
+        word=options["word_regexp"],
+    )
+    output_format = options["output_format"] or default_format(text_view=True)
+    context = options["context"] or 0
+    summary = options["quiet"] or options["count"] or options["files_with_matches"]
+    max_count = options["max_count"]
+    if options["quiet"] or options["files_with_matches"]:
+        max_count = 0 if max_count == 0 else 1  # one selected line settles it
+    spec = SearchSpec(
+        matcher=matcher,
+        mode="count" if summary else ("lines" if output_format == "text" and options["kwic"] is None else "records"),
+        invert=options["invert_match"],
+        max_count=max_count,
+        scope=options["field"],
+        before=context if options["before_context"] is None else options["before_context"],
+        after=context if options["after_context"] is None else options["after_context"],
+        kwic=options["kwic"],
+        only_matching=options["only_matching"],
+        time_limit=options["timeout"] or None,
+        dates=Selection(since=session.selection.since, until=session.selection.until),
+        metadata=session.corpus.metadata,
+    )
+    results = search_documents(spec, session.selection.pick(session.files), options["jobs"])
+    try:
+        matched = _print(spec, _reported(session, results), output_format, options)
+    finally:
+        results.close()  # stops the worker processes when output ends early
+    return ExitStatus.OK if matched else ExitStatus.NOT_FOUND
+
+
+def _patterns(pattern: str | None, extra: tuple[str, ...]) -> list[str]:
+    if pattern is not None and extra:
+        raise click.UsageError("give the patterns either as one argument or each with -e, not both")
+    if pattern is None and not extra:
+        raise click.UsageError("give a PATTERN to search for (or -e PATTERN)")
+    return [pattern] if pattern is not None else list(extra)
+
+
+def _check_combinations(options: dict[str, Any]) -> None:
+    """Refuse switches that contradict each other, naming both."""
+    if options["count"] and options["files_with_matches"]:
+        raise click.UsageError("-c and -l contradict each other: choose one")
+    if options["include_zero"] and not options["count"]:
+        raise click.UsageError("--include-zero goes with -c")
+    if options["kwic_sort"] and options["kwic"] is None:
+        raise click.UsageError("--sort orders the --kwic view: add --kwic")
+    if options["kwic"] is not None:
+        switches = (("-v", "invert_match"), ("-c", "count"), ("-l", "files_with_matches"), ("-o", "only_matching"))
+        switches += (("-A", "after_context"), ("-B", "before_context"), ("-C", "context"))
+        clash = [flag for flag, key in switches if options[key]]
+        if clash:
+            raise click.UsageError(f"--kwic shows each match in its own context; it does not combine with {clash[0]}")
+
+
+def _reported(session: Session, results: Iterator[DocumentResult]) -> Iterator[DocumentResult]:
+    """The results, with their warnings reported as they come (in document order)."""
+    for result in results:
+        for warning in result.warnings:
+            session.reporter.warn(warning)
+        if result.searched:
+            yield result
+
+
+def _print(spec: SearchSpec, results: Iterator[DocumentResult], output_format: str, options: dict[str, Any]) -> bool:
+    """Print the results in the form asked for; True when some line was selected."""
+    if options["quiet"]:
+        return any(result.count for result in results)
+    selected = _Tally(results)
+    text = output_format == "text"
+    color = color_enabled()
+    if options["count"] or options["files_with_matches"]:
+        shown = (result for result in selected if result.count or options["include_zero"])
+        if text:
+            for result in shown:
+                write_text(f"{result.id}:{result.count}\n" if options["count"] else f"{result.id}\n")
+        else:
+            with RecordWriter(output_format, COUNT_FIELDS if options["count"] else FILE_FIELDS) as writer:
+                writer.write_all({"id": result.id, "path": result.path, "count": result.count} for result in shown)
+    elif spec.mode == "lines":
+        separate = False
+        for result in selected:
+            if result.lines:
+                write_text(render_grep_lines(result.id, result.lines, color, spec.only_matching, separate))
+                separate = bool(spec.before or spec.after)
+    else:
+        records: Iterable[dict[str, Any]] = (record for result in selected for record in result.records)
+        if spec.kwic is not None and (options["kwic_sort"] or text):
+            records = _kwic_sorted(list(records), options["kwic_sort"])
+        if spec.kwic is not None and text:
+            write_text(render_kwic(list(records), spec.kwic, color))
+        else:
+            with RecordWriter(output_format, TABLE_FIELDS if output_format == "table" else MATCH_FIELDS) as writer:
+                writer.write_all(records)
+    return selected.any
+
+
+class _Tally:
+    """Passes results through and notes whether any selected a line (-o may print nothing for it)."""
+
+    def __init__(self, results: Iterator[DocumentResult]) -> None:
+        self.results, self.any = results, False
+
+    def __iter__(self) -> Iterator[DocumentResult]:
+        for result in self.results:
+            self.any = self.any or result.count > 0
+            yield result
+
+
+def _kwic_sorted(records: list[dict[str, Any]], side: str | None) -> list[dict[str, Any]]:
+    """Concordance order: by the words right of the match (then the match), or left of it, nearest first."""
+    if side == "right":
+        return sorted(records, key=lambda record: (tokens(record["after"]), tokens(record["match"])))
+    if side == "left":
+        return sorted(records, key=lambda record: (tokens(record["before"])[::-1], tokens(record["match"])))
+    return records
