@@ -21,7 +21,9 @@ from helpers import SEEDS, run
 
 from corpus_cli.check import CHECKS
 from corpus_cli.check import FIELDS as CHECK_FIELDS
+from corpus_cli.cli import SUBCOMMANDS
 from corpus_cli.document import FULL_FIELDS, SUMMARY_FIELDS
+from corpus_cli.search import COUNT_FIELDS, FILE_FIELDS, MATCH_FIELDS
 
 SCHEMAS = Path(__file__).resolve().parent.parent / "schemas"
 KEYWORDS = {
@@ -234,3 +236,36 @@ def test_the_check_schema_names_every_check():
     rules = schema("check-finding")
     assert tuple(rules["properties"]) == CHECK_FIELDS
     assert rules["properties"]["check"]["enum"] == list(CHECKS)
+
+
+@pytest.mark.parametrize(
+    ("options", "name"),
+    [
+        (("ICE",), "grep-match"),
+        (("-i", "-w", "café|ice|sixteen"), "grep-match"),
+        (("-v", "ICE"), "grep-match"),
+        (("-o", "-e", "Mayorkas", "-e", "Biden"), "grep-match"),
+        (("-C", "1", "Mayorkas"), "grep-match"),
+        (("--kwic", "20", "--sort", "right", "ICE"), "grep-match"),
+        (("--field", "title", "-i", "border|society"), "grep-match"),
+        (("--field", "body", "-F", "(AP)"), "grep-match"),
+        (("-c", "ICE"), "grep-count"),
+        (("-c", "--include-zero", "Mayorkas"), "grep-count"),
+        (("-l", "-i", "ice"), "grep-file"),
+    ],
+    ids=["match", "iw", "invert", "only", "context", "kwic", "title", "body", "count", "include-zero", "files"],
+)
+def test_grep_records_conform(varied_corpus: Path, options: tuple[str, ...], name: str):
+    assert_records_conform(run("grep", *options, "--corpus", str(varied_corpus), "--format", "jsonl").stdout, name)
+
+
+def test_the_grep_schemas_name_the_fields_the_code_writes():
+    assert tuple(schema("grep-match")["properties"]) == MATCH_FIELDS
+    assert tuple(schema("grep-count")["properties"]) == COUNT_FIELDS
+    assert tuple(schema("grep-file")["properties"]) == FILE_FIELDS
+
+
+def test_every_subcommand_has_its_records_checked_here():
+    """A new subcommand needs a schema in schemas/ and a test above; then add it here."""
+    checked = {"list", "show", "grep", "stats", "export", "check"}
+    assert set(SUBCOMMANDS) <= checked
