@@ -118,11 +118,17 @@ def cli(debug: bool) -> None:
     The corpus is a folder of .txt files: --corpus PATH, else $CORPUS_PATH, else a corpus.yaml
     in this folder or a parent, else the seed articles bundled with corpus.
 
+    Commands compose: when stdin is a pipe or a file, a command that works on documents
+    reads the JSON Lines records another corpus command printed and works on those
+    documents, in that order (--no-stdin ignores stdin). Output is a table on a terminal
+    and JSON Lines otherwise. Run 'corpus COMMAND --help' for a command's options.
+
     \b
     Examples:
       corpus list --since 2024-01-01
       corpus show 002
       corpus list --format json | jq '.[].title'
+      corpus list | jq -c 'select(.words > 500)' | corpus show
 
     Exit status: 0 success, 1 nothing found, 2 bad usage or an error, 130 interrupted.
     """
