@@ -6,6 +6,7 @@ away (`| head -1`), and Ctrl-C all depend on real file descriptors and signals.
 
 from __future__ import annotations
 
+import csv
 import importlib.util
 import json
 import os
@@ -21,12 +22,12 @@ from typing import IO, Any
 import pytest
 from helpers import SEEDS
 
-from corpus_cli.cli import SUBCOMMANDS
-
 CORPUS = (sys.executable, "-m", "corpus_cli")
 TIMEOUT = 60
 # `jq 'select(.words > 500)'`, in Python for machines without jq: the same filter, still a process in the pipe.
 PY_WORDS_FILTER = "import json,sys\nfor line in sys.stdin:\n    if line.strip() and json.loads(line)['words'] > 500: print(line, end='')"
+# `jq -e '.undated == 0'`, likewise: exit 1 when the value is false.
+PY_UNDATED_CHECK = "import json,sys\nsys.exit(0 if json.loads(sys.stdin.readline())['undated'] == 0 else 1)"
 
 
 def corpus(*args: str, stdin: bytes | int | IO[Any] = b"", corpus_path: Path | None = SEEDS) -> subprocess.CompletedProcess[bytes]:
@@ -64,11 +65,6 @@ def records(output: bytes) -> list[dict[str, Any]]:
 
 def seed_summaries() -> list[dict[str, Any]]:
     return records(corpus("list", "--format", "jsonl", stdin=subprocess.DEVNULL).stdout)
-
-
-def needs(name: str) -> pytest.MarkDecorator:
-    """Skip a pipeline test until the subcommand it uses has landed."""
-    return pytest.mark.skipif(name not in SUBCOMMANDS, reason=f"`corpus {name}` is not registered yet")
 
 
 @pytest.fixture(scope="module")
@@ -110,7 +106,6 @@ def test_list_through_a_words_filter_into_show():
     assert all(record["text"] and "paragraphs" in record for record in shown)  # show's full records
 
 
-@needs("grep")
 def test_grep_into_list_lists_the_matching_documents():
     statuses, out, errors = pipeline(sub("grep", "Mayorkas"), sub("list", "--format", "jsonl"))
     assert statuses == [0, 0], errors
@@ -119,16 +114,55 @@ def test_grep_into_list_lists_the_matching_documents():
     assert containing and listed == containing
 
 
-@needs("export")
 def test_recent_articles_exported_to_csv(isolated: Path):
     statuses, _, errors = pipeline(sub("list", "--since", "2024-01-01"), sub("export", "--format", "csv", "-o", "recent.csv"))
     assert statuses == [0, 0], errors
-    import csv
-
     with open(isolated / "recent.csv", newline="", encoding="utf-8") as handle:
         rows = list(csv.DictReader(handle))
     recent = [record["id"] for record in seed_summaries() if record["date"] and record["date"] >= "2024-01-01"]
     assert recent and [row["id"] for row in rows] == recent
+
+
+def test_grep_into_stats_counts_the_matching_documents():
+    statuses, out, errors = pipeline(sub("grep", "-w", "deport"), sub("stats", "--format", "jsonl"))
+    assert statuses == [0, 0], errors
+    matching = records(corpus("grep", "-l", "-w", "deport", stdin=subprocess.DEVNULL).stdout)
+    assert records(out)[0]["documents"] == len(matching) > 0
+
+
+def test_list_into_grep_searches_only_the_documents_listed():
+    statuses, out, errors = pipeline(sub("list", "--since", "2024-03-01"), sub("grep", "-l", "ICE"))
+    assert statuses == [0, 0], errors
+    recent = [record["id"] for record in seed_summaries() if record["date"] and record["date"] >= "2024-03-01"]
+    assert recent and [record["id"] for record in records(out)] == recent
+
+
+def test_a_grep_that_finds_nothing_exports_nothing():
+    statuses, out, errors = pipeline(sub("grep", "nothing-matches-this"), sub("export", "--format", "jsonl"))
+    assert statuses == [1, 0] and errors == [b"", b""]
+    assert out == b""
+
+
+def test_top_terms_of_the_documents_matching_a_pattern():
+    """The README cookbook's `corpus grep -l PATTERN | corpus stats --top N`."""
+    statuses, out, errors = pipeline(sub("grep", "-l", "-w", "Mayorkas"), sub("stats", "--top", "3", "--format", "jsonl"))
+    assert statuses == [0, 0], errors
+    top = records(out)
+    assert [record["rank"] for record in top] == [1, 2, 3]
+    with_mayorkas = len(records(corpus("grep", "-l", "-w", "Mayorkas", stdin=subprocess.DEVNULL).stdout))
+    assert all(record["doc_freq"] <= with_mayorkas for record in top)
+
+
+@pytest.mark.parametrize(("dated", "status"), [(False, 1), (True, 0)], ids=["undated", "all-dated"])
+def test_the_ci_step_fails_when_a_document_is_undated(seeds_copy: Path, dated: bool, status: int):
+    """The README cookbook's `corpus stats --format jsonl | jq -e '.undated == 0'`."""
+    if dated:
+        for path in seeds_copy.glob("*.txt"):
+            if not path.read_bytes().startswith(b" date "):
+                path.write_bytes(b" date 2020-01-01 " + path.read_bytes())
+    check = ["jq", "-e", ".undated == 0"] if shutil.which("jq") else [sys.executable, "-c", PY_UNDATED_CHECK]
+    statuses, _, errors = pipeline([*CORPUS, "stats", "--no-stdin", "--corpus", str(seeds_copy), "--format", "jsonl"], check)
+    assert statuses == [0, status], errors
 
 
 # --- what stdin is -----------------------------------------------------------------------------
@@ -197,9 +231,17 @@ def test_a_terminal_on_stdin_is_never_read():
     ],
     ids=["not-json", "no-id", "not-an-object", "id-not-a-string", "unknown-id"],
 )
-@pytest.mark.parametrize("command", ["list", "show"])
-def test_bad_stdin_is_one_error_line_naming_the_line(command: str, stream: bytes, line: int, says: bytes):
-    result = corpus(command, stdin=stream)
+def test_bad_stdin_is_one_error_line_naming_the_line(stream: bytes, line: int, says: bytes):
+    assert_bad_stdin(corpus("list", stdin=stream), line, says)
+
+
+@pytest.mark.parametrize("command", [("show",), ("grep", "ICE"), ("stats",), ("export",)], ids=" ".join)
+def test_every_document_command_reports_bad_stdin_the_same_way(command: tuple[str, ...]):
+    assert_bad_stdin(corpus(*command, stdin=b'{"id": "000_602cce6e2114fdb8"}\n\n{"id": "999_gone"}\n'), 3, b"no document '999_gone'")
+
+
+def assert_bad_stdin(result: subprocess.CompletedProcess[bytes], line: int, says: bytes) -> None:
+    """Exit status 2, no output, and one line on stderr that names the stdin line."""
     assert result.returncode == 2
     assert result.stdout == b""
     assert result.stderr.count(b"\n") == 1, result.stderr
@@ -210,10 +252,15 @@ def test_bad_stdin_is_one_error_line_naming_the_line(command: str, stream: bytes
 # --- the end of a run ----------------------------------------------------------------------------
 
 
-def test_a_reader_that_goes_away_ends_the_run_quietly_with_0(big_corpus: Path):
+@pytest.mark.parametrize(
+    "command",
+    [("list",), ("grep", "-i", "the"), ("grep", "-i", "the", "-j", "2"), ("export",), ("stats", "--by", "doc")],
+    ids=" ".join,
+)
+def test_a_reader_that_goes_away_ends_the_run_quietly_with_0(big_corpus: Path, command: tuple[str, ...]):
     """`corpus list | head -1`: the rest of the output has nowhere to go, and that is not an error."""
     process = subprocess.Popen(
-        [*CORPUS, "list", "--format", "jsonl", "--corpus", str(big_corpus)],
+        [*CORPUS, *command, "--format", "jsonl", "--corpus", str(big_corpus)],
         stdin=subprocess.DEVNULL,
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
@@ -221,29 +268,39 @@ def test_a_reader_that_goes_away_ends_the_run_quietly_with_0(big_corpus: Path):
     first = process.stdout.readline()  # type: ignore[union-attr]
     process.stdout.close()  # type: ignore[union-attr]
     status = process.wait(timeout=TIMEOUT)
-    assert json.loads(first)["id"]
+    assert json.loads(first)
     assert (status, process.stderr.read()) == (0, b"")  # type: ignore[union-attr]
 
 
-def test_list_output_is_larger_than_a_pipe_buffer(big_corpus: Path):
+def test_the_output_cut_short_is_larger_than_a_pipe_buffer(big_corpus: Path):
     """Guards the test above: with less than 64 KB, a closed reader would never be noticed."""
-    result = corpus("list", "--format", "jsonl", stdin=subprocess.DEVNULL, corpus_path=big_corpus)
-    assert len(result.stdout) > 2 * 65536
+    result = corpus("stats", "--by", "doc", "--format", "jsonl", stdin=subprocess.DEVNULL, corpus_path=big_corpus)
+    assert len(result.stdout) > 2 * 65536  # the smallest output of those cut short above
 
 
-def test_ctrl_c_exits_130_without_a_traceback(big_corpus: Path, tmp_path: Path):
+@pytest.mark.parametrize(
+    ("command", "whole_group"),
+    [(("show",), False), (("grep", "-i", "the", "-j", "2"), True), (("export",), True)],
+    ids=["show", "grep-pool-terminal-ctrl-c", "export-terminal-ctrl-c"],
+)
+def test_ctrl_c_exits_130_without_a_traceback(big_corpus: Path, tmp_path: Path, command: tuple[str, ...], whole_group: bool):
+    """SIGINT to the command, or to its whole process group as a terminal's Ctrl-C sends it (worker processes too)."""
     ids = tmp_path / "ids.jsonl"
     ids.write_bytes(corpus("list", "--fields", "id", "--format", "jsonl", stdin=subprocess.DEVNULL, corpus_path=big_corpus).stdout)
     with open(ids, "rb") as stdin:
         process = subprocess.Popen(
-            [*CORPUS, "show", "--format", "jsonl", "--corpus", str(big_corpus)],
+            [*CORPUS, *command, "--format", "jsonl", "--corpus", str(big_corpus)],
             stdin=stdin,
             stdout=subprocess.PIPE,
             stderr=subprocess.PIPE,
+            start_new_session=True,  # its own process group, so that the group signal reaches no one else
         )
     # One record read means the command is running; unread output then holds it in a blocked write.
     assert json.loads(process.stdout.readline())["id"]  # type: ignore[union-attr]
-    process.send_signal(signal.SIGINT)
+    if whole_group:
+        os.killpg(process.pid, signal.SIGINT)
+    else:
+        process.send_signal(signal.SIGINT)
     _, err = process.communicate(timeout=TIMEOUT)
     assert process.returncode == 130
     assert b"Traceback" not in err and err.strip() == b""
