@@ -77,17 +77,23 @@ class Matcher:
         flags = re.MULTILINE | (re.IGNORECASE if ignore_case else 0)
         for pattern, source in zip(patterns, sources):
             _compile(source, flags, pattern)  # each alone first, so an error names its pattern
-        if word:
-            sources = [_WORD_WRAP.format(source) for source in sources]
         plain = patterns[0] if len(patterns) == 1 and (fixed or is_literal(patterns[0])) else None
         self.literal = plain if plain is not None and plain and not ignore_case and not word else None
         self.line_safe = not any(_LINE_UNSAFE.search(source) for source in patterns if not fixed)
-        if len(sources) == 1:
-            self._regexes = [_compile(sources[0], flags, patterns[0])]
-        elif any(_UNJOINABLE.search(source) for source in sources):
-            self._regexes = [_compile(source, flags, pattern) for pattern, source in zip(patterns, sources)]
-        else:
-            self._regexes = [_compile("|".join(f"(?:{source})" for source in sources), flags, " | ".join(patterns))]
+        # Candidates: the patterns without -w's word test. The regex engine scans for a literal
+        # prefix several times faster than it tests a lookbehind at every position, and every
+        # match of the whole pattern starts where a candidate does.
+        self._candidates = _compile_all(patterns, sources, flags)
+        self._regexes = _compile_all(patterns, [_WORD_WRAP.format(source) for source in sources], flags) if word else self._candidates
+        self.exact_candidates = not word
+
+    def candidate(self, text: str, pos: int = 0) -> int | None:
+        """Where the leftmost place that may start a match is, at or after `pos`; None if there is none."""
+        if self.literal is not None:
+            start = text.find(self.literal, pos)
+            return None if start < 0 else start
+        starts = [found.start() for regex in self._candidates if (found := regex.search(text, pos)) is not None]
+        return min(starts) if starts else None
 
     def search(self, text: str, pos: int = 0, endpos: int = sys.maxsize) -> Span | None:
         """The leftmost match in ``text[pos:endpos]`` (earlier -e patterns win ties), or None."""
@@ -114,6 +120,15 @@ class Matcher:
                 return
             yield span
             pos = span[1] + (span[0] == span[1])
+
+
+def _compile_all(patterns: Sequence[str], sources: Sequence[str], flags: int) -> list[re.Pattern[str]]:
+    """One regex for all the patterns (an alternation), or one each where joining would change them."""
+    if len(sources) == 1:
+        return [_compile(sources[0], flags, patterns[0])]
+    if any(_UNJOINABLE.search(source) for source in sources):
+        return [_compile(source, flags, pattern) for pattern, source in zip(patterns, sources)]
+    return [_compile("|".join(f"(?:{source})" for source in sources), flags, " | ".join(patterns))]
 
 
 def _compile(source: str, flags: int, shown: str) -> re.Pattern[str]:
