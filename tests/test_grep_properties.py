@@ -1,0 +1,121 @@
+"""The matcher and the search driver as a library (no click): properties and edge cases."""
+
+from __future__ import annotations
+
+import re
+import time
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from corpus_cli.corpus import SourceFile
+from corpus_cli.matcher import Matcher, PatternError
+from corpus_cli.parallel import ordered_map
+from corpus_cli.search import SearchSpec, lines, search_files, search_text
+
+texts = st.text(alphabet="ab \n\ré", max_size=60)
+literals = st.text(alphabet="abé ", min_size=1, max_size=3)
+
+
+def line_contents(text: str) -> list[tuple[int, str]]:
+    """(offset, content) of each line as GNU grep sees them, computed the plain way."""
+    out, offset = [], 0
+    pieces = text.split("\n")
+    for index, piece in enumerate(pieces):
+        if index == len(pieces) - 1 and piece == "":
+            break
+        content = piece[:-1] if piece.endswith("\r") and index < len(pieces) - 1 else piece
+        out.append((offset, content))
+        offset += len(piece) + 1
+    return out
+
+
+def find_all(content: str, needle: str) -> list[int]:
+    """Non-overlapping occurrences, left to right, as str.find finds them (and grep -o prints them)."""
+    found, pos = [], content.find(needle)
+    while pos >= 0:
+        found.append(pos)
+        pos = content.find(needle, pos + len(needle))
+    return found
+
+
+@given(texts, literals)
+def test_fixed_strings_find_what_str_find_finds(text: str, needle: str) -> None:
+    result = search_text(SearchSpec(Matcher([needle], fixed=True), only_matching=True), text)
+    expected = [offset + at for offset, content in line_contents(text) for at in find_all(content, needle)]
+    assert [record["start"] for record in result.records] == expected
+    assert all(record["match"] == needle for record in result.records)
+
+
+@given(texts, literals)
+def test_count_is_the_number_of_lines_holding_the_pattern(text: str, needle: str) -> None:
+    matcher = Matcher([needle], fixed=True)
+    holding = sum(needle in content for _, content in line_contents(text))
+    assert search_text(SearchSpec(matcher, mode="count"), text).count == holding
+    assert search_text(SearchSpec(matcher, mode="count", invert=True), text).count == len(line_contents(text)) - holding
+    assert search_text(SearchSpec(Matcher([needle.upper()], fixed=True, ignore_case=True), mode="count"), text).count == holding
+
+
+# Patterns that can match across a newline, at a line's edges, or nothing at all.
+TRICKY = ["a\\s*b", "[^a]", "a$", "^b", "(a|b)+", "\\bab\\b", "a.?b", "b*", "^$", " ", "(?=a)b|a", "a\\Z", "\\Ab"]
+
+
+@given(texts, st.sampled_from(TRICKY), st.booleans(), st.booleans())
+def test_whole_text_search_selects_the_lines_a_line_by_line_search_does(text: str, pattern: str, invert: bool, word: bool) -> None:
+    """The fast path (one search over the text) agrees with searching each line as its own string."""
+    spec = SearchSpec(Matcher([pattern], word=word), invert=invert)
+    fast = search_text(spec, text)
+    slow = search_text(spec, text, segments=list(lines(text)))
+    assert fast.count == slow.count
+    assert [(r["line"], r["start"], r["end"]) for r in fast.records] == [(r["line"], r["start"], r["end"]) for r in slow.records]
+    one_line_at_a_time = sum((re.search(pattern, content) is not None) != invert for _, content in line_contents(text))
+    if not word:
+        assert fast.count == one_line_at_a_time
+
+
+def test_a_bad_regex_says_where_it_is_wrong() -> None:
+    with pytest.raises(PatternError, match=r"invalid regular expression 'a\(b': missing \), unterminated subpattern at position 1"):
+        Matcher(["a(b"])
+
+
+def test_smart_case_ignores_case_only_for_lower_case_patterns() -> None:
+    assert Matcher(["ice"], smart_case=True).search("ICE") == (0, 3)
+    assert Matcher(["Ice"], smart_case=True).search("ICE") is None
+    assert Matcher([r"\Sce"], smart_case=True).search("ICE") == (0, 3)  # \S is a class, not an upper-case letter
+
+
+def test_several_patterns_keep_their_own_groups_and_flags() -> None:
+    matcher = Matcher([r"(a)\1", r"(b)\1", "(?i)xy"])
+    assert list(matcher.finditer("ab bb aa XY")) == [(3, 5), (6, 8), (9, 11)]
+
+
+def test_a_newline_in_a_pattern_makes_two_patterns_as_in_grep() -> None:
+    assert list(Matcher(["cat\ndog"], fixed=True).finditer("dog cat")) == [(0, 3), (4, 7)]
+
+
+def test_word_matching_uses_unicode_word_characters() -> None:
+    assert Matcher(["resum"], word=True).search("resumé") is None
+    assert Matcher(["café"], word=True, ignore_case=True).search("un CAFÉ noir") == (3, 7)
+
+
+def test_crlf_lines_do_not_search_the_carriage_return() -> None:
+    result = search_text(SearchSpec(Matcher(["c$"])), "abc\r\nxc\r\n")
+    assert [(r["line"], r["match"], r["after"]) for r in result.records] == [(1, "c", ""), (2, "c", "")]
+
+
+def test_a_runaway_pattern_is_stopped_by_the_time_limit(tmp_path) -> None:
+    path = tmp_path / "slow.txt"
+    path.write_text("a" * 40 + "!\nfine line\n")
+    spec = SearchSpec(Matcher(["(a+)+$"]), mode="count", time_limit=0.2)
+    started = time.monotonic()
+    [result] = search_files(spec, [SourceFile("slow", "slow.txt", path)])
+    assert time.monotonic() - started < 5
+    assert not result.searched
+    assert "time limit (0.2 s)" in result.warnings[0]
+
+
+def test_ordered_map_keeps_the_order_with_several_processes() -> None:
+    items = list(range(200))
+    assert list(ordered_map(abs, [-x for x in items], processes=2)) == items
+    assert list(ordered_map(abs, [], processes=2)) == []
