@@ -61,7 +61,10 @@ def stats_command(
     without a date (or credit) form their own group, keyed null, last.
 
     Words are the case-folded tokens of the headline and body (not the date
-    header or site furniture): the same count as `corpus list` shows.
+    header or site furniture): the same count as `corpus list` shows. A
+    word keeps inner apostrophes and hyphens, so "ICE's" and "anti-border"
+    are words of their own, not uses of "ice" or "border". Phrases never
+    run past the end of the headline or of a paragraph.
 
     --top N lists frequent terms (rank, term, count, doc_freq), leaving out
     an English stopword list; --ngram N counts phrases of N words, leaving
