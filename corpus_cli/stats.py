@@ -215,9 +215,7 @@ def term_trends(documents: Iterable[Document], terms: Sequence[str], by: str | N
         trend = groups.setdefault(group_of(document, by) if by else None, TermTrend())
         trend.documents += 1
         trend.words += document.article.words
-        trend.counts.add(
-            " ".join(gram) for words in segments(document) for n in lengths for gram in ngrams(words, n) if gram in sought
-        )
+        trend.counts.add(" ".join(gram) for words in segments(document) for n in lengths for gram in ngrams(words, n) if gram in sought)
 
     def rows(trend: TermTrend) -> list[dict[str, Any]]:
         return [
