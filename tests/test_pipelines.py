@@ -54,6 +54,16 @@ def pipeline(*commands: Sequence[str]) -> tuple[list[int], bytes, list[bytes]]:
     return statuses, out, errors
 
 
+def on_a_terminal(*args: str) -> subprocess.CompletedProcess[bytes]:
+    """Run `corpus ARGS` with a pseudo-terminal on stdin, as in an interactive shell."""
+    controller, terminal = pty.openpty()
+    try:
+        return corpus(*args, stdin=terminal)
+    finally:
+        os.close(terminal)
+        os.close(controller)
+
+
 def sub(*args: str) -> list[str]:
     """A `corpus` command line on the seeds, for `pipeline`."""
     return [*CORPUS, *args, "--corpus", str(SEEDS)]
@@ -168,9 +178,19 @@ def test_the_ci_step_fails_when_a_document_is_undated(seeds_copy: Path, dated: b
 # --- what stdin is -----------------------------------------------------------------------------
 
 
-def test_an_empty_stream_selects_nothing():
-    result = corpus("list", "--format", "jsonl", stdin=b"")
-    assert (result.returncode, result.stdout, result.stderr) == (0, b"", b"")
+@pytest.mark.parametrize(
+    ("command", "status"),
+    [(("list",), 0), (("show",), 0), (("grep", "ICE"), 1), (("export",), 0)],
+    ids=["list", "show", "grep", "export"],
+)
+def test_an_empty_stream_selects_nothing(command: tuple[str, ...], status: int):
+    result = corpus(*command, "--format", "jsonl", stdin=b"")
+    assert (result.returncode, result.stdout, result.stderr) == (status, b"", b"")
+
+
+def test_stats_of_an_empty_stream_counts_no_documents():
+    result = corpus("stats", "--format", "jsonl", stdin=b"")
+    assert result.returncode == 0 and records(result.stdout)[0]["documents"] == 0
 
 
 def test_blank_lines_in_the_stream_are_skipped():
@@ -208,16 +228,17 @@ def test_a_file_on_stdin_is_read_like_a_pipe(tmp_path: Path):
     assert [record["id"] for record in records(result.stdout)] == [last]
 
 
-def test_a_terminal_on_stdin_is_never_read():
+@pytest.mark.parametrize("command", [("list",), ("grep", "-l", "the"), ("export",)], ids=" ".join)
+def test_a_terminal_on_stdin_is_never_read(command: tuple[str, ...]):
     """With a terminal on stdin nobody will type records: the command must not wait for them."""
-    controller, terminal = pty.openpty()
-    try:
-        result = corpus("list", "--format", "jsonl", stdin=terminal)  # the timeout fails the test if it blocks
-    finally:
-        os.close(terminal)
-        os.close(controller)
+    result = on_a_terminal(*command, "--format", "jsonl")  # the timeout fails the test if it blocks
     assert result.returncode == 0
     assert len(records(result.stdout)) == len(list(SEEDS.glob("*.txt")))
+
+
+def test_stats_with_a_terminal_on_stdin_counts_the_whole_corpus():
+    result = on_a_terminal("stats", "--format", "jsonl")
+    assert records(result.stdout)[0]["documents"] == len(list(SEEDS.glob("*.txt")))
 
 
 @pytest.mark.parametrize(
