@@ -16,7 +16,7 @@ from corpus_cli.session import Session
 from corpus_cli.textstats import default_stopwords, parse_stopwords
 
 # A table has room for the measures a reader scans first; the other formats carry them all.
-TABLE_MEASURES = ("documents", "dated", "first_date", "last_date", "words", "words_mean", "distinct_terms")
+TABLE_MEASURES = ("documents", "first_date", "last_date", "words", "words_mean", "distinct_terms")
 NULL_GROUP_LABELS = {"doc": "", "year": "(undated)", "month": "(undated)", "credit": "(no credit)"}
 TABLE_DOC_MEASURES = ("first_date", "words", "chars", "paragraphs", "distinct_terms")
 
