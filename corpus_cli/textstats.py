@@ -6,19 +6,26 @@ import re
 from collections.abc import Iterator, Sequence
 
 # A word is a run of Unicode letters or digits, with inner apostrophes or hyphens kept
-# ("don't", "anti-border", "ICE’s"); case is folded so "ICE" and "ice" are one term.
+# ("don't", "anti-border"). A term is a word case-folded, with ’ written ' and a possessive
+# 's dropped, so "ICE", "ice" and "ICE’s" are one term; "anti-border" stays one term.
 TOKEN = re.compile(r"[^\W_]+(?:['’\-][^\W_]+)*")
+POSSESSIVE = re.compile(r"'s$")
+
+
+def term(word: str) -> str:
+    """The term a word counts as: case-folded, ’ as ', without a possessive 's."""
+    return POSSESSIVE.sub("", word.casefold().replace("’", "'")) or word.casefold()
 
 
 def tokens(text: str) -> list[str]:
-    """The case-folded words of `text`, in order."""
-    return [match.group().casefold() for match in TOKEN.finditer(text)]
+    """The terms of `text`, in order."""
+    return [term(match.group()) for match in TOKEN.finditer(text)]
 
 
 def iter_tokens(text: str) -> Iterator[str]:
-    """The case-folded words of `text`, lazily."""
+    """The terms of `text`, lazily."""
     for match in TOKEN.finditer(text):
-        yield match.group().casefold()
+        yield term(match.group())
 
 
 def count_words(text: str) -> int:
@@ -33,16 +40,9 @@ def ngrams(words: Sequence[str], n: int) -> Iterator[tuple[str, ...]]:
 
 
 def parse_stopwords(text: str) -> frozenset[str]:
-    """Stopwords from a list: one word a line, ``#`` starts a comment; folded as `tokens` folds.
-
-    Each word is also kept with ’ for ' and the reverse, since the tokenizer keeps either.
-    """
-    words = set()
-    for line in text.splitlines():
-        word = line.split("#", 1)[0].strip().casefold()
-        if word:
-            words.update((word, word.replace("'", "’"), word.replace("’", "'")))
-    return frozenset(words)
+    """Stopwords from a list: one word a line, ``#`` starts a comment; made terms as `tokens` makes them."""
+    words = (line.split("#", 1)[0].strip() for line in text.splitlines())
+    return frozenset(term(word) for word in words if word)
 
 
 def default_stopwords() -> frozenset[str]:

@@ -34,11 +34,11 @@ def counted_text() -> dict[str, list[str]]:
 
 
 def uses(term: str, texts: list[str]) -> int:
-    """Uses of a word or phrase, any case, not inside a longer word ("anti-border", "ICE’s"):
-    a count independent of the tokenizer's, with anything but letters and digits between words,
-    within one headline or paragraph."""
+    """Uses of a word or phrase, any case, possessive or not ("ICE’s"), not inside a longer word
+    ("anti-border"): a count independent of the tokenizer's, with anything but letters and digits
+    between words, within one headline or paragraph."""
     words = r"[\W_]+".join(map(re.escape, term.split()))
-    pattern = rf"(?<![^\W_])(?<![^\W_]['’\-]){words}(?![^\W_])(?!['’\-][^\W_])"
+    pattern = rf"(?<![^\W_])(?<![^\W_]['’\-]){words}(?:['’][sS])?(?![^\W_])(?!['’\-][^\W_])"
     return sum(len(re.findall(pattern, text, re.IGNORECASE)) for text in texts)
 
 

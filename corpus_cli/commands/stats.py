@@ -62,9 +62,10 @@ def stats_command(
 
     Words are the case-folded tokens of the headline and body (not the date
     header or site furniture): the same count as `corpus list` shows. A
-    word keeps inner apostrophes and hyphens, so "ICE's" and "anti-border"
-    are words of their own, not uses of "ice" or "border". Phrases never
-    run past the end of the headline or of a paragraph.
+    term is a word case-folded, with a possessive 's dropped, so "ICE's"
+    counts as "ice"; hyphenated words stay whole ("anti-border" is not a
+    use of "border"). Phrases never run past the end of the headline or of
+    a paragraph.
 
     --top N lists frequent terms (rank, term, count, doc_freq), leaving out
     an English stopword list; --ngram N counts phrases of N words, leaving
