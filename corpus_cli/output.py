@@ -133,7 +133,9 @@ def _indent(text: str) -> str:
 def _yaml_dump(value: Any) -> str:
     import yaml  # imported here: start-up is faster without it
 
-    return yaml.safe_dump(value, allow_unicode=True, sort_keys=False, width=100)
+    # libyaml's dumper, where PyYAML was built with it, is about 10x faster than the pure-Python one.
+    dumper = getattr(yaml, "CSafeDumper", yaml.SafeDumper)
+    return yaml.dump(value, Dumper=dumper, allow_unicode=True, sort_keys=False, width=100)
 
 
 def _csv_cell(value: Any) -> str:
