@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import errno
 import importlib
 import os
 import sys
@@ -12,6 +13,9 @@ import click
 
 from corpus_cli import __version__
 from corpus_cli.errors import CorpusError, ExitStatus
+
+# Errors that, without a file name, come from writing stdout (a full disk, a broken device).
+OUTPUT_ERRNOS = frozenset({errno.ENOSPC, errno.EDQUOT, errno.EFBIG, errno.EIO})
 
 # Subcommands are imported only when run, so `corpus --help` stays fast.
 SUBCOMMANDS = {
@@ -68,14 +72,10 @@ class CorpusGroup(click.Group):
             status = _fail(error.message, error.status)
         except (KeyboardInterrupt, click.Abort):
             status = ExitStatus.INTERRUPTED
-        except BrokenPipeError:
-            _silence_stdout()
-            status = ExitStatus.OK
         except OSError as error:
             if debug:
                 raise
-            where = f"{error.filename}: " if error.filename else ""
-            status = _fail(f"{where}{error.strerror or error}", ExitStatus.ERROR)
+            status = _fail(_describe(error), ExitStatus.ERROR)
         except Exception as error:  # the last resort: never a traceback unless asked for
             if debug:
                 raise
@@ -93,6 +93,16 @@ def _group_options(argv: list[str]) -> list[str]:
             break
         options.append(arg)
     return options
+
+
+def _describe(error: OSError) -> str:
+    """An OS error as a line: the file it concerns, or the output when none is named."""
+    reason = error.strerror or str(error)
+    if error.filename:
+        return f"{error.filename}: {reason}"
+    if error.errno in OUTPUT_ERRNOS:
+        return f"cannot write the output: {reason}"
+    return reason
 
 
 def _fail(message: str, status: ExitStatus) -> ExitStatus:

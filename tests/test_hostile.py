@@ -277,7 +277,7 @@ def test_full_disk_is_one_error_line_and_status_2(hostile):
     with open("/dev/full", "wb") as full:
         process = corpus_process("show", "--corpus", str(hostile), "long_line", "--raw", stdout=full)
     assert process.returncode == 2
-    assert process.stderr.decode().splitlines()[-1] == "corpus: error: No space left on device"
+    assert process.stderr.decode().splitlines()[-1] == "corpus: error: cannot write the output: No space left on device"
     assert b"Traceback" not in process.stderr
 
 

@@ -33,15 +33,13 @@ def parse_fields(value: str | None) -> tuple[str, ...] | None:
     "--sort",
     "sort_key",
     type=click.Choice(SORT_KEYS),
-    default="id",
-    show_default=True,
-    help="Sort by this field (undated or untitled documents last).",
+    help="Sort by this field, undated or untitled documents last (default: id order, or the order of the records on stdin).",
 )
 @click.option("--reverse", is_flag=True, help="Reverse the order.")
 @click.option("--limit", type=click.IntRange(min=0), metavar="N", help="Print at most N documents.")
 @click.option("--fields", metavar="A,B,...", help=f"Fields to print, comma-separated, from: {', '.join(SUMMARY_FIELDS)}.")
 @format_option()
-def list_command(session: Session, sort_key: str, reverse: bool, limit: int | None, fields: str | None, output_format: str | None) -> int:
+def list_command(session: Session, sort_key: str | None, reverse: bool, limit: int | None, fields: str | None, output_format: str | None) -> int:
     """List the documents: id, path, date, title, credit, byline, words, chars.
 
     Documents come in id order, or in the order of the records on stdin
@@ -58,8 +56,8 @@ def list_command(session: Session, sort_key: str, reverse: bool, limit: int | No
     output_format = output_format or default_format()
     chosen = parse_fields(fields) or (TABLE_FIELDS if output_format == "table" else SUMMARY_FIELDS)
     records = (document.summary() for document in session.documents())
-    if sort_key != "id" or reverse or session.selection.ids is None:
-        records = iter(sort_records(list(records), sort_key, reverse))
+    if sort_key is not None or reverse:  # otherwise stream: memory stays flat on any corpus
+        records = iter(sort_records(list(records), sort_key or "id", reverse))
     with RecordWriter(output_format, chosen) as writer:
         for index, record in enumerate(records):
             if limit is not None and index >= limit:
