@@ -39,7 +39,9 @@ def parse_fields(value: str | None) -> tuple[str, ...] | None:
 @click.option("--limit", type=click.IntRange(min=0), metavar="N", help="Print at most N documents.")
 @click.option("--fields", metavar="A,B,...", help=f"Fields to print, comma-separated, from: {', '.join(SUMMARY_FIELDS)}.")
 @format_option()
-def list_command(session: Session, sort_key: str | None, reverse: bool, limit: int | None, fields: str | None, output_format: str | None) -> int:
+def list_command(
+    session: Session, sort_key: str | None, reverse: bool, limit: int | None, fields: str | None, output_format: str | None
+) -> int:
     """List the documents: id, path, date, title, credit, byline, words, chars.
 
     Documents come in id order, or in the order of the records on stdin
