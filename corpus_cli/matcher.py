@@ -15,9 +15,10 @@ quantifiers); the check is textual and errs towards "not safe", which costs spee
 
 from __future__ import annotations
 
+import functools
 import re
 import sys
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 
 from corpus_cli.errors import CorpusError
 
@@ -32,6 +33,11 @@ _REGEX_SPECIALS = frozenset(".^$*+?{}[]\\|()")
 # A backslash escape, skipped when smart case looks for upper-case letters (\S, \W, \D are classes).
 _ESCAPE = re.compile(r"\\.", re.DOTALL)
 _WORD_WRAP = r"(?<!\w)(?:{})(?!\w)"
+_GLOBAL_FLAGS = re.compile(r"(?:\(\?[aiLmsux]+\))+")
+# The characters that Python's re, ignoring case, takes for an ASCII letter but bytes.lower() does not
+# map to it (found by trying every code point): ı and İ for "i", ſ for "s", the Kelvin sign for "k".
+# Non-empty, so that it also says "lower the bytes".
+_FOLD_TRAPS = tuple(char.encode("utf-8") for char in "ıİſ\u212a")
 
 
 class PatternError(CorpusError):
@@ -78,22 +84,68 @@ class Matcher:
         for pattern, source in zip(patterns, sources):
             _compile(source, flags, pattern)  # each alone first, so an error names its pattern
         plain = patterns[0] if len(patterns) == 1 and (fixed or is_literal(patterns[0])) else None
-        self.literal = plain if plain is not None and plain and not ignore_case and not word else None
+        self.literal = plain if plain and not ignore_case and not word else None
         self.line_safe = not any(_LINE_UNSAFE.search(source) for source in patterns if not fixed)
         # Candidates: the patterns without -w's word test. The regex engine scans for a literal
         # prefix several times faster than it tests a lookbehind at every position, and every
         # match of the whole pattern starts where a candidate does.
         self._candidates = _compile_all(patterns, sources, flags)
-        self._regexes = _compile_all(patterns, [_WORD_WRAP.format(source) for source in sources], flags) if word else self._candidates
-        self.exact_candidates = not word
+        self._regexes = _compile_all(patterns, [_word_wrapped(source) for source in sources], flags) if word else self._candidates
+        self._word_literal = word and plain is not None
+        # A piece of text every match contains, and whether case is ignored in it.
+        needle = (plain, ignore_case) if plain else (_required_literal(sources[0], flags) if len(sources) == 1 else None)
+        self.needle = needle
+        self._byte_needle = None if needle is None else _byte_needle(*needle)
 
-    def candidate(self, text: str, pos: int = 0) -> int | None:
-        """Where the leftmost place that may start a match is, at or after `pos`; None if there is none."""
+    def byte_candidates(self, data: bytes) -> Callable[[int], int] | None:
+        """A finder of places in UTF-8 `data` within lines that may match (-1: none left), or None.
+
+        The needle's UTF-8 bytes (ASCII-lowered with -i) are looked for in the bytes (lowered
+        too), the fastest scan Python has. Under -i it stands only where no character folds into
+        an ASCII letter other than by lowering ("ſ" is an "s" to Python's re, "ı" and "İ" are an
+        "i", "K" is a "k"); then None, and the text is searched.
+        """
+        if self._byte_needle is None:
+            return None
+        needle, traps = self._byte_needle
+        if traps:
+            if any(trap in data for trap in traps):
+                return None
+            data = data.lower()
+        return functools.partial(data.find, needle)
+
+    def text_candidates(self, text: str) -> Callable[[int], int] | None:
+        """A finder of places in `text` within lines that may match (-1: none left), by the
+        case-sensitive needle; None when there is none (the caller may then use `candidate`)."""
+        if self.needle is None or self.needle[1]:
+            return None
+        return functools.partial(text.find, self.needle[0])
+
+    @property
+    def candidates_exact(self) -> bool:
+        """True when every candidate is a match (one literal, no -i or -w to check on the line)."""
+        return self.literal is not None
+
+    def candidate(self, text: str, pos: int = 0) -> int:
+        """Where the leftmost place that may start a match is, at or after `pos`; -1 if there is none."""
         if self.literal is not None:
-            start = text.find(self.literal, pos)
-            return None if start < 0 else start
+            return text.find(self.literal, pos)
         starts = [found.start() for regex in self._candidates if (found := regex.search(text, pos)) is not None]
-        return min(starts) if starts else None
+        return min(starts) if starts else -1
+
+    def line_matches(self, text: str, start: int = 0, end: int = sys.maxsize) -> bool:
+        """Whether ``text[start:end]``, one line, holds a match (-w on a literal checks its
+        neighbours by hand: far faster than the lookarounds)."""
+        if not self._word_literal:
+            return self.search(text, start, end) is not None
+        end = min(end, len(text))
+        regex, pos = self._candidates[0], start
+        while pos <= end and (found := regex.search(text, pos, end)) is not None:
+            match_start, match_end = found.span()
+            if (match_start == start or not _is_word(text[match_start - 1])) and (match_end == end or not _is_word(text[match_end])):
+                return True
+            pos = match_start + 1
+        return False
 
     def search(self, text: str, pos: int = 0, endpos: int = sys.maxsize) -> Span | None:
         """The leftmost match in ``text[pos:endpos]`` (earlier -e patterns win ties), or None."""
@@ -120,6 +172,53 @@ class Matcher:
                 return
             yield span
             pos = span[1] + (span[0] == span[1])
+
+
+def _word_wrapped(source: str) -> str:
+    """The pattern with -w's test around it; inline flags such as (?i) stay at the very start."""
+    flags = _GLOBAL_FLAGS.match(source)
+    head = flags.group() if flags else ""
+    return head + _WORD_WRAP.format(source[len(head) :])
+
+
+def _is_word(char: str) -> bool:
+    """What ``\\w`` matches in a str pattern."""
+    return char.isalnum() or char == "_"
+
+
+def _required_literal(source: str, flags: int) -> tuple[str, bool] | None:
+    """The longest run of plain characters that every match of the regex contains, if any, and
+    whether it is matched ignoring case: `[Ss]ecretar(y|ies)` always holds "ecretar".
+
+    It reads the regex with the standard library's own parser (a private module, so any
+    surprise means "no needle", which only costs speed).
+    """
+    try:
+        try:
+            from re import _parser as sre_parser  # type: ignore[attr-defined]
+        except ImportError:  # Python 3.10
+            import sre_parse as sre_parser  # type: ignore[no-redef]
+        parsed = sre_parser.parse(source, flags)
+        ignore_case = bool(parsed.state.flags & re.IGNORECASE)
+        best = run = ""
+        for opcode, argument in parsed.data:
+            if opcode is sre_parser.LITERAL:
+                run += chr(argument)
+            else:
+                best, run = max(best, run, key=len), ""
+        best = max(best, run, key=len)
+    except Exception:
+        return None
+    return (best, ignore_case) if best and "\n" not in best else None
+
+
+def _byte_needle(plain: str, ignore_case: bool) -> tuple[bytes, tuple[bytes, ...]] | None:
+    """The bytes to look for, and with -i the characters whose presence forbids the byte scan."""
+    if not ignore_case:
+        return plain.encode("utf-8"), ()
+    if not plain.isascii():
+        return None
+    return plain.lower().encode("ascii"), _FOLD_TRAPS
 
 
 def _compile_all(patterns: Sequence[str], sources: Sequence[str], flags: int) -> list[re.Pattern[str]]:

@@ -2,18 +2,20 @@
 
 `ordered_map(function, items, processes=N)` yields ``function(item)`` in the order of `items`,
 as results come in. With one process it is plain `map`, in this process. The function and the
-items must pickle (a module-level function, or a `functools.partial` of one). Workers ignore
+items must pickle (a module-level function, or a `functools.partial` of one); the function is
+sent once to each worker, the items one by one, so keep items small (names, not objects). Workers ignore
 Ctrl-C, so the parent alone turns it into exit status 130; when the consumer stops early (a
 closed pipe, ``-q``), closing the generator terminates the pool.
 """
 
 from __future__ import annotations
 
+import gc
 import multiprocessing
 import os
 import signal
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from typing import TypeVar
+from typing import Any, TypeVar
 
 Item = TypeVar("Item")
 Result = TypeVar("Result")
@@ -39,9 +41,27 @@ def ordered_map(function: Callable[[Item], Result], items: Iterable[Item], *, pr
         return
     # fork starts a worker in a millisecond and shares what is imported; spawn re-imports everything.
     method = "fork" if "fork" in multiprocessing.get_all_start_methods() else None
-    with multiprocessing.get_context(method).Pool(processes, initializer=_ignore_interrupts) as pool:
-        yield from pool.imap(function, items)
+    # The function goes to each worker once, when it starts (with fork, without even pickling it):
+    # a Pool would otherwise pickle it, and all it carries, with every task.
+    # Objects the parent made stay out of the workers' garbage collections, which would touch
+    # (and so copy) every page they share with the parent (see gc.freeze).
+    gc.freeze()
+    try:
+        with multiprocessing.get_context(method).Pool(processes, initializer=_start_worker, initargs=(function,)) as pool:
+            yield from pool.imap(_run_in_worker, items)
+    finally:
+        gc.unfreeze()
 
 
-def _ignore_interrupts() -> None:
+_worker_function: Callable[[Any], Any] | None = None
+
+
+def _start_worker(function: Callable[[Any], Any]) -> None:
+    global _worker_function
+    _worker_function = function
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+
+
+def _run_in_worker(item: Any) -> Any:
+    assert _worker_function is not None
+    return _worker_function(item)

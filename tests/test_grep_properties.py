@@ -119,3 +119,20 @@ def test_ordered_map_keeps_the_order_with_several_processes() -> None:
     items = list(range(200))
     assert list(ordered_map(abs, [-x for x in items], processes=2)) == items
     assert list(ordered_map(abs, [], processes=2)) == []
+
+
+@given(st.text(alphabet="ab_ .é\n", max_size=30), st.text(alphabet="ab .é", max_size=3), st.booleans())
+def test_word_literals_checked_by_hand_agree_with_the_lookaround_regex(line: str, needle: str, ignore_case: bool) -> None:
+    wrapped = re.compile(rf"(?<!\w)(?:{re.escape(needle)})(?!\w)", re.IGNORECASE if ignore_case else 0)
+    matcher = Matcher([needle], fixed=True, word=True, ignore_case=ignore_case)
+    assert matcher.line_matches(line) == (wrapped.search(line) is not None)
+
+
+@given(texts, st.sampled_from(["ab", "a b", "(a|b)ab", "[ab]a b", "ab*a", "(?i)AB", "ba$"]), st.booleans(), st.booleans())
+def test_the_byte_scan_counts_what_the_text_search_counts(tmp_path_factory, text: str, pattern: str, ignore_case: bool, word: bool) -> None:
+    """A needle found in the bytes (lowered for -i) selects the lines that searching the text does."""
+    path = tmp_path_factory.mktemp("bytes") / "doc.txt"
+    path.write_bytes(text.encode("utf-8"))
+    spec = SearchSpec(Matcher([pattern], ignore_case=ignore_case, word=word), mode="count")
+    [from_file] = search_files(spec, [SourceFile("doc", "doc.txt", path)])
+    assert from_file.count == search_text(spec, text, segments=list(lines(text))).count
