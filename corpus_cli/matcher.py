@@ -34,10 +34,14 @@ _REGEX_SPECIALS = frozenset(".^$*+?{}[]\\|()")
 _ESCAPE = re.compile(r"\\.", re.DOTALL)
 _WORD_WRAP = r"(?<!\w)(?:{})(?!\w)"
 _GLOBAL_FLAGS = re.compile(r"(?:\(\?[aiLmsux]+\))+")
-# The characters that Python's re, ignoring case, takes for an ASCII letter but bytes.lower() does not
-# map to it (found by trying every code point): ı and İ for "i", ſ for "s", the Kelvin sign for "k".
-# Non-empty, so that it also says "lower the bytes".
-_FOLD_TRAPS = tuple(char.encode("utf-8") for char in "ıİſ\u212a")
+# The characters that Python's re, ignoring case, takes for an ASCII letter but bytes.lower() does
+# not map to it (found by trying every code point): ı and İ for "i", ſ for "s", the Kelvin sign for
+# "k". Each with its UTF-8 lead byte, which memchr finds at once, so the rest is looked for rarely.
+_FOLD_TRAPS = {
+    "i": ((b"\xc4", b"\xc4\xb0"), (b"\xc4", b"\xc4\xb1")),
+    "s": ((b"\xc5", b"\xc5\xbf"),),
+    "k": ((b"\xe2\x84", b"\xe2\x84\xaa"),),
+}
 
 
 class PatternError(CorpusError):
@@ -92,6 +96,7 @@ class Matcher:
         self._candidates = _compile_all(patterns, sources, flags)
         self._regexes = _compile_all(patterns, [_word_wrapped(source) for source in sources], flags) if word else self._candidates
         self._word_literal = word and plain is not None
+        self._exact = bool(plain) and not word
         # A piece of text every match contains, and whether case is ignored in it.
         needle = (plain, ignore_case) if plain else (_required_literal(sources[0], flags) if len(sources) == 1 else None)
         self.needle = needle
@@ -107,9 +112,9 @@ class Matcher:
         """
         if self._byte_needle is None:
             return None
-        needle, traps = self._byte_needle
-        if traps:
-            if any(trap in data for trap in traps):
+        needle, folded, traps = self._byte_needle
+        if folded:
+            if any(lead in data and trap in data for lead, trap in traps):
                 return None
             data = data.lower()
         return functools.partial(data.find, needle)
@@ -123,8 +128,8 @@ class Matcher:
 
     @property
     def candidates_exact(self) -> bool:
-        """True when every candidate is a match (one literal, no -i or -w to check on the line)."""
-        return self.literal is not None
+        """True when every candidate is a match: one literal (it cannot straddle lines), no -w."""
+        return self._exact
 
     def candidate(self, text: str, pos: int = 0) -> int:
         """Where the leftmost place that may start a match is, at or after `pos`; -1 if there is none."""
@@ -212,13 +217,15 @@ def _required_literal(source: str, flags: int) -> tuple[str, bool] | None:
     return (best, ignore_case) if best and "\n" not in best else None
 
 
-def _byte_needle(plain: str, ignore_case: bool) -> tuple[bytes, tuple[bytes, ...]] | None:
-    """The bytes to look for, and with -i the characters whose presence forbids the byte scan."""
+def _byte_needle(plain: str, ignore_case: bool) -> tuple[bytes, bool, tuple[tuple[bytes, bytes], ...]] | None:
+    """The bytes to look for, whether to lower the data, and (lead byte, character) pairs whose
+    presence forbids the byte scan under -i."""
     if not ignore_case:
-        return plain.encode("utf-8"), ()
+        return plain.encode("utf-8"), False, ()
     if not plain.isascii():
         return None
-    return plain.lower().encode("ascii"), _FOLD_TRAPS
+    lowered = plain.lower()
+    return lowered.encode("ascii"), True, tuple(trap for letter in sorted(set(lowered)) for trap in _FOLD_TRAPS.get(letter, ()))
 
 
 def _compile_all(patterns: Sequence[str], sources: Sequence[str], flags: int) -> list[re.Pattern[str]]:

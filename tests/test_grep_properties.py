@@ -128,11 +128,27 @@ def test_word_literals_checked_by_hand_agree_with_the_lookaround_regex(line: str
     assert matcher.line_matches(line) == (wrapped.search(line) is not None)
 
 
-@given(texts, st.sampled_from(["ab", "a b", "(a|b)ab", "[ab]a b", "ab*a", "(?i)AB", "ba$"]), st.booleans(), st.booleans())
+@given(
+    st.text(alphabet="abiks \n\ré\u017f\u0131\u0130\u212a", max_size=60),
+    st.sampled_from(["ab", "a b", "(a|b)ab", "[ab]a b", "ab*a", "(?i)AB", "ba$", "is", "k", "sk(a|b)"]),
+    st.booleans(),
+    st.booleans(),
+)
 def test_the_byte_scan_counts_what_the_text_search_counts(tmp_path_factory, text: str, pattern: str, ignore_case: bool, word: bool) -> None:
-    """A needle found in the bytes (lowered for -i) selects the lines that searching the text does."""
+    """A needle found in the bytes (lowered for -i) selects the lines that searching the text does,
+    also where characters that fold into ASCII letters (ſ, ı, İ, the Kelvin sign) stand."""
     path = tmp_path_factory.mktemp("bytes") / "doc.txt"
     path.write_bytes(text.encode("utf-8"))
     spec = SearchSpec(Matcher([pattern], ignore_case=ignore_case, word=word), mode="count")
     [from_file] = search_files(spec, [SourceFile("doc", "doc.txt", path)])
     assert from_file.count == search_text(spec, text, segments=list(lines(text))).count
+
+
+@pytest.mark.parametrize(
+    ("pattern", "text"), [("s", "\u017f"), ("i", "\u0131"), ("i", "\u0130"), ("k", "\u212a"), ("SKI", "\u017f\u212a\u0131 x")]
+)
+def test_characters_that_fold_into_ascii_letters_are_found_under_ignore_case(tmp_path, pattern: str, text: str) -> None:
+    path = tmp_path / "doc.txt"
+    path.write_text(f"xyz\n{text}\n", encoding="utf-8")
+    spec = SearchSpec(Matcher([pattern], ignore_case=True), mode="count")
+    assert [result.count for result in search_files(spec, [SourceFile("doc", "doc.txt", path)])] == [1]
