@@ -101,6 +101,13 @@ def grep_command(session: Session, pattern: str | None, extra_patterns: tuple[st
     line as before/after. -c gives id, path, count; -l gives id, path. On a
     terminal, lines print as id:line:text with the matches highlighted.
 
+    Each line is searched as a string of its own (^, $, \\A and \\Z are its
+    ends; a \\r before the newline is left out). With -v a record is the whole
+    line; with -A/-B/-C, before and after reach over the context lines; with
+    -o they are empty, and empty matches are not printed. A document the
+    pattern runs on past --timeout (a regex that backtracks without end) is
+    skipped with a warning.
+
     --kwic prints a concordance, each match centred in WIDTH characters of
     context; --sort left|right orders it by the words before or after.
 
