@@ -100,9 +100,9 @@ def search_documents(spec: SearchSpec, sources: Sequence[SourceFile], processes:
     """The results for `sources`, in their order; by several processes for large corpora."""
     if processes is None:
         processes = available_cores() if len(sources) >= PARALLEL_MIN_FILES else 1
-    size = FILES_PER_TASK if processes > 1 else max(1, len(sources))
     # Plain strings travel to worker processes many times faster than SourceFile with its Path.
-    tasks = chunks([(source.id, source.path, os.fspath(source.location)) for source in sources], size)
+    # Tasks are small even in one process, so that -q, -l and a closed pipe stop the search soon.
+    tasks = chunks([(source.id, source.path, os.fspath(source.location)) for source in sources], FILES_PER_TASK)
     for batch in ordered_map(functools.partial(_search_task, spec), tasks, processes=processes):
         yield from batch
 
