@@ -88,6 +88,8 @@ class Matcher:
         for pattern, source in zip(patterns, sources):
             _compile(source, flags, pattern)  # each alone first, so an error names its pattern
         plain = patterns[0] if len(patterns) == 1 and (fixed or is_literal(patterns[0])) else None
+        if plain is not None and "\r" in plain:
+            plain = None  # a \r might be found where a line ends, where it is not searchable
         self.literal = plain if plain and not ignore_case and not word else None
         self.line_safe = not any(_LINE_UNSAFE.search(source) for source in patterns if not fixed)
         # Candidates: the patterns without -w's word test. The regex engine scans for a literal
@@ -214,7 +216,7 @@ def _required_literal(source: str, flags: int) -> tuple[str, bool] | None:
         best = max(best, run, key=len)
     except Exception:
         return None
-    return (best, ignore_case) if best and "\n" not in best else None
+    return (best, ignore_case) if best and "\n" not in best and "\r" not in best else None
 
 
 def _byte_needle(plain: str, ignore_case: bool) -> tuple[bytes, bool, tuple[tuple[bytes, bytes], ...]] | None:

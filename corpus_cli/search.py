@@ -19,7 +19,7 @@ import re
 import signal
 import threading
 import time
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Generator, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from itertools import islice
@@ -37,7 +37,6 @@ MATCH_FIELDS = ("id", "path", "date", "line", "column", "start", "end", "match",
 COUNT_FIELDS = ("id", "path", "count")
 FILE_FIELDS = ("id", "path")
 SEARCH_FIELDS = ("text", "title", "body")
-MODES = ("count", "records", "lines")
 
 DEFAULT_TIME_LIMIT = 2.0  # seconds per document; a 5 KB article takes well under a millisecond
 PARALLEL_MIN_FILES = 1000  # measured: at 937 files (5 MB) one process and two both take 0.12 s
@@ -96,8 +95,13 @@ class SearchTimeout(Exception):
     """The time limit for one document ran out."""
 
 
-def search_documents(spec: SearchSpec, sources: Sequence[SourceFile], processes: int | None = None) -> Iterator[DocumentResult]:
-    """The results for `sources`, in their order; by several processes for large corpora."""
+def search_documents(
+    spec: SearchSpec, sources: Sequence[SourceFile], processes: int | None = None
+) -> Generator[DocumentResult, None, None]:
+    """The results for `sources`, in their order; by several processes for large corpora.
+
+    Close the generator when stopping early: that ends the worker processes at once.
+    """
     if processes is None:
         processes = available_cores() if len(sources) >= PARALLEL_MIN_FILES else 1
     # Plain strings travel to worker processes many times faster than SourceFile with its Path.

@@ -102,6 +102,8 @@ def test_word_matching_uses_unicode_word_characters() -> None:
 def test_crlf_lines_do_not_search_the_carriage_return() -> None:
     result = search_text(SearchSpec(Matcher(["c$"])), "abc\r\nxc\r\n")
     assert [(r["line"], r["match"], r["after"]) for r in result.records] == [(1, "c", ""), (2, "c", "")]
+    carriage_return = SearchSpec(Matcher(["c\r"], fixed=True), mode="count")
+    assert search_text(carriage_return, "abc\r\nc\rd\n").count == 1  # only the \r inside a line is text
 
 
 def test_a_runaway_pattern_is_stopped_by_the_time_limit(tmp_path) -> None:
