@@ -50,21 +50,32 @@ def stdin_is_data(stream: IO[Any]) -> bool:
 
 @dataclass
 class Session:
-    """What a subcommand works on; built from the shared options by `open_session`."""
+    """What a subcommand works on; built from the shared options by `open_session`.
+
+    Ids named on the command line (`ids`) win over stdin; stdin is read only when the selection
+    is first asked for, so a command given ids never swallows a pipe meant for someone else.
+    """
 
     corpus: Corpus
-    selection: Selection
+    options: Selection  # dates and id glob from the command line
     reporter: Reporter = field(default_factory=Reporter)
+    stdin: bool = False  # take the ids from the records on stdin
+    ids: Mapping[str, int] | None = None
 
     @cached_property
     def files(self) -> list[SourceFile]:
         """Every document file of the corpus, sorted by id (found once per run)."""
         return discover(self.corpus, self.reporter.warn)
 
-    def read_stdin(self) -> None:
-        """Select the documents named by the records on stdin (for an explicit ``-``)."""
-        if self.selection.ids is None:
-            self.selection = dataclasses.replace(self.selection, ids=read_ids(sys.stdin.buffer))
+    @cached_property
+    def selection(self) -> Selection:
+        """The options, with the ids given or read from stdin."""
+        ids = self.ids if self.ids is not None else read_ids(sys.stdin.buffer) if self.stdin else None
+        return dataclasses.replace(self.options, ids=ids)
+
+    def picked(self) -> list[SourceFile]:
+        """The files selected by id (glob, stdin, arguments), before any date is read."""
+        return self.selection.pick(self.files)
 
     def documents(self) -> Iterator[Document]:
         """The selected documents, parsed."""
@@ -90,8 +101,6 @@ def open_session(
             except ValueError as error:
                 raise click.BadParameter(str(error), param_hint=f"'{name}'") from None
     corpus = locate(corpus_path, os.environ if environ is None else environ, Path.cwd())
-    ids = None
-    if read_stdin or (read_stdin is None and stdin_is_data(sys.stdin)):
-        ids = read_ids(sys.stdin.buffer)
-    selection = Selection(since=bounds.get("--since"), until=bounds.get("--until"), id_glob=id_glob, ids=ids)
-    return Session(corpus=corpus, selection=selection, reporter=Reporter(strict=strict))
+    options = Selection(since=bounds.get("--since"), until=bounds.get("--until"), id_glob=id_glob)
+    stdin = read_stdin if read_stdin is not None else stdin_is_data(sys.stdin)
+    return Session(corpus=corpus, options=options, reporter=Reporter(strict=strict), stdin=stdin)

@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+import csv
+import io
 import json
+import subprocess
+import sys
 
 import yaml
 from helpers import SEEDS, run
@@ -83,3 +87,32 @@ def test_no_ids_at_all_is_a_usage_error():
     result = run("show")
     assert result.exit_code == 2
     assert result.stderr.startswith("corpus: error: give one or more ids")
+
+
+def test_raw_prints_a_binary_file_too(tmp_path):
+    corpus = tmp_path / "c"
+    corpus.mkdir()
+    (corpus / "001_ab.txt").write_bytes(b"\x89PNG\r\n\x1a\n\x00\x00")
+    result = run("show", "001", "--raw", "--corpus", str(corpus))
+    assert (result.exit_code, result.stdout_bytes) == (0, b"\x89PNG\r\n\x1a\n\x00\x00")
+
+
+def test_raw_takes_no_date_bounds():
+    result = run("show", "001", "--raw", "--since", "2024")
+    assert result.exit_code == 2
+    assert "--raw prints files as they are and takes no --since/--until" in result.stderr
+
+
+def test_every_record_format_and_a_table():
+    (row,) = csv.DictReader(io.StringIO(run("show", "001", "--format", "csv").stdout))
+    assert (row["id"], row["credit"], row["text"]) == ("001_487be5ddedc07bcd", "Headline USA", seed_path("001").read_text(encoding="utf-8"))
+    table = run("show", "001", "002", "--format", "table").stdout.splitlines()
+    assert table[0].split() == ["id", "date", "words", "credit", "title"] and len(table) == 4
+
+
+def test_ids_given_leave_a_pipe_on_stdin_alone():
+    """`while read id; do corpus show "$id"; done < ids` must not swallow the loop's input."""
+    script = 'printf "002\\n003\\n" | while read id; do "$0" -m corpus_cli show "$id" --format jsonl; done'
+    done = subprocess.run(["sh", "-c", script, sys.executable], capture_output=True, text=True, stdin=subprocess.DEVNULL)
+    assert done.returncode == 0, done.stderr
+    assert [json.loads(line)["id"][:3] for line in done.stdout.splitlines()] == ["002", "003"]

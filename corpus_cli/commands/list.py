@@ -4,12 +4,11 @@ from __future__ import annotations
 
 import click
 
-from corpus_cli.document import SUMMARY_FIELDS
+from corpus_cli.document import SUMMARY_FIELDS, TABLE_FIELDS
 from corpus_cli.options import document_options, format_option
 from corpus_cli.output import RecordWriter, default_format
 from corpus_cli.session import Session
 
-TABLE_FIELDS = ("id", "date", "words", "credit", "title")
 SORT_KEYS = ("id", "date", "title", "words", "chars", "path")
 
 
@@ -42,7 +41,7 @@ def parse_fields(value: str | None) -> tuple[str, ...] | None:
 def list_command(
     session: Session, sort_key: str | None, reverse: bool, limit: int | None, fields: str | None, output_format: str | None
 ) -> int:
-    """List the documents: id, path, date, title, credit, byline, words, chars.
+    """List the documents: id, path, date, title, credit, byline, source, url, tags, words, chars.
 
     Documents come in id order, or in the order of the records on stdin
     when another corpus command pipes into this one.

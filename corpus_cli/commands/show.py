@@ -2,14 +2,12 @@
 
 from __future__ import annotations
 
-import dataclasses
-
 import click
 
-from corpus_cli.document import FULL_FIELDS
+from corpus_cli.document import FULL_FIELDS, TABLE_FIELDS
 from corpus_cli.errors import ExitStatus
 from corpus_cli.options import document_options, format_option
-from corpus_cli.output import RecordWriter, color_enabled, default_format, write_bytes, write_text
+from corpus_cli.output import RECORD_FORMATS, RecordWriter, color_enabled, default_format, write_bytes, write_text
 from corpus_cli.render import render_document
 from corpus_cli.select import resolve_id
 from corpus_cli.session import Session
@@ -17,16 +15,17 @@ from corpus_cli.session import Session
 
 @click.command("show")
 @click.argument("ids", nargs=-1, metavar="[ID]...")
-@click.option("--raw", is_flag=True, help="Print the files' exact bytes.")
-@format_option(("text", "json", "jsonl", "yaml"), "text on a terminal, jsonl otherwise")
+@click.option("--raw", is_flag=True, help="Print the files' exact bytes (binary files too); no date bounds.")
+@format_option(("text", *RECORD_FORMATS), "text on a terminal, jsonl otherwise")
 @document_options
 def show_command(session: Session, ids: tuple[str, ...], raw: bool, output_format: str | None) -> int:
     """Show documents by id, by unique id prefix, or by the records on stdin.
 
     The text view shows the fields parsed, the paragraphs, and the site
     furniture apart. --raw prints each file exactly as it is on disk;
-    --format json, jsonl or yaml prints full records (text, paragraphs,
-    furniture, and where date and title came from).
+    --format json, jsonl, yaml, csv or tsv prints full records (text,
+    paragraphs, furniture, and where date and title came from); a table
+    shows the summary columns of `corpus list`.
 
     An id not found is reported and makes the exit status 1; an ambiguous
     prefix is an error that lists the candidates.
@@ -39,7 +38,9 @@ def show_command(session: Session, ids: tuple[str, ...], raw: bool, output_forma
       corpus list --since 2024 | corpus show
     """
     missing = []
-    if ids and ids != ("-",):
+    if ids == ("-",):
+        session.stdin = True
+    elif ids:
         known = [source.id for source in session.files]
         wanted = {}
         for position, doc_id in enumerate(ids, start=1):
@@ -48,20 +49,20 @@ def show_command(session: Session, ids: tuple[str, ...], raw: bool, output_forma
                 missing.append(doc_id)
             else:
                 wanted.setdefault(found, position)
-        session.selection = dataclasses.replace(session.selection, ids=wanted)
-    elif ids == ("-",):
-        session.read_stdin()
-    elif session.selection.ids is None:
+        session.ids = wanted
+    elif not session.stdin:
         raise click.UsageError("give one or more ids, or pipe records with an id into corpus show")
     output_format = output_format or default_format(text_view=True)
     if raw:
-        for document in session.documents():
-            write_bytes(session.corpus.root.joinpath(document.path).read_bytes())
+        if session.options.by_date:
+            raise click.UsageError("--raw prints files as they are and takes no --since/--until")
+        for source in session.picked():
+            write_bytes(source.location.read_bytes())
     elif output_format == "text":
         for index, document in enumerate(session.documents()):
             write_text(("\n" if index else "") + render_document(document, color_enabled()))
     else:
-        with RecordWriter(output_format, FULL_FIELDS) as writer:
+        with RecordWriter(output_format, TABLE_FIELDS if output_format == "table" else FULL_FIELDS) as writer:
             writer.write_all(document.full() for document in session.documents())
     for doc_id in missing:
         click.echo(f"corpus: error: no document with id or id prefix {doc_id!r}", err=True)
