@@ -55,7 +55,7 @@ def decode(data: bytes) -> Decoded:
         if data.startswith(bom):
             body = data[len(bom) :]
             if encoding == "utf-8":
-                return _decode_utf8(body, "utf-8-sig")
+                break  # a UTF-8 file like any other, once its mark is off
             try:
                 return Decoded(body.decode(encoding), encoding)
             except UnicodeDecodeError as error:
@@ -65,15 +65,19 @@ def decode(data: bytes) -> Decoded:
                 )
     if is_binary(data):
         raise BinaryFile("binary file (NUL byte in the first 8 KB)")
-    return _decode_utf8(data, "utf-8")
+    skip = len(codecs.BOM_UTF8) if data.startswith(codecs.BOM_UTF8) else 0
+    return _decode_utf8(data, skip)
 
 
-def _decode_utf8(data: bytes, encoding: str) -> Decoded:
+def _decode_utf8(data: bytes, skip: int) -> Decoded:
+    """Decode `data` after its first `skip` bytes (a byte-order mark); offsets count from byte 0."""
+    encoding = "utf-8-sig" if skip else "utf-8"
+    body = data[skip:]
     try:
-        decoded = Decoded(data.decode("utf-8"), encoding)
+        decoded = Decoded(body.decode("utf-8"), encoding)
     except UnicodeDecodeError as error:
-        text = data.decode("cp1252", errors="corpus-latin1")
-        decoded = Decoded(text, "windows-1252", f"invalid UTF-8 at byte {error.start}; decoded as Windows-1252")
+        text = body.decode("cp1252", errors="corpus-latin1")
+        decoded = Decoded(text, "windows-1252", f"invalid UTF-8 at byte {error.start + skip}; decoded as Windows-1252")
     return _note_late_nul(data, decoded)
 
 

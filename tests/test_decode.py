@@ -64,3 +64,14 @@ def test_decode_never_fails_but_on_binary(data):
         assert b"\x00" in data[:8192]
     else:
         assert isinstance(decoded.text, str)
+
+
+def test_a_utf8_bom_does_not_hide_a_binary_file():
+    with pytest.raises(BinaryFile):
+        decode(codecs.BOM_UTF8 + b"abc\x00def")
+
+
+def test_offsets_in_warnings_count_the_bom():
+    decoded = decode(codecs.BOM_UTF8 + b"ab\xffc")
+    assert (decoded.text, decoded.encoding) == ("abÿc", "windows-1252")
+    assert decoded.warning == "invalid UTF-8 at byte 5; decoded as Windows-1252"
