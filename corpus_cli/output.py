@@ -19,7 +19,7 @@ from typing import IO, Any
 RECORD_FORMATS = ("table", "jsonl", "json", "csv", "tsv", "yaml")
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 MIN_COLUMN_WIDTH = 6
-UNCUT_COLUMNS = frozenset({"id", "date", "line", "count"})  # a table cuts text, never what a user copies
+UNCUT_COLUMNS = frozenset({"id", "date", "line", "count"})  # what a user copies is cut last
 
 
 def stdout() -> IO[bytes]:
@@ -166,19 +166,25 @@ def render_table(rows: Sequence[dict[str, Any]], fields: Sequence[str], width: i
 
     cells = [[_table_cell(row.get(name)) for name in fields] for row in rows]
     # tabulate makes a column at least its header plus two wide (its MIN_PADDING).
-    natural = [max(len(name) + 2, *(len(line[i]) for line in cells)) for i, name in enumerate(fields)]
-    floors = [natural[i] if name in UNCUT_COLUMNS else max(MIN_COLUMN_WIDTH, len(name) + 2) for i, name in enumerate(fields)]
-    widths = list(natural)
+    widths = [max(len(name) + 2, *(len(line[i]) for line in cells)) for i, name in enumerate(fields)]
+    least = [max(MIN_COLUMN_WIDTH, len(name) + 2) for name in fields]
     budget = width - 2 * (len(fields) - 1)
-    while sum(widths) > budget:
-        widest = max(range(len(widths)), key=lambda i: widths[i] - floors[i])
-        if widths[widest] <= floors[widest]:
-            break
-        widths[widest] -= 1
+    # Cut text first; ids, dates and numbers only when the text alone cannot make room.
+    _shrink(widths, [widths[i] if name in UNCUT_COLUMNS else least[i] for i, name in enumerate(fields)], budget)
+    _shrink(widths, least, budget)
     cells = [[_fit(cell, widths[i]) for i, cell in enumerate(line)] for line in cells]
     numeric = [all(isinstance(row.get(name), (int, float)) for row in rows) for name in fields]
     align = ["right" if is_number else "left" for is_number in numeric]
     return tabulate(cells, headers=list(fields), tablefmt="simple", disable_numparse=True, colalign=align) + "\n"
+
+
+def _shrink(widths: list[int], floors: Sequence[int], budget: int) -> None:
+    """Narrow the columns with the most room above their floor until they fit `budget`."""
+    while sum(widths) > budget:
+        roomiest = max(range(len(widths)), key=lambda i: widths[i] - floors[i])
+        if widths[roomiest] <= floors[roomiest]:
+            return
+        widths[roomiest] -= 1
 
 
 def _fit(cell: str, width: int) -> str:

@@ -80,7 +80,7 @@ def read_ids(stream: IO[bytes]) -> dict[str, int]:
     """
     ids: dict[str, int] = {}
     for number, raw in enumerate(stream, start=1):
-        line = raw.decode("utf-8", errors="replace").strip()
+        line = raw.decode("utf-8", errors="replace").strip().lstrip("\ufeff")  # PowerShell writes a BOM
         if not line:
             continue
         try:

@@ -6,6 +6,7 @@ import csv
 import io
 import json
 
+import pytest
 import yaml
 from helpers import SEEDS, run
 
@@ -81,12 +82,19 @@ def test_empty_results_are_valid_output():
     assert yaml.safe_load(run("list", *empty, "--format", "yaml").stdout) == []
 
 
-def test_table_fits_the_width_given():
-    result = run("list", "--format", "table", env={"COLUMNS": "60"})
+@pytest.mark.parametrize("width", [50, 60, 80, 100])
+def test_table_fits_the_width_given(width):
+    result = run("list", "--format", "table", env={"COLUMNS": str(width)})
     lines = result.stdout.splitlines()
     assert lines[0].split() == ["id", "date", "words", "credit", "title"]
-    assert max(map(len, lines)) <= 60
+    assert max(map(len, lines)) <= width
     assert "…" in result.stdout
+
+
+def test_a_table_cuts_titles_before_ids():
+    lines = run("list", "--format", "table", env={"COLUMNS": "70"}).stdout.splitlines()
+    assert lines[4].startswith("002_8558860120d3c356 ")
+    assert "In the fa" in lines[4] and "…" in lines[4]
 
 
 def test_csv_cells_that_would_run_as_formulas_are_defused(tmp_path):
@@ -99,6 +107,11 @@ def test_csv_cells_that_would_run_as_formulas_are_defused(tmp_path):
 def test_ids_on_stdin_select_and_order():
     feed = '{"id": "003_4e5a870071d63da7"}\n\n{"id": "000_602cce6e2114fdb8", "line": 3}\n{"id": "003_4e5a870071d63da7"}\n'
     assert [row["id"][:3] for row in records(run("list", "--stdin", input=feed))] == ["003", "000"]
+
+
+def test_a_byte_order_mark_on_stdin_is_ignored():
+    feed = '\ufeff{"id": "003_4e5a870071d63da7"}\n'
+    assert [row["id"][:3] for row in records(run("list", "--stdin", input=feed.encode()))] == ["003"]
 
 
 def test_empty_stdin_selects_nothing():
