@@ -24,7 +24,7 @@ from typing import IO, Any
 from corpus_cli.atomic import atomic_file, atomic_folder, atomic_path
 from corpus_cli.document import FULL_FIELDS, SUMMARY_FIELDS, Document
 from corpus_cli.errors import CorpusError
-from corpus_cli.output import RecordWriter
+from corpus_cli.output import RecordWriter, yaml_dump
 
 RECORD_FORMATS = ("jsonl", "json", "csv", "tsv", "yaml")
 EXPORT_FORMATS = (*RECORD_FORMATS, "markdown", "sqlite")
@@ -105,16 +105,8 @@ def write_markdown(documents: Iterable[Document], folder: Path) -> int:
 
 def markdown(document: Document) -> str:
     """A document as markdown with YAML front matter."""
-    import yaml  # imported here: start-up is faster without it
-
     record = document.full()
-    front = yaml.dump(
-        {name: record[name] for name in FRONT_MATTER_FIELDS},
-        Dumper=getattr(yaml, "CSafeDumper", yaml.SafeDumper),
-        allow_unicode=True,
-        sort_keys=False,
-        width=100,
-    )
+    front = yaml_dump({name: record[name] for name in FRONT_MATTER_FIELDS})
     heading = f"# {' '.join(document.title.split())}\n\n" if document.title else ""
     return f"---\n{front}---\n\n{heading}" + "\n\n".join(document.article.paragraphs) + "\n"
 

@@ -13,7 +13,7 @@ from corpus_cli.session import open_session
 
 
 def corpus_options(command: Callable[..., Any]) -> Callable[..., Any]:
-    """--corpus and --strict, and a `session` argument built from them (no selection)."""
+    """--corpus, and a `session` argument built from it, for commands over the whole corpus."""
     return _with_session(command, selection=False)
 
 
@@ -24,11 +24,11 @@ def document_options(command: Callable[..., Any]) -> Callable[..., Any]:
 
 def _with_session(command: Callable[..., Any], *, selection: bool) -> Callable[..., Any]:
     @functools.wraps(command)
-    def run(*args: Any, corpus_path: str | None, strict: bool, **kwargs: Any) -> Any:
+    def run(*args: Any, corpus_path: str | None, **kwargs: Any) -> Any:
         picked = {}
         if selection:
-            picked = {key: kwargs.pop(key) for key in ("since", "until", "id_glob", "read_stdin")}
-        session = open_session(corpus_path=corpus_path, strict=strict, **picked)
+            picked = {key: kwargs.pop(key) for key in ("strict", "since", "until", "id_glob", "read_stdin")}
+        session = open_session(corpus_path=corpus_path, **picked)
         status = command(*args, session=session, **kwargs)
         session.reporter.finish()
         return status
@@ -40,10 +40,10 @@ def _with_session(command: Callable[..., Any], *, selection: bool) -> Callable[.
             metavar="PATH",
             help="Corpus folder (or its corpus.yaml). Default: $CORPUS_PATH, a corpus.yaml here or above, or the bundled seeds.",
         ),
-        click.option("--strict", is_flag=True, help="Treat warnings (unreadable, binary or badly encoded files) as errors: exit 2."),
     ]
     if selection:
         decorators += [
+            click.option("--strict", is_flag=True, help="Treat warnings (unreadable, binary or badly encoded files) as errors: exit 2."),
             click.option("--since", metavar="DATE", help="Only documents dated on or after DATE (YYYY, YYYY-MM or YYYY-MM-DD)."),
             click.option("--until", metavar="DATE", help="Only documents dated on or before DATE (inclusive)."),
             click.option("--id", "id_glob", metavar="GLOB", help="Only documents whose id matches GLOB (e.g. '00[12]*')."),

@@ -75,7 +75,7 @@ class RecordWriter:
         elif self.format == "json":
             self._emit(("[\n" if self.count == 0 else ",\n") + _indent(json.dumps(row, ensure_ascii=False, indent=2)))
         elif self.format == "yaml":
-            self._emit(_yaml_dump([row]))
+            self._emit(yaml_dump([row]))
         elif self._csv is not None:
             self._csv.writerow([_csv_cell(row[name]) for name in self.fields])
             self._flush_text()
@@ -130,7 +130,8 @@ def _indent(text: str) -> str:
     return "\n".join("  " + line for line in text.splitlines())
 
 
-def _yaml_dump(value: Any) -> str:
+def yaml_dump(value: Any) -> str:
+    """YAML text of `value`, keys in their order, Unicode as it is."""
     import yaml  # imported here: start-up is faster without it
 
     # libyaml's dumper, where PyYAML was built with it, is about 10x faster than the pure-Python one.
@@ -198,7 +199,7 @@ def write_object(format: str, record: dict[str, Any], stream: IO[bytes] | None =
     if format == "json":
         write_text(json.dumps(record, ensure_ascii=False, indent=2) + "\n", target)
     elif format == "yaml":
-        write_text(_yaml_dump(record), target)
+        write_text(yaml_dump(record), target)
     elif format == "table":
         rows = [{"field": name, "value": value} for name, value in record.items()]
         write_text(render_table(rows, ("field", "value"), terminal_width()), target)

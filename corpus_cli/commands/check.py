@@ -6,21 +6,16 @@ import click
 
 from corpus_cli.check import CHECKS, FIELDS, check_corpus
 from corpus_cli.errors import ExitStatus
-from corpus_cli.options import format_option
+from corpus_cli.options import corpus_options, format_option
 from corpus_cli.output import RecordWriter, default_format, write_text
-from corpus_cli.session import open_session
+from corpus_cli.session import Session
 
 
 @click.command("check")
-@click.option(
-    "--corpus",
-    "corpus_path",
-    metavar="PATH",
-    help="Corpus folder (or its corpus.yaml). Default: $CORPUS_PATH, a corpus.yaml here or above, or the bundled seeds.",
-)
+@corpus_options
 @click.option("--ignore", "ignored", multiple=True, type=click.Choice(CHECKS), help="Leave this check out (repeatable).")
 @format_option()
-def check_command(corpus_path: str | None, ignored: tuple[str, ...], output_format: str | None) -> int:
+def check_command(session: Session, ignored: tuple[str, ...], output_format: str | None) -> int:
     """Check a corpus: one record per problem found, exit 1 if there is any.
 
     \b
@@ -43,7 +38,6 @@ def check_command(corpus_path: str | None, ignored: tuple[str, ...], output_form
       corpus check --ignore name --ignore date
       corpus check | jq -r 'select(.severity == "error") | .path'
     """
-    session = open_session(corpus_path=corpus_path, read_stdin=False)
     output_format = output_format or default_format()
     with RecordWriter(output_format, FIELDS) as writer:
         writer.write_all(finding.record() for finding in check_corpus(session.corpus, skip=set(ignored)))
