@@ -22,12 +22,6 @@ def tokens(text: str) -> list[str]:
     return [term(match.group()) for match in TOKEN.finditer(text)]
 
 
-def iter_tokens(text: str) -> Iterator[str]:
-    """The terms of `text`, lazily."""
-    for match in TOKEN.finditer(text):
-        yield term(match.group())
-
-
 def count_words(text: str) -> int:
     """How many words `text` holds, without building the list."""
     return sum(1 for _ in TOKEN.finditer(text))
