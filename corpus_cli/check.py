@@ -26,7 +26,7 @@ CHECKS = ("file", "decode", "empty", "date", "duplicate", "name", "id", "config"
 NAME = re.compile(r"\d{3,}_[0-9a-f]+\.txt")
 DATE_WARNING = "header date "  # how the parser's warnings about a date header begin
 # discover() already says when two files share a stem; check reports that per file instead.
-SHARED_STEM = re.compile(r"\d+ files are named .*; each is addressed by its path \(e\.g\. .*\)")
+SHARED_STEM = re.compile(r"\d+ file name\(s\) stand in several folders; .*")
 
 
 @dataclass(frozen=True)
@@ -97,7 +97,7 @@ def _check_file(corpus: Corpus, source: SourceFile, first_with_hash: dict[bytes,
     if not NAME.fullmatch(Path(source.path).name):
         yield finding("name", "warning", "file name does not follow NNN_<hex>.txt")
     try:
-        data = source.location.read_bytes()
+        data = source.read_bytes()
     except OSError as error:
         yield finding("file", "error", f"cannot read: {error.strerror or error}")
         return

@@ -33,7 +33,11 @@ class SourceFile:
 
     id: str
     path: str
-    location: Path
+    location: str  # a plain string: building a Path per file doubled discovery's time
+
+    def read_bytes(self) -> bytes:
+        with open(self.location, "rb") as stream:
+            return stream.read()
 
 
 @dataclass(frozen=True)
@@ -150,19 +154,20 @@ def discover(corpus: Corpus, warn: Warn) -> list[SourceFile]:
     root = corpus.root
     if not root.is_dir():
         raise CorpusError(f"corpus folder not found: {root}")
-    found = list(_documents_below(root, "", root.resolve(), warn))
-    stems = Counter(_stem(relative) for relative, _ in found)
-    files = []
-    for relative, location in found:
-        doc_id = _stem(relative) if stems[_stem(relative)] == 1 else relative[: -len(".txt")]
-        files.append(SourceFile(id=doc_id, path=relative, location=location))
-    for stem, count in sorted(stems.items()):
-        if count > 1:
-            warn(f"{count} files are named {stem}.txt; each is addressed by its path (e.g. {_first(files, stem)})")
+    found = [(relative, _stem(relative), location) for relative, location in _documents_below(os.fspath(root), "", root.resolve(), warn)]
+    stems = Counter(stem for _, stem, _ in found)
+    files = [
+        SourceFile(id=stem if stems[stem] == 1 else relative[: -len(".txt")], path=relative, location=location)
+        for relative, stem, location in found
+    ]
+    shared = [source.id for source in files if source.id != _stem(source.path)]
+    if shared:
+        clashes = sum(1 for count in stems.values() if count > 1)
+        warn(f"{clashes} file name(s) stand in several folders; those {len(shared)} files are addressed by path (e.g. {shared[0]})")
     return sorted(files, key=lambda source: source.id)
 
 
-def _documents_below(folder: Path, prefix: str, real_root: Path, warn: Warn) -> Iterator[tuple[str, Path]]:
+def _documents_below(folder: str, prefix: str, real_root: Path, warn: Warn) -> Iterator[tuple[str, str]]:
     """(relative path, location) of the document files in `folder`, then in its sub-folders, by name.
 
     `os.scandir` tells file from folder and link without a system call per file, and each
@@ -182,18 +187,18 @@ def _documents_below(folder: Path, prefix: str, real_root: Path, warn: Warn) -> 
         elif entry.is_symlink() and _is_dir(entry):
             warn(f"{prefix}{entry.name}: symbolic link to a folder, not followed")
         elif entry.name.lower().endswith(".txt"):
-            relative = _utf8_name(prefix + entry.name, warn)
-            if relative is None:
+            relative = prefix + entry.name
+            if not relative.isascii() and (relative := _utf8_name(relative, warn)) is None:
                 continue
-            location = folder / entry.name
-            if entry.is_symlink() and not _safe_link(location, real_root, relative, warn):
+            location = entry.path
+            if entry.is_symlink() and not _safe_link(Path(location), real_root, relative, warn):
                 continue
             if entry.is_file():
                 yield relative, location
             else:  # a FIFO or a device named *.txt would block or never end when read
                 warn(f"{relative}: not a regular file, skipped")
     for name in subfolders:
-        yield from _documents_below(folder / name, f"{prefix}{name}/", real_root, warn)
+        yield from _documents_below(os.path.join(folder, name), f"{prefix}{name}/", real_root, warn)
 
 
 def _is_dir(entry: os.DirEntry[str]) -> bool:
@@ -205,10 +210,6 @@ def _is_dir(entry: os.DirEntry[str]) -> bool:
 
 def _stem(relative: str) -> str:
     return relative.rpartition("/")[2][: -len(".txt")]
-
-
-def _first(files: list[SourceFile], stem: str) -> str:
-    return next(source.id for source in files if _stem(source.path) == stem)
 
 
 def _utf8_name(relative: str, warn: Warn) -> str | None:
@@ -240,7 +241,7 @@ def _safe_link(location: Path, real_root: Path, relative: str, warn: Warn) -> bo
 def read_document(corpus: Corpus, source: SourceFile, warn: Warn) -> Document | None:
     """Read, decode and parse one file; None (with a warning) when it cannot be read or is binary."""
     try:
-        data = source.location.read_bytes()
+        data = source.read_bytes()
     except OSError as error:
         warn(f"{source.path}: cannot read: {error.strerror or error}")
         return None

@@ -57,7 +57,7 @@ def show_command(session: Session, ids: tuple[str, ...], raw: bool, output_forma
         if session.options.by_date:
             raise click.UsageError("--raw prints files as they are and takes no --since/--until")
         for source in session.picked():
-            write_bytes(source.location.read_bytes())
+            write_bytes(source.read_bytes())
     elif output_format == "text":
         for index, document in enumerate(session.documents()):
             write_text(("\n" if index else "") + render_document(document, color_enabled()))
