@@ -17,9 +17,8 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
 
-from corpus_cli.corpus import Corpus, SourceFile, discover
-from corpus_cli.decode import BinaryFile, decode
-from corpus_cli.parser import parse
+from corpus_cli.corpus import Corpus, SourceFile, discover, document_from_bytes
+from corpus_cli.decode import BinaryFile
 
 FIELDS = ("check", "severity", "id", "path", "message")
 CHECKS = ("file", "decode", "empty", "date", "duplicate", "name", "id", "config")
@@ -107,20 +106,18 @@ def _check_file(corpus: Corpus, source: SourceFile, first_with_hash: dict[bytes,
     else:
         first_with_hash[digest] = source.id
     try:
-        decoded = decode(data)
+        document = document_from_bytes(corpus, source, data)
     except BinaryFile as error:
         yield finding("decode", "error", f"{error}; every command skips it")
         return
-    if decoded.warning:
-        yield finding("decode", "warning", decoded.warning)
-    article = parse(decoded.text)
-    for message in article.warnings:
+    if document.decode_warning:
+        yield finding("decode", "warning", document.decode_warning)
+    for message in document.article.warnings:
         if message.startswith(DATE_WARNING):
             yield finding("date", "error", message)
         else:
             yield finding("empty", "warning", message)
-    configured = corpus.metadata.get(source.id)
-    if article.date is None and (configured is None or configured.date is None) and not _warned_date(article.warnings):
+    if document.date is None and not _warned_date(document.article.warnings):
         yield finding("date", "warning", "no date: no ' date YYYY-MM-DD ' header and none in corpus.yaml")
 
 

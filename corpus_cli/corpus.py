@@ -241,16 +241,22 @@ def _safe_link(location: Path, real_root: Path, relative: str, warn: Warn) -> bo
 def read_document(corpus: Corpus, source: SourceFile, warn: Warn) -> Document | None:
     """Read, decode and parse one file; None (with a warning) when it cannot be read or is binary."""
     try:
-        data = source.read_bytes()
+        document = document_from_bytes(corpus, source, source.read_bytes())
     except OSError as error:
         warn(f"{source.path}: cannot read: {error.strerror or error}")
         return None
-    try:
-        decoded = decode(data)
     except BinaryFile as error:
         warn(f"{source.path}: {error}; skipped")
         return None
-    document = Document(
+    for message in document.warnings:
+        warn(f"{source.path}: {message}")
+    return document
+
+
+def document_from_bytes(corpus: Corpus, source: SourceFile, data: bytes) -> Document:
+    """The document a file's bytes hold, its warnings inside it; `BinaryFile` for binary data."""
+    decoded = decode(data)
+    return Document(
         id=source.id,
         path=source.path,
         encoding=decoded.encoding,
@@ -258,6 +264,3 @@ def read_document(corpus: Corpus, source: SourceFile, warn: Warn) -> Document | 
         metadata=corpus.metadata.get(source.id, Metadata()),
         decode_warning=decoded.warning,
     )
-    for message in document.warnings:
-        warn(f"{source.path}: {message}")
-    return document
