@@ -18,6 +18,7 @@ from __future__ import annotations
 import functools
 import re
 import sys
+import warnings
 from collections.abc import Callable, Iterator, Sequence
 
 from corpus_cli.errors import CorpusError
@@ -34,6 +35,20 @@ _REGEX_SPECIALS = frozenset(".^$*+?{}[]\\|()")
 _ESCAPE = re.compile(r"\\.", re.DOTALL)
 _WORD_WRAP = r"(?<!\w)(?:{})(?!\w)"
 _GLOBAL_FLAGS = re.compile(r"(?:\(\?[aiLmsux]+\))+")
+# A POSIX class as grep writes it inside brackets; Python reads "[[:alpha:]]" as a set and a "]".
+_POSIX_CLASS = re.compile(r"\[:([a-z]+):\]")
+# What to write in Python for each POSIX class (ASCII ranges where Unicode has no plain class).
+_POSIX_EQUIVALENTS = {
+    "alpha": r"[^\W\d_]",
+    "digit": r"\d",
+    "alnum": r"[^\W_]",
+    "upper": "[A-Z]",
+    "lower": "[a-z]",
+    "space": r"\s",
+    "blank": r"[ \t]",
+    "word": r"\w",
+    "xdigit": "[0-9A-Fa-f]",
+}
 # The characters that Python's re, ignoring case, takes for an ASCII letter but bytes.lower() does
 # not map to it (found by trying every code point): ı and İ for "i", ſ for "s", the Kelvin sign for
 # "k". Each with its UTF-8 lead byte, which memchr finds at once, so the rest is looked for rarely.
@@ -205,7 +220,9 @@ def _required_literal(source: str, flags: int) -> tuple[str, bool] | None:
             from re import _parser as sre_parser  # type: ignore[attr-defined]
         except ImportError:  # Python 3.10
             import sre_parse as sre_parser  # type: ignore[no-redef]
-        parsed = sre_parser.parse(source, flags)
+        with warnings.catch_warnings():
+            warnings.simplefilter("error")  # a warning here is "no needle", never a line on stderr
+            parsed = sre_parser.parse(source, flags)
         ignore_case = bool(parsed.state.flags & re.IGNORECASE)
         best = run = ""
         for opcode, argument in parsed.data:
@@ -240,10 +257,32 @@ def _compile_all(patterns: Sequence[str], sources: Sequence[str], flags: int) ->
 
 
 def _compile(source: str, flags: int, shown: str) -> re.Pattern[str]:
+    """Compile one regex; every complaint of the regex engine, warnings included, is a `PatternError`.
+
+    Python warns (FutureWarning) about constructs whose meaning may change, such as a "[" inside
+    a set: those patterns rarely mean what was meant, and a warning would print Python's own
+    multi-line report on stderr, so they are refused with one line instead.
+    """
     try:
-        return re.compile(source, flags)
+        with warnings.catch_warnings():
+            warnings.simplefilter("error")
+            return re.compile(source, flags)
     except re.error as error:
         where = f" at position {error.pos}" if error.pos is not None else ""
         raise PatternError(f"invalid regular expression {shown!r}: {error.msg}{where} (use -F to search for the text as it is)") from None
+    except Warning as warning:
+        raise PatternError(_warning_message(shown, str(warning))) from None
     except (OverflowError, RecursionError, ValueError) as error:
         raise PatternError(f"invalid regular expression {shown!r}: {error}") from None
+
+
+def _warning_message(shown: str, warning: str) -> str:
+    """The error for a pattern Python warned about; a POSIX class gets its Python equivalent."""
+    posix = _POSIX_CLASS.search(shown)
+    if posix is not None:
+        name = posix.group(1)
+        known = name in _POSIX_EQUIVALENTS
+        example = f"write {_POSIX_EQUIVALENTS[name if known else 'alpha']} for [[:{name if known else 'alpha'}:]]"
+        return f"invalid regular expression {shown!r}: Python syntax has no POSIX classes ({example})"
+    reason = warning[:1].lower() + warning[1:]
+    return f"ambiguous regular expression {shown!r}: {reason} (escape a [ in a set, or a doubled -, &, ~ or |, with a backslash)"

@@ -52,6 +52,25 @@ def test_exit_status_is_0_on_a_match_1_on_none_2_on_a_bad_pattern() -> None:
     ]
 
 
+@pytest.mark.parametrize(
+    ("pattern", "advice"), [("[[:alpha:]]+", r"write [^\W\d_] for [[:alpha:]]"), ("x[[:digit:]]", r"write \d for [[:digit:]]")]
+)
+def test_a_posix_class_is_one_error_line_with_the_python_spelling(pattern: str, advice: str) -> None:
+    result = run("grep", pattern)
+    assert result.exit_code == 2
+    assert result.stderr.splitlines() == [
+        f"corpus: error: invalid regular expression {pattern!r}: Python syntax has no POSIX classes ({advice})"
+    ]
+
+
+@pytest.mark.parametrize("pattern", ["[[a]", "[a--b]", "[a&&b]", "[a||b]", "[a~~b]"])
+def test_a_pattern_python_warns_about_is_refused_in_one_line(pattern: str) -> None:
+    result = run("grep", pattern)
+    assert result.exit_code == 2
+    [line] = result.stderr.splitlines()
+    assert line.startswith(f"corpus: error: ambiguous regular expression {pattern!r}: possible ")
+
+
 def test_match_records_have_exactly_the_contract_keys_in_order() -> None:
     found = records("-w", "Mayorkas")
     assert found

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import time
+import warnings
 
 import pytest
 from hypothesis import given
@@ -77,6 +78,16 @@ def test_whole_text_search_selects_the_lines_a_line_by_line_search_does(text: st
 def test_a_bad_regex_says_where_it_is_wrong() -> None:
     with pytest.raises(PatternError, match=r"invalid regular expression 'a\(b': missing \), unterminated subpattern at position 1"):
         Matcher(["a(b"])
+
+
+@pytest.mark.parametrize("pattern", ["[[:alpha:]]", "[[:space:]]x", "[a--b]", "[[a]", "(?i)[a&&b]"])
+def test_compiling_a_pattern_never_lets_a_python_warning_out(pattern: str) -> None:
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        with pytest.raises(PatternError):
+            Matcher([pattern])
+        Matcher([pattern], fixed=True)  # as plain text it is fine
+    assert caught == []
 
 
 def test_smart_case_ignores_case_only_for_lower_case_patterns() -> None:
