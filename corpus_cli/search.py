@@ -116,12 +116,6 @@ def _search_task(spec: SearchSpec, files: Sequence[tuple[str, str, str]]) -> lis
         return [_search_file(spec, doc_id, path, location, arm) for doc_id, path, location in files]
 
 
-def search_files(spec: SearchSpec, sources: Sequence[SourceFile]) -> list[DocumentResult]:
-    """Search each file, in order; a file's problems are warnings in its result, never exceptions."""
-    with _deadline(spec.time_limit) as arm:
-        return [_search_file(spec, source.id, source.path, source.location, arm) for source in sources]
-
-
 def _search_file(
     spec: SearchSpec, doc_id: str, path: str, location: str | os.PathLike[str], arm: Callable[[float | None], None] | None
 ) -> DocumentResult:
