@@ -36,8 +36,23 @@ class SourceFile:
     location: str  # a plain string: building a Path per file doubled discovery's time
 
     def read_bytes(self) -> bytes:
-        with open(self.location, "rb") as stream:
-            return stream.read()
+        return read_bytes(self.location)
+
+
+def read_bytes(path: str | os.PathLike[str]) -> bytes:
+    """A file's bytes, with fewer calls than `open().read()` makes (it shows on 20,000 small files)."""
+    descriptor = os.open(path, os.O_RDONLY)
+    try:
+        size = os.fstat(descriptor).st_size
+        data = os.read(descriptor, size + 1)
+        if len(data) <= size:
+            return data
+        pieces = [data]  # the file grew, or its size was not known (a special file)
+        while piece := os.read(descriptor, 1 << 20):
+            pieces.append(piece)
+        return b"".join(pieces)
+    finally:
+        os.close(descriptor)
 
 
 @dataclass(frozen=True)

@@ -25,7 +25,7 @@ from dataclasses import dataclass, field
 from itertools import islice
 from typing import Any
 
-from corpus_cli.corpus import SourceFile
+from corpus_cli.corpus import SourceFile, read_bytes
 from corpus_cli.decode import BinaryFile, decode
 from corpus_cli.document import Metadata
 from corpus_cli.matcher import Matcher, Span
@@ -185,22 +185,6 @@ def search_text(
         return DocumentResult(doc_id, path, date, count=len(selected), lines=tuple(_line_views(spec, text, selected, whole)))
     records = tuple(_records(spec, text, selected, whole, doc_id, path, date))
     return DocumentResult(doc_id, path, date, count=len(selected), records=records)
-
-
-def read_bytes(path: str | os.PathLike[str]) -> bytes:
-    """A file's bytes, with fewer calls than `open().read()` makes (it shows on 20,000 small files)."""
-    descriptor = os.open(path, os.O_RDONLY)
-    try:
-        size = os.fstat(descriptor).st_size
-        data = os.read(descriptor, size + 1)
-        if len(data) <= size:
-            return data
-        pieces = [data]  # the file grew, or its size was not known (a special file)
-        while piece := os.read(descriptor, 1 << 20):
-            pieces.append(piece)
-        return b"".join(pieces)
-    finally:
-        os.close(descriptor)
 
 
 def _header_date(text: str, path: str, warnings: list[str]) -> str | None:
