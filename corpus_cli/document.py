@@ -29,6 +29,11 @@ class Metadata:
     tags: tuple[str, ...] = ()
 
 
+def document_date(metadata: Metadata | None, header_date: str | None) -> str | None:
+    """A document's date: the one corpus.yaml gives wins over the header's."""
+    return (metadata.date if metadata is not None else None) or header_date
+
+
 @dataclass(frozen=True)
 class Document:
     """One article of the corpus. `date` and `title` say where they came from in *_source."""
@@ -46,7 +51,7 @@ class Document:
 
     @property
     def date(self) -> str | None:
-        return self.metadata.date or self.article.date
+        return document_date(self.metadata, self.article.date)
 
     @property
     def date_source(self) -> str | None:

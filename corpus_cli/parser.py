@@ -46,6 +46,7 @@ FURNITURE_TRAILING = re.compile(
 # A name on a line of its own: "Melissa Fine", "By Jane Q. Doe".
 BYLINE = re.compile(r"(?:[Bb]y\s+)?[A-Z][\w.'’\-]*(?:\s+(?:[A-Z][\w.'’\-]*|de|van|von|da|di|la|le)){1,4}")
 BY_PREFIX = re.compile(r"[Bb]y\s+")
+_NONBLANK = re.compile(r"\S")
 
 
 @dataclass(frozen=True)
@@ -67,8 +68,8 @@ class Article:
 
 def parse(text: str) -> Article:
     """Parse a document's text into an `Article`; total on every string."""
-    warnings: list[str] = []
-    header, date, rest = _split_header(text, warnings)
+    match, date, warnings = _header(text)
+    header, rest = (None, text) if match is None else (match.group(0), text[match.end() :])
     lines = _split_lines(rest)
     kinds = ["body"] * len(lines)
     title = None if header is not None else _find_headline(lines, kinds)
@@ -106,19 +107,41 @@ def valid_iso_date(candidate: str) -> bool:
     return len(candidate) == 10
 
 
-def _split_header(text: str, warnings: list[str]) -> tuple[str | None, str | None, str]:
-    """The header, its date and the text after it; an impossible date leaves the header as text."""
+def header_date(text: str) -> tuple[str | None, tuple[str, ...]]:
+    """The date and the warnings `parse(text)` gives, without parsing the article after the header.
+
+    The warnings concern the header (a date written otherwise, or not a real date) and a text
+    without words (blank, or a header with nothing but furniture after it); only when the text
+    may be one of those is it parsed whole. `corpus grep` reads every file's date this way.
+    """
+    header, date, warnings = _header(text)
+    rest = 0 if header is None else header.end()
+    first = _NONBLANK.search(text, rest)
+    if first is None:
+        return date, parse(text).warnings
+    if header is not None:
+        # The body is empty only if its first line is furniture (a byline needs more body).
+        line_start = max(rest, text.rfind("\n", 0, first.start()) + 1)
+        line_end = text.find("\n", first.start())
+        line = text[line_start : len(text) if line_end < 0 else line_end].strip()
+        if FURNITURE_ANYWHERE.fullmatch(line) or FURNITURE_TRAILING.fullmatch(line):
+            return date, parse(text).warnings
+    return date, tuple(warnings)
+
+
+def _header(text: str) -> tuple[re.Match[str] | None, str | None, list[str]]:
+    """The header (None when there is none, or its date is not a real one), its date, and the
+    warnings about it; an impossible or malformed date leaves the header as text."""
     match = HEADER.match(text)
     if match is None:
         malformed = MALFORMED_HEADER.match(text)
         if malformed is not None:
-            warnings.append(f"header date {malformed.group(1)} is not written YYYY-MM-DD; the header is kept as text")
-        return None, None, text
+            return None, None, [f"header date {malformed.group(1)} is not written YYYY-MM-DD; the header is kept as text"]
+        return None, None, []
     date = match.group(1)
     if not valid_iso_date(date):
-        warnings.append(f"header date {date} is not a real date; the header is kept as text")
-        return None, None, text
-    return match.group(0), date, text[match.end() :]
+        return None, None, [f"header date {date} is not a real date; the header is kept as text"]
+    return match, date, []
 
 
 def _split_lines(text: str) -> list[str]:

@@ -70,6 +70,16 @@ def render_grep_lines(doc_id: str, lines: Sequence[Any], color: bool, only_match
     return "".join(out)
 
 
+def render_grep_count(doc_id: str, count: int) -> str:
+    """A document's line for grep -c: ``id:count``."""
+    return f"{doc_id}:{count}\n"
+
+
+def render_grep_file(doc_id: str) -> str:
+    """A document's line for grep -l: its id."""
+    return f"{doc_id}\n"
+
+
 def render_kwic(records: Sequence[dict[str, Any]], width: int, color: bool) -> str:
     """A keyword-in-context concordance: the matches in one column, `width` characters each side.
 

@@ -205,6 +205,18 @@ def test_binary_and_badly_encoded_files_are_warned_about(tmp_path: Path) -> None
     assert run("grep", "--corpus", str(tmp_path), "--strict", "wall").exit_code == 2
 
 
+@pytest.mark.parametrize("field", ["text", "title", "body"])
+def test_grep_warns_about_a_document_as_list_does(tmp_path: Path, field: str) -> None:
+    write(tmp_path, "bad.txt", " date 2024-02-30 The wall.\n")
+    write(tmp_path, "bare.txt", " date 2024-01-05 \nRead the original article here\n")
+    write(tmp_path, "fine.txt", " date 2024-01-05 The wall.\n")
+    grep = run("grep", "--corpus", str(tmp_path), "--field", field, "-c", "wall")
+    listed = run("list", "--corpus", str(tmp_path), "--format", "jsonl")
+    warnings = [line for line in listed.stderr.splitlines() if line.startswith("corpus: warning: ")]
+    assert len(warnings) == 2
+    assert [line for line in grep.stderr.splitlines() if line.startswith("corpus: warning: ")] == warnings
+
+
 def test_a_runaway_pattern_is_skipped_with_a_warning(tmp_path: Path) -> None:
     write(tmp_path, "slow.txt", "a" * 40 + "!\n")
     write(tmp_path, "fine.txt", "aaa\n")

@@ -13,6 +13,7 @@ from hypothesis import strategies as st
 from corpus_cli.corpus import SourceFile
 from corpus_cli.matcher import Matcher, PatternError
 from corpus_cli.parallel import ordered_map
+from corpus_cli.parser import header_date, parse
 from corpus_cli.search import DocumentResult, SearchSpec, lines, search_documents, search_text
 
 texts = st.text(alphabet="ab \n\ré", max_size=60)
@@ -172,3 +173,15 @@ def test_characters_that_fold_into_ascii_letters_are_found_under_ignore_case(tmp
     path.write_text(f"xyz\n{text}\n", encoding="utf-8")
     spec = SearchSpec(Matcher([pattern], ignore_case=True), mode="count")
     assert [result.count for result in search(spec, path)] == [1]
+
+
+# Pieces of documents whose date and warnings are easy to get wrong: headers good, impossible and
+# malformed, blank lines, furniture, a byline, words.
+PIECES = [" date 2024-01-05 ", " date 2024-02-30 ", "date 24-1-5 ", " date 2024-01-05", "\n", "\r\n", " ", "\t"]
+PIECES += ["Read the original article here", "Comments", "Latest Articles", "By Jane Doe", "Words here.", "x"]
+
+
+@given(st.lists(st.sampled_from(PIECES), max_size=6).map("".join))
+def test_header_date_gives_the_date_and_warnings_parse_gives(text: str) -> None:
+    article = parse(text)
+    assert header_date(text) == (article.date, article.warnings)

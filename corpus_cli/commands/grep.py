@@ -11,7 +11,7 @@ from corpus_cli.errors import ExitStatus
 from corpus_cli.matcher import Matcher
 from corpus_cli.options import document_options, format_option
 from corpus_cli.output import RECORD_FORMATS, RecordWriter, color_enabled, default_format, write_text
-from corpus_cli.render import render_grep_lines, render_kwic
+from corpus_cli.render import render_grep_count, render_grep_file, render_grep_lines, render_kwic
 from corpus_cli.search import (
     COUNT_FIELDS,
     DEFAULT_TIME_LIMIT,
@@ -203,7 +203,7 @@ def _print(spec: SearchSpec, results: Iterator[DocumentResult], output_format: s
         shown = (result for result in selected if result.count or options["include_zero"])
         if text:
             for result in shown:
-                write_text(f"{result.id}:{result.count}\n" if options["count"] else f"{result.id}\n")
+                write_text(render_grep_count(result.id, result.count) if options["count"] else render_grep_file(result.id))
         else:
             with RecordWriter(output_format, COUNT_FIELDS if options["count"] else FILE_FIELDS) as writer:
                 writer.write_all({"id": result.id, "path": result.path, "count": result.count} for result in shown)
