@@ -59,6 +59,10 @@ _FOLD_TRAPS = {
 }
 
 
+# Which ASCII bytes ``\\w`` matches, by value.
+_ASCII_WORD = bytes(chr(byte).isalnum() or byte == ord("_") for byte in range(128))
+
+
 class PatternError(CorpusError):
     """A pattern that does not compile; the message says where it is wrong."""
 
@@ -118,6 +122,8 @@ class Matcher:
         needle = (plain, ignore_case) if plain else (_required_literal(sources[0], flags) if len(sources) == 1 else None)
         self.needle = needle
         self._byte_needle = None if needle is None else _byte_needle(*needle)
+        # -w on one literal: its byte needle is the whole match, so word edges can be read in the bytes.
+        self._byte_word_length = len(self._byte_needle[0]) if word and plain and self._byte_needle is not None else None
 
     def byte_candidates(self, data: bytes) -> Callable[[int], int] | None:
         """A finder of places in UTF-8 `data` within lines that may match (-1: none left), or None.
@@ -135,6 +141,27 @@ class Matcher:
                 return None
             data = data.lower()
         return functools.partial(data.find, needle)
+
+    def byte_line_matches(self, data: bytes, found: int, line_start: int, line_end: int, finder: Callable[[int], int]) -> bool | None:
+        """Whether the line ``data[line_start:line_end]`` matches, judged on the bytes, from the
+        candidate at `found` (`finder` from `byte_candidates`); None when only the text can say.
+
+        That is -w on a literal: each candidate on the line is a match when no word character
+        stands either side. An ASCII byte there is its own character; a byte past ASCII belongs
+        to a character only the decoded text can judge (``\\w`` is Unicode), hence None.
+        """
+        length = self._byte_word_length
+        if length is None:
+            return None
+        while 0 <= found < line_end:
+            before = data[found - 1] if found > line_start else 10
+            after = data[found + length] if found + length < line_end else 10
+            if before > 127 or after > 127:
+                return None
+            if not (_ASCII_WORD[before] or _ASCII_WORD[after]):
+                return True
+            found = finder(found + 1)
+        return False
 
     def text_candidates(self, text: str) -> Callable[[int], int] | None:
         """A finder of places in `text` within lines that may match (-1: none left), by the
