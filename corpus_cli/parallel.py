@@ -3,9 +3,10 @@
 `ordered_map(function, items, processes=N)` yields ``function(item)`` in the order of `items`,
 as results come in. With one process it is plain `map`, in this process. The function and the
 items must pickle (a module-level function, or a `functools.partial` of one); the function is
-sent once to each worker, the items one by one, so keep items small (names, not objects). Workers ignore
-Ctrl-C, so the parent alone turns it into exit status 130; when the consumer stops early (a
-closed pipe, ``-q``), closing the generator terminates the pool.
+sent once to each worker, with what it carries (the place for shared data), the items one by
+one, so keep items small (names or ranges, not objects). Workers ignore Ctrl-C, so the parent
+alone turns it into exit status 130; when the consumer stops early (a closed pipe, ``-q``),
+closing the generator terminates the pool.
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ import gc
 import multiprocessing
 import os
 import signal
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator
 from typing import Any, TypeVar
 
 Item = TypeVar("Item")
@@ -27,11 +28,6 @@ def available_cores() -> int:
         return len(os.sched_getaffinity(0))
     except AttributeError:  # not on Linux
         return os.cpu_count() or 1
-
-
-def chunks(items: Sequence[Item], size: int) -> list[Sequence[Item]]:
-    """`items` cut into consecutive pieces of at most `size`: fewer, larger tasks cost less to send."""
-    return [items[start : start + size] for start in range(0, len(items), size)]
 
 
 def ordered_map(function: Callable[[Item], Result], items: Iterable[Item], *, processes: int) -> Iterator[Result]:

@@ -19,7 +19,7 @@ import signal
 import threading
 import time
 from collections.abc import Callable, Generator, Iterator, Mapping, Sequence
-from contextlib import contextmanager
+from contextlib import closing, contextmanager
 from dataclasses import dataclass, field
 from itertools import islice
 from typing import Any
@@ -28,7 +28,7 @@ from corpus_cli.corpus import SourceFile, read_bytes
 from corpus_cli.decode import BinaryFile, decode
 from corpus_cli.document import Metadata, document_date
 from corpus_cli.matcher import Matcher, Span
-from corpus_cli.parallel import available_cores, chunks, ordered_map
+from corpus_cli.parallel import available_cores, ordered_map
 from corpus_cli.parser import Article, header_date, parse
 from corpus_cli.select import Selection
 
@@ -102,16 +102,24 @@ def search_documents(
     """
     if processes is None:
         processes = available_cores() if len(sources) >= PARALLEL_MIN_FILES else 1
-    # Plain strings travel to worker processes many times faster than SourceFile with its Path.
+    # The sources go to each worker once, with the function (a forked worker has them already);
+    # a task is a range of them, and a result comes back as a tuple of the fields the parent does
+    # not know: both cost far less to send than file names or dataclasses, 18,726 times.
     # Tasks are small even in one process, so that -q, -l and a closed pipe stop the search soon.
-    tasks = chunks([(source.id, source.path, os.fspath(source.location)) for source in sources], FILES_PER_TASK)
-    for batch in ordered_map(functools.partial(_search_task, spec), tasks, processes=processes):
-        yield from batch
+    ranges = [(start, min(start + FILES_PER_TASK, len(sources))) for start in range(0, len(sources), FILES_PER_TASK)]
+    batches = ordered_map(functools.partial(_search_task, spec, sources), ranges, processes=processes)
+    with closing(batches):
+        for (start, end), batch in zip(ranges, batches):
+            for source, outcome in zip(sources[start:end], batch):
+                yield DocumentResult(source.id, source.path, *outcome)
 
 
-def _search_task(spec: SearchSpec, files: Sequence[tuple[str, str, str]]) -> list[DocumentResult]:
+def _search_task(spec: SearchSpec, sources: Sequence[SourceFile], span: tuple[int, int]) -> list[tuple[Any, ...]]:
+    """Search ``sources[start:end]``; each result as its fields after id and path."""
+    start, end = span
     with _deadline(spec.time_limit) as arm:
-        return [_search_file(spec, doc_id, path, location, arm) for doc_id, path, location in files]
+        results = [_search_file(spec, source.id, source.path, source.location, arm) for source in sources[start:end]]
+    return [(result.date, result.searched, result.count, result.records, result.lines, result.warnings) for result in results]
 
 
 def _search_file(
