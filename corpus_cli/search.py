@@ -264,23 +264,25 @@ def count_lines_in_bytes(spec: SearchSpec, data: bytes, start: int, finder: Call
         found = finder(pos)
         if found < 0:
             break
-        previous = data.rfind(b"\n", pos, found)
-        line_start = pos if previous < 0 else previous + 1
         line_end = data.find(b"\n", found)
         line_end = size if line_end < 0 else line_end
-        end = line_end - 1 if line_end < size and line_end > line_start and data[line_end - 1] == 13 else line_end  # \r\n
-        if exact:
-            matched += 1
-        elif (verdict := matcher.byte_line_matches(data, found, line_start, end, finder)) is not None:
-            matched += verdict
-        else:
-            matched += matcher.line_matches(data[line_start:end].decode("utf-8"))
+        matched += 1 if exact else _candidate_line_matches(matcher, data, pos, found, line_end, finder)
         pos = line_end + 1
     if not spec.invert:
         return matched
     lines_in_data = data.count(b"\n", start) + (1 if size > start and not data.endswith(b"\n") else 0)
     count = lines_in_data - matched
     return count if spec.max_count is None else min(count, spec.max_count)
+
+
+def _candidate_line_matches(matcher: Matcher, data: bytes, pos: int, found: int, line_end: int, finder: Callable[[int], int]) -> bool:
+    """Whether the line of UTF-8 `data` that holds the candidate at `found` (and no newline
+    between `pos` and it) matches: on the bytes where the matcher can tell, else as text."""
+    previous = data.rfind(b"\n", pos, found)
+    line_start = pos if previous < 0 else previous + 1
+    end = line_end - 1 if line_end > line_start and data[line_end - 1 : line_end + 1] == b"\r\n" else line_end
+    verdict = matcher.byte_line_matches(data, found, line_start, end, finder)
+    return verdict if verdict is not None else matcher.line_matches(data[line_start:end].decode("utf-8"))
 
 
 def _matching_lines(matcher: Matcher, text: str, finder: Callable[[int], int], whole: bool) -> Iterator[Span]:
