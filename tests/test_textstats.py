@@ -5,7 +5,7 @@ from __future__ import annotations
 from hypothesis import given
 from hypothesis import strategies as st
 
-from corpus_cli.textstats import count_words, parse_stopwords, tokens
+from corpus_cli.textstats import TOKEN, count_words, parse_stopwords, term, tokens
 
 
 def test_terms_fold_case_quotes_and_possessives():
@@ -28,3 +28,8 @@ def test_stopwords_are_made_terms_the_same_way():
 @given(st.text())
 def test_count_words_equals_the_number_of_tokens(text):
     assert count_words(text) == len(tokens(text))
+
+
+@given(st.text())
+def test_tokens_are_the_terms_of_the_words(text):
+    assert tokens(text) == [term(word) for word in TOKEN.findall(text)]
