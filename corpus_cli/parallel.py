@@ -12,11 +12,16 @@ closing the generator terminates the pool.
 from __future__ import annotations
 
 import gc
+import itertools
 import multiprocessing
 import os
 import signal
+from collections import deque
 from collections.abc import Callable, Iterable, Iterator
+from multiprocessing.pool import AsyncResult
 from typing import Any, TypeVar
+
+TASKS_IN_FLIGHT_PER_PROCESS = 3  # enough to keep every worker busy while the parent catches up
 
 Item = TypeVar("Item")
 Result = TypeVar("Result")
@@ -44,7 +49,17 @@ def ordered_map(function: Callable[[Item], Result], items: Iterable[Item], *, pr
     gc.freeze()
     try:
         with multiprocessing.get_context(method).Pool(processes, initializer=_start_worker, initargs=(function,)) as pool:
-            yield from pool.imap(_run_in_worker, items)
+            # A window of tasks in flight, not Pool.imap: imap runs ahead of a slow consumer
+            # and keeps every result it has not taken yet, so memory would grow with the corpus.
+            pending: deque[AsyncResult[Any]] = deque()
+            remaining = iter(items)
+            for item in itertools.islice(remaining, TASKS_IN_FLIGHT_PER_PROCESS * processes):
+                pending.append(pool.apply_async(_run_in_worker, (item,)))
+            while pending:
+                result = pending.popleft().get()
+                for item in itertools.islice(remaining, 1):
+                    pending.append(pool.apply_async(_run_in_worker, (item,)))
+                yield result
     finally:
         gc.unfreeze()
 
