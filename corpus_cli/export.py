@@ -1,6 +1,9 @@
 """Exporters: documents as records in a byte stream, a folder of markdown files, or an SQLite
 database with a full-text index. No click here; files are written through `atomic`.
 
+Every exporter takes full records (`Document.full()`), which worker processes can make and send
+back cheaply, rather than `Document` objects.
+
 - jsonl, json, yaml: the full record of each document (`Document.full()`: text, paragraphs,
   furniture, and where date and title came from), through `output.RecordWriter`.
 - csv, tsv: a flat row per document (`FLAT_FIELDS`), tags joined by ";". A cell that a
@@ -22,7 +25,7 @@ from pathlib import Path
 from typing import IO, Any
 
 from corpus_cli.atomic import atomic_file, atomic_folder, atomic_path
-from corpus_cli.document import FULL_FIELDS, SUMMARY_FIELDS, Document
+from corpus_cli.document import FULL_FIELDS, SUMMARY_FIELDS
 from corpus_cli.errors import CorpusError
 from corpus_cli.output import RecordWriter, yaml_dump
 
@@ -69,49 +72,51 @@ DOCUMENT_COLUMNS = tuple(name for name in FULL_FIELDS if name != "paragraphs")
 JSON_COLUMNS = ("tags", "furniture", "warnings")
 
 
-def export(documents: Iterable[Document], format: str, target: Path, *, force: bool = False) -> None:
-    """Write `documents` to `target` in `format`, atomically; never over an existing target
+Record = dict[str, Any]
+
+
+def export(records: Iterable[Record], format: str, target: Path, *, force: bool = False) -> None:
+    """Write `records` to `target` in `format`, atomically; never over an existing target
     unless `force`."""
     if format == "markdown":
         with atomic_folder(target, force=force) as folder:
-            write_markdown(documents, folder)
+            write_markdown(records, folder)
     elif format == "sqlite":
         with atomic_path(target, force=force) as path:
-            write_sqlite(documents, path, target)
+            write_sqlite(records, path, target)
     else:
         with atomic_file(target, force=force) as stream:
-            write_records(documents, format, stream)
+            write_records(records, format, stream)
 
 
-def write_records(documents: Iterable[Document], format: str, stream: IO[bytes]) -> int:
+def write_records(records: Iterable[Record], format: str, stream: IO[bytes]) -> int:
     """Full records (flat rows for csv/tsv) to `stream`; returns how many."""
     fields = FLAT_FIELDS if format in ("csv", "tsv") else FULL_FIELDS
     with RecordWriter(format, fields, stream) as writer:
-        return writer.write_all(document.full() for document in documents)
+        return writer.write_all(records)
 
 
-def write_markdown(documents: Iterable[Document], folder: Path) -> int:
+def write_markdown(records: Iterable[Record], folder: Path) -> int:
     """One ``ID.md`` a document in `folder` (an id with a "/" makes a sub-folder)."""
     count = 0
-    for document in documents:
-        path = folder.joinpath(f"{document.id}.md")
+    for record in records:
+        path = folder.joinpath(f"{record['id']}.md")
         if not path.resolve().is_relative_to(folder.resolve()):
-            raise CorpusError(f"document id {document.id!r} would be written outside {folder}")
+            raise CorpusError(f"document id {record['id']!r} would be written outside {folder}")
         path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_bytes(markdown(document).encode("utf-8", errors="replace"))
+        path.write_bytes(markdown(record).encode("utf-8", errors="replace"))
         count += 1
     return count
 
 
-def markdown(document: Document) -> str:
-    """A document as markdown with YAML front matter."""
-    record = document.full()
+def markdown(record: Record) -> str:
+    """A document's full record as markdown with YAML front matter."""
     front = yaml_dump({name: record[name] for name in FRONT_MATTER_FIELDS})
-    heading = f"# {' '.join(document.title.split())}\n\n" if document.title else ""
-    return f"---\n{front}---\n\n{heading}" + "\n\n".join(document.article.paragraphs) + "\n"
+    heading = f"# {' '.join(record['title'].split())}\n\n" if record["title"] else ""
+    return f"---\n{front}---\n\n{heading}" + "\n\n".join(record["paragraphs"]) + "\n"
 
 
-def write_sqlite(documents: Iterable[Document], path: Path, target: Path | None = None) -> int:
+def write_sqlite(records: Iterable[Record], path: Path, target: Path | None = None) -> int:
     """Build the database at `path` (a new or empty file); errors name `target` if given."""
     try:
         connection = sqlite3.connect(path, isolation_level=None)
@@ -124,7 +129,7 @@ def write_sqlite(documents: Iterable[Document], path: Path, target: Path | None 
         connection.execute("PRAGMA synchronous = OFF")
         connection.executescript(SCHEMA)
         connection.execute("BEGIN")
-        count = _insert_documents(connection, documents)
+        count = _insert_documents(connection, records)
         connection.execute("INSERT INTO documents_fts(documents_fts) VALUES ('rebuild')")
         connection.execute("INSERT INTO paragraphs_fts(paragraphs_fts) VALUES ('rebuild')")
         connection.execute("COMMIT")
@@ -135,14 +140,14 @@ def write_sqlite(documents: Iterable[Document], path: Path, target: Path | None 
     return count
 
 
-def _insert_documents(connection: sqlite3.Connection, documents: Iterable[Document]) -> int:
+def _insert_documents(connection: sqlite3.Connection, records: Iterable[Record]) -> int:
     """Insert in batches of `BATCH_SIZE` documents; returns how many."""
     count = 0
     rows: list[tuple[Any, ...]] = []
     paragraphs: list[tuple[str, int, str]] = []
-    for document in documents:
-        rows.append(_document_row(document))
-        paragraphs.extend((document.id, position, text) for position, text in enumerate(document.article.paragraphs, 1))
+    for record in records:
+        rows.append(_document_row(record))
+        paragraphs.extend((record["id"], position, text) for position, text in enumerate(record["paragraphs"], 1))
         count += 1
         if len(rows) >= BATCH_SIZE:
             _flush(connection, rows, paragraphs)
@@ -150,8 +155,7 @@ def _insert_documents(connection: sqlite3.Connection, documents: Iterable[Docume
     return count
 
 
-def _document_row(document: Document) -> tuple[Any, ...]:
-    record = document.full()
+def _document_row(record: Record) -> tuple[Any, ...]:
     return tuple(json.dumps(record[name], ensure_ascii=False) if name in JSON_COLUMNS else record[name] for name in DOCUMENT_COLUMNS)
 
 

@@ -7,7 +7,7 @@ import io
 import os
 import stat
 import sys
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
@@ -18,7 +18,7 @@ import click
 from corpus_cli.corpus import Corpus, SourceFile, discover, locate
 from corpus_cli.document import Document
 from corpus_cli.errors import CorpusError
-from corpus_cli.pipeline import documents
+from corpus_cli.pipeline import Result, documents, mapped
 from corpus_cli.select import Selection, parse_bound, read_ids
 
 
@@ -80,6 +80,10 @@ class Session:
     def documents(self) -> Iterator[Document]:
         """The selected documents, parsed."""
         return documents(self.corpus, self.files, self.selection, self.reporter.warn)
+
+    def mapped(self, function: Callable[[Document], Result]) -> Iterator[Result]:
+        """``function(document)`` for the selected documents, in order, on every core when it pays."""
+        return mapped(self.corpus, self.files, self.selection, self.reporter.warn, function)
 
 
 def open_session(

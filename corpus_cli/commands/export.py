@@ -10,6 +10,7 @@ import click
 
 from corpus_cli import export
 from corpus_cli.document import Document
+from corpus_cli.export import Record
 from corpus_cli.options import document_options
 from corpus_cli.output import is_terminal, stdout
 from corpus_cli.session import Session
@@ -59,20 +60,20 @@ def export_command(session: Session, export_format: str, output: str | None, for
         if export_format in ("markdown", "sqlite"):
             what = "a folder" if export_format == "markdown" else "a database file"
             raise click.UsageError(f"--format {export_format} writes {what}: name it with -o PATH")
-        export.write_records(session.documents(), export_format, stdout())
+        export.write_records(session.mapped(Document.full), export_format, stdout())
         return 0
     target = Path(output)
-    export.export(_with_progress(session, session.documents()), export_format, target, force=force)
+    export.export(_with_progress(session, session.mapped(Document.full)), export_format, target, force=force)
     return 0
 
 
-def _with_progress(session: Session, documents: Iterable[Document]) -> Iterator[Document]:
-    """The documents, with a progress bar on stderr when it is a terminal and the export is long."""
-    total = len(session.selection.pick(session.files))
+def _with_progress(session: Session, records: Iterable[Record]) -> Iterator[Record]:
+    """The records, with a progress bar on stderr when it is a terminal and the export is long."""
+    total = len(session.picked())
     if total < PROGRESS_MIN_DOCUMENTS or not is_terminal(sys.stderr):
-        yield from documents
+        yield from records
         return
     with click.progressbar(length=total, label="Exporting", file=sys.stderr) as bar:
-        for document in documents:
-            yield document
+        for record in records:
+            yield record
             bar.update(1)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import click
 
-from corpus_cli.document import SUMMARY_FIELDS, TABLE_FIELDS
+from corpus_cli.document import SUMMARY_FIELDS, TABLE_FIELDS, Document
 from corpus_cli.options import document_options, format_option
 from corpus_cli.output import RecordWriter, default_format
 from corpus_cli.session import Session
@@ -56,7 +56,7 @@ def list_command(
     """
     output_format = output_format or default_format()
     chosen = parse_fields(fields) or (TABLE_FIELDS if output_format == "table" else SUMMARY_FIELDS)
-    records = (document.summary() for document in session.documents())
+    records = session.mapped(Document.summary)
     if sort_key is not None or reverse:  # otherwise stream: memory stays flat on any corpus
         records = iter(sort_records(list(records), sort_key or "id", reverse))
     with RecordWriter(output_format, chosen) as writer:
