@@ -13,13 +13,14 @@ from __future__ import annotations
 
 import gc
 import itertools
-import multiprocessing
 import os
 import signal
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
-from multiprocessing.pool import AsyncResult
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
+
+if TYPE_CHECKING:
+    from multiprocessing.pool import AsyncResult
 
 TASKS_IN_FLIGHT_PER_PROCESS = 3  # enough to keep every worker busy while the parent catches up
 
@@ -40,6 +41,8 @@ def ordered_map(function: Callable[[Item], Result], items: Iterable[Item], *, pr
     if processes <= 1:
         yield from map(function, items)
         return
+    import multiprocessing  # imported here: 7 ms that a small corpus, in one process, never needs
+
     # fork starts a worker in a millisecond and shares what is imported; spawn re-imports everything.
     method = "fork" if "fork" in multiprocessing.get_all_start_methods() else None
     # The function goes to each worker once, when it starts (with fork, without even pickling it):
