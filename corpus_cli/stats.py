@@ -45,18 +45,43 @@ RATE_BASE = 10_000
 Group = TypeVar("Group")
 
 
-def segments(document: Document) -> list[list[str]]:
-    """The words of the headline and of each body paragraph, one list per piece of text."""
-    texts = ([document.article.title] if document.article.title else []) + list(document.article.paragraphs)
-    return [words for text in texts if (words := tokens(text))]
+@dataclass(frozen=True)
+class Counted:
+    """What stats needs of a document: its measures and its words, not its text.
+
+    Small enough for a worker process to make (tokenizing is most of the work) and send back.
+    """
+
+    id: str
+    date: str | None
+    credit: str | None
+    words: int
+    chars: int
+    paragraphs: int
+    segments: tuple[list[str], ...]  # the words of the headline and of each paragraph
 
 
-def group_of(document: Document, by: str) -> str | None:
+def counted(document: Document) -> Counted:
+    """A document as stats counts it: the headline and body paragraphs (no header, no furniture)."""
+    article = document.article
+    texts = ([article.title] if article.title else []) + list(article.paragraphs)
+    return Counted(
+        id=document.id,
+        date=document.date,
+        credit=article.credit,
+        words=article.words,
+        chars=len(document.text),
+        paragraphs=len(article.paragraphs),
+        segments=tuple(words for text in texts if (words := tokens(text))),
+    )
+
+
+def group_of(document: Counted, by: str) -> str | None:
     """The group a document falls in for ``--by``; None when it has no date (or no credit)."""
     if by == "doc":
         return document.id
     if by == "credit":
-        return document.article.credit
+        return document.credit
     if document.date is None:
         return None
     return document.date[:4] if by == "year" else document.date[:7]
@@ -80,16 +105,16 @@ class Measures:
     paragraphs: int = 0
     terms: set[str] = field(default_factory=set)
 
-    def add(self, document: Document) -> None:
+    def add(self, document: Counted) -> None:
         self.documents += 1
         if document.date is not None:
             self.dated += 1
             self.first_date = min(self.first_date or document.date, document.date)
             self.last_date = max(self.last_date or document.date, document.date)
-        self.words.append(document.article.words)
-        self.chars.append(len(document.text))
-        self.paragraphs += len(document.article.paragraphs)
-        for words in segments(document):
+        self.words.append(document.words)
+        self.chars.append(document.chars)
+        self.paragraphs += document.paragraphs
+        for words in document.segments:
             self.terms.update(words)
 
     def record(self) -> dict[str, Any]:
@@ -119,7 +144,7 @@ def _spread(name: str, values: list[int]) -> dict[str, Any]:
     }
 
 
-def summarize(documents: Iterable[Document]) -> dict[str, Any]:
+def summarize(documents: Iterable[Counted]) -> dict[str, Any]:
     """The measures of all `documents` together."""
     measures = Measures()
     for document in documents:
@@ -127,7 +152,7 @@ def summarize(documents: Iterable[Document]) -> dict[str, Any]:
     return measures.record()
 
 
-def summarize_by(documents: Iterable[Document], by: str) -> Iterator[dict[str, Any]]:
+def summarize_by(documents: Iterable[Counted], by: str) -> Iterator[dict[str, Any]]:
     """One record per group; per document (``doc``) they stream in the documents' order."""
     key = GROUPINGS[by]
     if by == "doc":
@@ -169,17 +194,17 @@ class TermCounts:
         return [{"rank": rank, "term": term, "count": count, "doc_freq": self.doc_freq[term]} for rank, (term, count) in enumerate(best, 1)]
 
 
-def phrases(document: Document, n: int, stopwords: Collection[str]) -> Iterator[str]:
+def phrases(document: Counted, n: int, stopwords: Collection[str]) -> Iterator[str]:
     """The document's runs of `n` words, joined by a space, except those that begin or end
     with a stopword (so "secretary of state" stays and "of the" goes)."""
-    for words in segments(document):
+    for words in document.segments:
         for gram in ngrams(words, n):
             if gram[0] not in stopwords and gram[-1] not in stopwords:
                 yield " ".join(gram)
 
 
 def top_terms(
-    documents: Iterable[Document], n: int, *, ngram: int = 1, stopwords: Collection[str] = frozenset(), by: str | None = None
+    documents: Iterable[Counted], n: int, *, ngram: int = 1, stopwords: Collection[str] = frozenset(), by: str | None = None
 ) -> Iterator[dict[str, Any]]:
     """The `n` most used terms (or phrases of `ngram` words), over all documents or per group."""
     groups: dict[str | None, TermCounts] = {}
@@ -202,7 +227,7 @@ class TermTrend:
     counts: TermCounts = field(default_factory=TermCounts)
 
 
-def term_trends(documents: Iterable[Document], terms: Sequence[str], by: str | None = None) -> Iterator[dict[str, Any]]:
+def term_trends(documents: Iterable[Counted], terms: Sequence[str], by: str | None = None) -> Iterator[dict[str, Any]]:
     """Uses of each term (a word or a phrase) per group: counts and rates per 10,000 words.
 
     Every group has a row for every term, zero included, so a series has no holes.
@@ -214,8 +239,8 @@ def term_trends(documents: Iterable[Document], terms: Sequence[str], by: str | N
     for document in documents:
         trend = groups.setdefault(group_of(document, by) if by else None, TermTrend())
         trend.documents += 1
-        trend.words += document.article.words
-        trend.counts.add(" ".join(gram) for words in segments(document) for n in lengths for gram in ngrams(words, n) if gram in sought)
+        trend.words += document.words
+        trend.counts.add(" ".join(gram) for words in document.segments for n in lengths for gram in ngrams(words, n) if gram in sought)
 
     def rows(trend: TermTrend) -> list[dict[str, Any]]:
         return [

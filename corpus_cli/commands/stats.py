@@ -83,7 +83,7 @@ def stats_command(
     """
     _check_usage(by, top, ngram, stopwords_file, no_stopwords, terms)
     output_format = output_format or default_format()
-    documents = session.documents()
+    documents = session.mapped(stats.counted)
     if terms:
         rows = stats.term_trends(documents, terms, by)
         fields = stats.fields_for(by, stats.TREND_FIELDS)
