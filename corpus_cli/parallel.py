@@ -1,12 +1,16 @@
-"""An ordered, streaming map over a process pool, for work that pays for a second core.
+"""An ordered, streaming map over worker processes, for work that pays for a second core.
 
 `ordered_map(function, items, processes=N)` yields ``function(item)`` in the order of `items`,
 as results come in. With one process it is plain `map`, in this process. The function and the
 items must pickle (a module-level function, or a `functools.partial` of one); the function is
 sent once to each worker, with what it carries (the place for shared data), the items one by
-one, so keep items small (names or ranges, not objects). Workers ignore Ctrl-C, so the parent
-alone turns it into exit status 130; when the consumer stops early (a closed pipe, ``-q``),
-closing the generator terminates the pool.
+one, so keep items small (names or ranges, not objects).
+
+Built on `concurrent.futures.ProcessPoolExecutor` rather than `multiprocessing.Pool`: a worker
+that dies (killed, out of memory) breaks the executor, which says so, where a Pool would wait
+for its task for ever; and shutting down waits for the tasks running, so no result is cut off
+halfway through a pipe. Workers ignore Ctrl-C (it is blocked while they are forked, so none can
+die of it before it is ignored), and the parent alone turns it into exit status 130.
 """
 
 from __future__ import annotations
@@ -15,12 +19,15 @@ import gc
 import itertools
 import os
 import signal
+import sys
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from typing import TYPE_CHECKING, Any, TypeVar
 
+from corpus_cli.errors import CorpusError
+
 if TYPE_CHECKING:
-    from multiprocessing.pool import AsyncResult
+    from concurrent.futures import Future
 
 TASKS_IN_FLIGHT_PER_PROCESS = 3  # enough to keep every worker busy while the parent catches up
 
@@ -41,39 +48,57 @@ def ordered_map(function: Callable[[Item], Result], items: Iterable[Item], *, pr
     if processes <= 1:
         yield from map(function, items)
         return
-    import multiprocessing  # imported here: 7 ms that a small corpus, in one process, never needs
+    # Imported here: 7 ms that a small corpus, searched in one process, never needs.
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+    from concurrent.futures.process import BrokenProcessPool
 
-    # fork starts a worker in a millisecond and shares what is imported; spawn re-imports everything.
-    method = "fork" if "fork" in multiprocessing.get_all_start_methods() else None
-    # The function goes to each worker once, when it starts (with fork, without even pickling it):
-    # a Pool would otherwise pickle it, and all it carries, with every task.
+    # fork starts a worker in a millisecond and shares what is imported; it is safe on Linux only.
+    context = multiprocessing.get_context("fork" if sys.platform == "linux" else "spawn")
     # Objects the parent made stay out of the workers' garbage collections, which would touch
     # (and so copy) every page they share with the parent (see gc.freeze).
     gc.freeze()
+    executor = ProcessPoolExecutor(processes, mp_context=context, initializer=_start_worker, initargs=(function,))
     try:
-        with multiprocessing.get_context(method).Pool(processes, initializer=_start_worker, initargs=(function,)) as pool:
-            # A window of tasks in flight, not Pool.imap: imap runs ahead of a slow consumer
-            # and keeps every result it has not taken yet, so memory would grow with the corpus.
-            pending: deque[AsyncResult[Any]] = deque()
-            remaining = iter(items)
+        # A window of tasks in flight: the executor would otherwise run ahead of a slow consumer
+        # and keep every result not yet taken, so memory would grow with the corpus.
+        pending: deque[Future[Any]] = deque()
+        remaining = iter(items)
+        with _sigint_blocked():  # the workers are forked by the first submit
             for item in itertools.islice(remaining, TASKS_IN_FLIGHT_PER_PROCESS * processes):
-                pending.append(pool.apply_async(_run_in_worker, (item,)))
-            while pending:
-                result = pending.popleft().get()
-                for item in itertools.islice(remaining, 1):
-                    pending.append(pool.apply_async(_run_in_worker, (item,)))
-                yield result
+                pending.append(executor.submit(_run_in_worker, item))
+        while pending:
+            result = pending.popleft().result()
+            for item in itertools.islice(remaining, 1):
+                pending.append(executor.submit(_run_in_worker, item))
+            yield result
+    except BrokenProcessPool:
+        raise CorpusError("a worker process ended without finishing its work (killed, or out of memory?); try --jobs 1") from None
     finally:
+        executor.shutdown(wait=True, cancel_futures=True)
         gc.unfreeze()
+
+
+class _sigint_blocked:
+    """Hold Ctrl-C back from this thread (and the processes it forks) for the block's length."""
+
+    def __enter__(self) -> None:
+        signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
+
+    def __exit__(self, *exc: object) -> None:
+        signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT})
 
 
 _worker_function: Callable[[Any], Any] | None = None
 
 
 def _start_worker(function: Callable[[Any], Any]) -> None:
+    """In a new worker: ignore Ctrl-C (the parent handles it), end plainly on SIGTERM."""
     global _worker_function
     _worker_function = function
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT})
 
 
 def _run_in_worker(item: Any) -> Any:

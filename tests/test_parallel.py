@@ -1,0 +1,45 @@
+"""The worker pool: results in order, and a worker that dies is an error, never a hang."""
+
+from __future__ import annotations
+
+import os
+import signal
+
+import pytest
+
+from corpus_cli.errors import CorpusError
+from corpus_cli.parallel import ordered_map
+
+
+def square(item: int) -> int:
+    return item * item
+
+
+def die_on_three(item: int) -> int:
+    if item == 3:
+        os.kill(os.getpid(), signal.SIGKILL)  # as the out-of-memory killer would
+    return item
+
+
+def test_results_keep_the_order_of_the_items():
+    assert list(ordered_map(square, range(40), processes=2)) == [item * item for item in range(40)]
+
+
+def test_a_worker_killed_midway_is_one_error():
+    with pytest.raises(CorpusError, match=r"a worker process ended without finishing its work \(killed, or out of memory\?\)"):
+        list(ordered_map(die_on_three, range(10), processes=2))
+
+
+def test_stopping_early_ends_the_workers():
+    results = ordered_map(square, range(1000), processes=2)
+    assert next(results) == 0
+    results.close()  # as a closed pipe or -q does
+    assert not [child for child in os.listdir("/proc") if child.isdigit() and _parent(child) == os.getpid()]
+
+
+def _parent(pid: str) -> int | None:
+    try:
+        with open(f"/proc/{pid}/stat") as stat:
+            return int(stat.read().rsplit(")", 1)[1].split()[1])
+    except (OSError, IndexError, ValueError):
+        return None
