@@ -5,6 +5,7 @@ from __future__ import annotations
 import errno
 import importlib
 import os
+import signal
 import sys
 from collections.abc import Sequence
 from typing import Any
@@ -140,10 +141,18 @@ def cli(debug: bool) -> None:
       corpus list --format json | jq '.[].title'
       corpus list | jq -c 'select(.words > 500)' | corpus show
 
-    Exit status: 0 success, 1 nothing found, 2 bad usage or an error, 130 interrupted.
+    Exit status: 0 success, 1 nothing found, 2 bad usage or an error, 130
+    interrupted (Ctrl-C), 143 terminated (SIGTERM).
     """
 
 
 def main(**extra: Any) -> Any:
     """The console script's entry point."""
+    signal.signal(signal.SIGTERM, _terminated)
     return cli.main(**extra)
+
+
+def _terminated(signum: int, frame: object) -> None:
+    """SIGTERM (``kill PID``, a CI timeout) unwinds the run as Ctrl-C does: files being written are
+    removed, workers are stopped, nothing is printed; the exit status is 143 (128 + SIGTERM)."""
+    raise SystemExit(ExitStatus.TERMINATED)

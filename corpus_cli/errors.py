@@ -12,6 +12,7 @@ class ExitStatus(IntEnum):
     NOT_FOUND = 1  # grep found nothing, show missed an id, a check failed
     ERROR = 2  # bad usage or an error
     INTERRUPTED = 130  # Ctrl-C, as shells expect (128 + SIGINT)
+    TERMINATED = 143  # SIGTERM: kill PID, a CI timeout (128 + SIGTERM)
 
 
 class CorpusError(Exception):

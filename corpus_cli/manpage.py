@@ -31,6 +31,7 @@ EXIT_STATUS_TEXT = {
     ExitStatus.ERROR: "Bad usage or an error (a bad option, stdin that is not JSON Lines with ids, an unreadable corpus). "
     "The one line on standard error says what was wrong; --strict turns warnings into this status.",
     ExitStatus.INTERRUPTED: "Interrupted by Ctrl-C (SIGINT).",
+    ExitStatus.TERMINATED: "Terminated by SIGTERM (kill, a CI timeout); a file being exported is removed, not left half-written.",
 }
 ENVIRONMENT = (
     ("CORPUS_PATH", "The corpus folder (or its corpus.yaml) when --corpus is not given."),

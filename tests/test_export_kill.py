@@ -32,7 +32,8 @@ main(args=sys.argv[2:], prog_name="corpus")
 """
 
 
-def kill_midway(tmp_path: Path, format: str, target: Path, *extra: str) -> None:
+def kill_midway(tmp_path: Path, format: str, target: Path, *extra: str, sig: int = signal.SIGKILL) -> tuple[int, bytes]:
+    """Run the export, send `sig` once it is midway; its exit status and what it wrote on stderr."""
     flag = tmp_path / "midway"
     args = ["export", "--corpus", str(SEEDS), "--format", format, "-o", str(target), *extra]
     process = subprocess.Popen(
@@ -48,9 +49,11 @@ def kill_midway(tmp_path: Path, format: str, target: Path, *extra: str) -> None:
             assert time.monotonic() < deadline, "the export never got midway"
             time.sleep(0.02)
     finally:
-        process.send_signal(signal.SIGKILL)
-        process.wait()
+        process.send_signal(sig)
+        status = process.wait(timeout=30)
+        errors = process.stderr.read()
         process.stderr.close()
+    return status, errors
 
 
 @pytest.mark.parametrize("format", ["jsonl", "sqlite"])
@@ -69,3 +72,13 @@ def test_a_killed_forced_export_leaves_the_old_file_as_it_was(tmp_path: Path) ->
     (out / "export.jsonl").write_bytes(b"old contents\n")
     kill_midway(tmp_path, "jsonl", out / "export.jsonl", "--force")
     assert (out / "export.jsonl").read_bytes() == b"old contents\n"
+
+
+@pytest.mark.parametrize("format", ["jsonl", "sqlite"])
+def test_a_terminated_export_cleans_up_and_exits_143(tmp_path: Path, format: str) -> None:
+    """`kill PID` (SIGTERM, as CI timeouts send) unwinds like Ctrl-C: no target, no temporary."""
+    out = tmp_path / "out"
+    out.mkdir()
+    status, errors = kill_midway(tmp_path, format, out / "export.data", sig=signal.SIGTERM)
+    assert (status, errors) == (143, b"")
+    assert list(out.iterdir()) == []
