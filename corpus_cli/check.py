@@ -25,7 +25,7 @@ CHECKS = ("file", "decode", "empty", "date", "duplicate", "name", "id", "config"
 NAME = re.compile(r"\d{3,}_[0-9a-f]+\.txt")
 DATE_WARNING = "header date "  # how the parser's warnings about a date header begin
 # discover() already says when two files share a stem; check reports that per file instead.
-SHARED_STEM = re.compile(r"\d+ file name\(s\) stand in several folders; .*")
+SHARED_STEM = re.compile(r"\d+ file name\(s\) are used by more than one file; .*")
 
 
 @dataclass(frozen=True)

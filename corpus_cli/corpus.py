@@ -172,13 +172,14 @@ def discover(corpus: Corpus, warn: Warn) -> list[SourceFile]:
     found = [(relative, _stem(relative), location) for relative, location in _documents_below(os.fspath(root), "", root.resolve(), warn)]
     stems = Counter(stem for _, stem, _ in found)
     files = [
-        SourceFile(id=stem if stems[stem] == 1 else relative[: -len(".txt")], path=relative, location=location)
+        SourceFile(id=stem if stems[stem] == 1 else _path_id(relative), path=relative, location=location)
         for relative, stem, location in found
     ]
-    shared = [source.id for source in files if source.id != _stem(source.path)]
+    shared = [source.id for source in files if stems[_stem(source.path)] > 1]
     if shared:
-        clashes = sum(1 for count in stems.values() if count > 1)
-        warn(f"{clashes} file name(s) stand in several folders; those {len(shared)} files are addressed by path (e.g. {shared[0]})")
+        names = sum(1 for count in stems.values() if count > 1)
+        addressed = f"those {len(shared)} files are addressed by their paths (e.g. {shared[0]})"
+        warn(f"{names} file name(s) are used by more than one file; {addressed}")
     return sorted(files, key=lambda source: source.id)
 
 
@@ -221,6 +222,12 @@ def _is_dir(entry: os.DirEntry[str]) -> bool:
         return entry.is_dir()
     except OSError:
         return False
+
+
+def _path_id(relative: str) -> str:
+    """The id of a file whose name another file shares: its path, without a ".txt" written so
+    (b.txt and b.TXT in one folder stay apart)."""
+    return relative[: -len(".txt")] if relative.endswith(".txt") else relative
 
 
 def _stem(relative: str) -> str:

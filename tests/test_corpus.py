@@ -100,7 +100,19 @@ def test_clashing_stems_are_addressed_by_path(tmp_path):
     write(tmp_path / "c" / "two" / "a.txt", "second")
     result = run("list", "--format", "jsonl", "--corpus", str(tmp_path / "c"))
     assert ids(result) == ["one/a", "two/a"]
-    assert result.stderr == "corpus: warning: 1 file name(s) stand in several folders; those 2 files are addressed by path (e.g. one/a)\n"
+    assert (
+        result.stderr
+        == "corpus: warning: 1 file name(s) are used by more than one file; those 2 files are addressed by their paths (e.g. one/a)\n"
+    )
+
+
+def test_names_that_differ_only_in_the_case_of_txt_keep_apart(tmp_path):
+    write(tmp_path / "c" / "a.txt", "top")
+    write(tmp_path / "c" / "y" / "a.txt", "first")
+    write(tmp_path / "c" / "y" / "a.TXT", "second")
+    result = run("list", "--format", "jsonl", "--corpus", str(tmp_path / "c"))
+    assert ids(result) == ["a", "y/a", "y/a.TXT"]
+    assert "1 file name(s) are used by more than one file; those 3 files" in result.stderr
 
 
 def test_missing_corpus_folder_is_one_error_line(tmp_path):
