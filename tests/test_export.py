@@ -204,3 +204,11 @@ def test_a_progress_bar_on_a_terminal_for_a_long_export(seeds_copy: Path, monkey
 def test_the_export_is_deterministic() -> None:
     first = run("export", "--format", "csv").stdout_bytes
     assert first == run("export", "--format", "csv").stdout_bytes
+
+
+def test_strict_fails_before_the_file_is_put_in_place(seeds_copy: Path) -> None:
+    (seeds_copy / "999_ff.txt").write_bytes(b"\x00binary")
+    result = run("export", "--corpus", str(seeds_copy), "--strict", "-o", "out.jsonl")
+    assert result.exit_code == 2
+    assert result.stderr.splitlines()[-1] == "corpus: error: 1 warning(s) and --strict is set"
+    assert not Path("out.jsonl").exists() and not list(Path().glob(".out.jsonl.*"))

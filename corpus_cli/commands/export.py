@@ -63,8 +63,15 @@ def export_command(session: Session, export_format: str, output: str | None, for
         export.write_records(session.mapped(Document.full), export_format, stdout())
         return 0
     target = Path(output)
-    export.export(_with_progress(session, session.mapped(Document.full)), export_format, target, force=force)
+    export.export(_with_progress(session, _strictly(session, session.mapped(Document.full))), export_format, target, force=force)
     return 0
+
+
+def _strictly(session: Session, records: Iterable[Record]) -> Iterator[Record]:
+    """The records; then, under --strict, any warning fails the export before its file is put
+    in place, so a CI run never leaves behind the file of a run it failed."""
+    yield from records
+    session.reporter.finish()
 
 
 def _with_progress(session: Session, records: Iterable[Record]) -> Iterator[Record]:
