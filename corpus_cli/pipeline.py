@@ -8,20 +8,22 @@ from typing import TypeVar
 
 from corpus_cli.corpus import Corpus, SourceFile, Warn, read_document
 from corpus_cli.document import Document
-from corpus_cli.parallel import available_cores, ordered_map
+from corpus_cli.parallel import ordered_map, plan
 from corpus_cli.select import Selection
 
 Result = TypeVar("Result")
 
-# Measured on the bench corpora: below about a thousand files a second process costs more
-# than it saves; a task of 200 files keeps both workers busy and the parent's share small.
-PARALLEL_MIN_FILES = 1000
-FILES_PER_TASK = 200
+FILES_PER_TASK = 200  # keeps every worker busy and the parent's share small (bench corpora)
 
 
 def documents(corpus: Corpus, files: Sequence[SourceFile], selection: Selection, warn: Warn) -> Iterator[Document]:
     """The selected documents, parsed, in id order (or in the order of the ids from stdin)."""
-    for source in selection.pick(files):
+    return _read(corpus, selection.pick(files), selection, warn)
+
+
+def _read(corpus: Corpus, picked: Sequence[SourceFile], selection: Selection, warn: Warn) -> Iterator[Document]:
+    """The documents of the files picked by id, those in the selection's dates."""
+    for source in picked:
         document = read_document(corpus, source, warn)
         if document is not None and selection.admits_date(document.date):
             yield document
@@ -40,12 +42,10 @@ def mapped(
     what `function` makes (a record, say), with the warnings, printed here in document order.
     """
     picked = selection.pick(files)
-    if processes is None:
-        processes = available_cores() if len(picked) >= PARALLEL_MIN_FILES else 1
+    ranges, processes = plan(len(picked), FILES_PER_TASK, processes)
     if processes <= 1:
-        yield from map(function, documents(corpus, files, selection, warn))
+        yield from map(function, _read(corpus, picked, selection, warn))
         return
-    ranges = [(start, min(start + FILES_PER_TASK, len(picked))) for start in range(0, len(picked), FILES_PER_TASK)]
     task = functools.partial(_map_range, corpus, picked, selection, function)
     for batch in ordered_map(task, ranges, processes=processes):
         for warnings, kept, result in batch:

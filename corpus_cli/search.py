@@ -28,7 +28,7 @@ from corpus_cli.corpus import SourceFile, read_bytes
 from corpus_cli.decode import BinaryFile, decode
 from corpus_cli.document import Metadata, document_date
 from corpus_cli.matcher import Matcher, Span
-from corpus_cli.parallel import available_cores, ordered_map
+from corpus_cli.parallel import ordered_map, plan
 from corpus_cli.parser import Article, header_date, parse
 from corpus_cli.select import Selection
 
@@ -38,7 +38,6 @@ FILE_FIELDS = ("id", "path")
 SEARCH_FIELDS = ("text", "title", "body")
 
 DEFAULT_TIME_LIMIT = 2.0  # seconds per document; a 5 KB article takes well under a millisecond
-PARALLEL_MIN_FILES = 1000  # measured: at 937 files (5 MB) one process and two both take 0.12 s
 FILES_PER_TASK = 500  # measured: 200 cost the parent twice the time (0.10 s) on the 100 MB bench
 
 
@@ -100,13 +99,11 @@ def search_documents(
 
     Close the generator when stopping early: that ends the worker processes at once.
     """
-    if processes is None:
-        processes = available_cores() if len(sources) >= PARALLEL_MIN_FILES else 1
     # The sources go to each worker once, with the function (a forked worker has them already);
     # a task is a range of them, and a result comes back as a tuple of the fields the parent does
     # not know: both cost far less to send than file names or dataclasses, 18,726 times.
     # Tasks are small even in one process, so that -q, -l and a closed pipe stop the search soon.
-    ranges = [(start, min(start + FILES_PER_TASK, len(sources))) for start in range(0, len(sources), FILES_PER_TASK)]
+    ranges, processes = plan(len(sources), FILES_PER_TASK, processes)
     batches = ordered_map(functools.partial(_search_task, spec, sources), ranges, processes=processes)
     with closing(batches):
         for (start, end), batch in zip(ranges, batches):

@@ -151,7 +151,7 @@ def grep_command(session: Session, pattern: str | None, extra_patterns: tuple[st
         dates=Selection(since=session.selection.since, until=session.selection.until),
         metadata=session.corpus.metadata,
     )
-    results = search_documents(spec, session.selection.pick(session.files), options["jobs"])
+    results = search_documents(spec, session.picked(), options["jobs"])
     try:
         matched = _print(spec, _reported(session, results), output_format, options)
     finally:
