@@ -9,8 +9,10 @@ one, so keep items small (names or ranges, not objects).
 Built on `concurrent.futures.ProcessPoolExecutor` rather than `multiprocessing.Pool`: a worker
 that dies (killed, out of memory) breaks the executor, which says so, where a Pool would wait
 for its task for ever; and shutting down waits for the tasks running, so no result is cut off
-halfway through a pipe. Workers ignore Ctrl-C (it is blocked while they are forked, so none can
-die of it before it is ignored), and the parent alone turns it into exit status 130.
+halfway through a pipe. Workers ignore Ctrl-C and SIGTERM (both are blocked while they are forked,
+so none can die of them first): the parent alone handles them (exit status 130 or 143) and shuts
+the workers down. A worker killed while it sends a result would leave the parent waiting for the
+rest of it for ever, which is what a group-wide SIGTERM did before workers ignored it.
 """
 
 from __future__ import annotations
@@ -76,7 +78,7 @@ def ordered_map(function: Callable[[Item], Result], items: Iterable[Item], *, pr
         # and keep every result not yet taken, so memory would grow with the corpus.
         pending: deque[Future[Any]] = deque()
         remaining = iter(items)
-        with _sigint_blocked():  # the workers are forked by the first submit
+        with _signals_blocked():  # the workers are forked by the first submit
             for item in itertools.islice(remaining, TASKS_IN_FLIGHT_PER_PROCESS * processes):
                 pending.append(executor.submit(_run_in_worker, item))
         while pending:
@@ -91,26 +93,29 @@ def ordered_map(function: Callable[[Item], Result], items: Iterable[Item], *, pr
         gc.unfreeze()
 
 
-class _sigint_blocked:
-    """Hold Ctrl-C back from this thread (and the processes it forks) for the block's length."""
+STOP_SIGNALS = {signal.SIGINT, signal.SIGTERM}
+
+
+class _signals_blocked:
+    """Hold Ctrl-C and SIGTERM back from this thread (and the processes it forks) for the block."""
 
     def __enter__(self) -> None:
-        signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
+        signal.pthread_sigmask(signal.SIG_BLOCK, STOP_SIGNALS)
 
     def __exit__(self, *exc: object) -> None:
-        signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT})
+        signal.pthread_sigmask(signal.SIG_UNBLOCK, STOP_SIGNALS)
 
 
 _worker_function: Callable[[Any], Any] | None = None
 
 
 def _start_worker(function: Callable[[Any], Any]) -> None:
-    """In a new worker: ignore Ctrl-C (the parent handles it), end plainly on SIGTERM."""
+    """In a new worker: leave Ctrl-C and SIGTERM to the parent, which shuts the workers down."""
     global _worker_function
     _worker_function = function
-    signal.signal(signal.SIGINT, signal.SIG_IGN)
-    signal.signal(signal.SIGTERM, signal.SIG_DFL)
-    signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT})
+    for stop in STOP_SIGNALS:
+        signal.signal(stop, signal.SIG_IGN)
+    signal.pthread_sigmask(signal.SIG_UNBLOCK, STOP_SIGNALS)
 
 
 def _run_in_worker(item: Any) -> Any:

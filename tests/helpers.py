@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib.util
 from pathlib import Path
 
 from click.testing import CliRunner, Result
@@ -14,3 +15,12 @@ SEEDS = Path(__file__).resolve().parent.parent / "seeds"
 def run(*args: str, input: str | bytes | None = None, env: dict[str, str] | None = None) -> Result:
     """Invoke the real entry point (the click group) the way a user would."""
     return CliRunner().invoke(cli, list(args), input=input, env=env, catch_exceptions=False)
+
+
+def generated_corpus(folder: Path, megabytes: float, seed: int = 1) -> Path:
+    """A corpus in the seeds' shapes from bench/generate.py (a script, not a package)."""
+    spec = importlib.util.spec_from_file_location("bench_generate", SEEDS.parent / "bench" / "generate.py")
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module.generate(folder, megabytes, seed=seed)

@@ -8,7 +8,6 @@ non-ASCII character is read (the seeds hold only curly quotes, dashes and a no-b
 
 from __future__ import annotations
 
-import importlib.util
 import json
 import os
 import shutil
@@ -17,7 +16,7 @@ from collections import Counter
 from pathlib import Path
 
 import pytest
-from helpers import SEEDS, run
+from helpers import SEEDS, generated_corpus, run
 
 GREP = shutil.which("grep")
 pytestmark = pytest.mark.skipif(
@@ -54,17 +53,10 @@ FLAG_SETS = [[], ["-F"], ["-i"], ["-w"], ["-v"], ["-i", "-w"], ["-v", "-i"]]
 ASCII = str.maketrans({"’": "'", "‘": "'", "“": '"', "”": '"', "—": "-", "\xa0": " ", "∨": "v"})
 
 
-def load_generator():
-    spec = importlib.util.spec_from_file_location("generate", Path(__file__).resolve().parent.parent / "bench" / "generate.py")
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
 @pytest.fixture(scope="module")
 def ascii_corpus(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """About 200 KB in the seeds' shapes, every character ASCII."""
-    root = load_generator().generate(tmp_path_factory.mktemp("generated"), 0.2, seed=7)
+    root = generated_corpus(tmp_path_factory.mktemp("generated"), 0.2, seed=7)
     for path in root.rglob("*.txt"):
         text = path.read_text(encoding="utf-8").translate(ASCII)
         assert text.isascii()

@@ -7,7 +7,6 @@ away (`| head -1`), and Ctrl-C all depend on real file descriptors and signals.
 from __future__ import annotations
 
 import csv
-import importlib.util
 import json
 import os
 import pty
@@ -20,7 +19,7 @@ from pathlib import Path
 from typing import IO, Any
 
 import pytest
-from helpers import SEEDS
+from helpers import SEEDS, generated_corpus
 
 CORPUS = (sys.executable, "-m", "corpus_cli")
 TIMEOUT = 60
@@ -80,11 +79,7 @@ def seed_summaries() -> list[dict[str, Any]]:
 @pytest.fixture(scope="module")
 def big_corpus(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """About 750 documents: `list` prints well past a pipe's 64 KB buffer, `show` several MB."""
-    spec = importlib.util.spec_from_file_location("bench_generate", Path(__file__).resolve().parent.parent / "bench" / "generate.py")
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module.generate(tmp_path_factory.mktemp("big"), 4)
+    return generated_corpus(tmp_path_factory.mktemp("big"), 4)
 
 
 # --- composition -------------------------------------------------------------------------------

@@ -1,0 +1,69 @@
+"""list, export and stats on a corpus large enough for worker processes: the end of a run.
+
+Above 1,000 files these commands parse in one worker process per core. However the run ends
+(a reader that goes away, Ctrl-C to the terminal's process group, SIGTERM), the status is the
+documented one, nothing is printed but click's newline after ^C, and no worker is left behind.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+from helpers import generated_corpus
+
+from corpus_cli.parallel import PARALLEL_MIN_ITEMS
+
+COMMANDS = [("list",), ("stats", "--by", "doc"), ("export",)]
+
+
+@pytest.fixture(scope="module")
+def pooled_corpus(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    root = generated_corpus(tmp_path_factory.mktemp("pooled"), 6.5)
+    assert sum(1 for _ in root.rglob("*.txt")) > PARALLEL_MIN_ITEMS
+    return root
+
+
+def start(root: Path, command: tuple[str, ...]) -> subprocess.Popen[bytes]:
+    """The command in a session of its own, so signals and the leftover check concern it alone."""
+    return subprocess.Popen(
+        [sys.executable, "-m", "corpus_cli", *command, "--format", "jsonl", "--corpus", str(root)],
+        stdin=subprocess.DEVNULL,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        start_new_session=True,
+    )
+
+
+def left_behind(session: int) -> list[str]:
+    """Processes still in the command's session, a moment after it ended."""
+    time.sleep(0.2)
+    return subprocess.run(["pgrep", "-s", str(session)], capture_output=True, text=True).stdout.split()
+
+
+@pytest.mark.parametrize("command", COMMANDS, ids=" ".join)
+def test_a_reader_that_goes_away(pooled_corpus: Path, command: tuple[str, ...]) -> None:
+    process = start(pooled_corpus, command)
+    assert json.loads(process.stdout.readline())  # type: ignore[union-attr]
+    process.stdout.close()  # type: ignore[union-attr]
+    assert process.wait(timeout=60) == 0
+    assert process.stderr.read() == b""  # type: ignore[union-attr]
+    assert left_behind(process.pid) == []
+
+
+@pytest.mark.parametrize(("sig", "status"), [(signal.SIGINT, 130), (signal.SIGTERM, 143)], ids=["ctrl-c", "sigterm"])
+@pytest.mark.parametrize("command", COMMANDS, ids=" ".join)
+def test_a_signal_to_the_process_group(pooled_corpus: Path, command: tuple[str, ...], sig: int, status: int) -> None:
+    process = start(pooled_corpus, command)
+    assert json.loads(process.stdout.readline())  # type: ignore[union-attr]  # running, workers started
+    os.killpg(process.pid, sig)
+    _, errors = process.communicate(timeout=60)
+    assert process.returncode == status
+    assert errors.strip() == b""
+    assert left_behind(process.pid) == []
