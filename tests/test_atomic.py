@@ -8,9 +8,9 @@ from pathlib import Path
 
 import pytest
 
-from corpus_cli import atomic
-from corpus_cli.atomic import TargetExists, atomic_file, atomic_folder, atomic_path
 from corpus_cli.errors import CorpusError
+from corpus_cli.export import atomic
+from corpus_cli.export.atomic import TargetExists, atomic_file, atomic_folder, atomic_path
 
 
 def leftovers(folder: Path) -> list[str]:

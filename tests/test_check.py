@@ -9,8 +9,8 @@ from pathlib import Path
 import pytest
 from helpers import run
 
-from corpus_cli.check import CHECKS, FIELDS, check_corpus
-from corpus_cli.corpus import load_config
+from corpus_cli.analysis.check import CHECKS, FIELDS, check_corpus
+from corpus_cli.source.config import load_config
 
 ARTICLE = b" date 2024-01-25 An article with a date.\n"
 

@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from corpus_cli.decode import BinaryFile, decode
+from corpus_cli.source.decode import BinaryFile, decode
 
 
 def test_plain_utf8():

@@ -2,22 +2,39 @@
 
 from __future__ import annotations
 
+import importlib.util
 import os
 import re
 import shutil
 import subprocess
 import sys
 from pathlib import Path
+from types import ModuleType
 
 import click
 import pytest
 from helpers import run
 
 from corpus_cli.cli import SUBCOMMANDS, cli
-from corpus_cli.manpage import man_pages, write_pages
 
 ROOT = Path(__file__).resolve().parent.parent
 MAN = ROOT / "man"
+PAGES = MAN / "man1"
+GENERATOR = MAN / "generate_pages.py"
+
+
+def _load_generator() -> ModuleType:
+    """man/generate_pages.py, a development script outside the package, as a module."""
+    spec = importlib.util.spec_from_file_location("generate_pages", GENERATOR)
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = module  # its dataclasses look their module up there
+    spec.loader.exec_module(module)
+    return module
+
+
+_generator = _load_generator()
+man_pages, write_pages = _generator.man_pages, _generator.write_pages
 README = ROOT / "README.md"
 CI_SCRIPT = ROOT / ".ci" / "run"
 SECTIONS = ("NAME", "SYNOPSIS", "DESCRIPTION", "OPTIONS", "EXIT STATUS", "ENVIRONMENT", "FILES", "EXAMPLES", "SEE ALSO")
@@ -47,7 +64,7 @@ def section(page: str, title: str) -> str:
 
 
 def unescape(roff: str) -> str:
-    """Roff text back to plain text, for the escapes `corpus_cli.manpage` writes."""
+    """Roff text back to plain text, for the escapes `man/generate_pages.py` writes."""
     roff = re.sub(r"\\f[BIRP]|^\\&", "", roff, flags=re.M)
     roff = re.sub(r"\\\[u([0-9A-F]{4,6})\]", lambda match: chr(int(match.group(1), 16)), roff)
     return roff.replace("\\-", "-").replace("\\(dq", '"').replace("\\e", "\\")
@@ -63,11 +80,11 @@ def lint(text: str) -> str:
 
 
 def test_committed_man_pages_are_the_generated_ones(pages: dict[str, str]):
-    """Regenerate with `uv run python -m corpus_cli.manpage man/` when this fails."""
-    committed = {path.name: path.read_text(encoding="utf-8") for path in MAN.glob("*.1")}
-    assert sorted(committed) == sorted(pages), "man/ does not hold one page per command"
+    """Regenerate with `uv run python man/generate_pages.py` when this fails."""
+    committed = {path.name: path.read_text(encoding="utf-8") for path in PAGES.glob("*.1")}
+    assert sorted(committed) == sorted(pages), "man/man1/ does not hold one page per command"
     for name, text in pages.items():
-        assert committed[name] == text, f"man/{name} is out of date: run `uv run python -m corpus_cli.manpage man/`"
+        assert committed[name] == text, f"man/man1/{name} is out of date: run `uv run python man/generate_pages.py`"
 
 
 def test_one_page_for_the_group_and_each_registered_subcommand(pages: dict[str, str]):
@@ -89,7 +106,7 @@ def test_the_generator_removes_pages_of_subcommands_that_are_gone(tmp_path: Path
 
 
 def test_the_generator_runs_as_a_module(tmp_path: Path, pages: dict[str, str]):
-    result = subprocess.run([sys.executable, "-m", "corpus_cli.manpage", str(tmp_path)], capture_output=True, timeout=60)
+    result = subprocess.run([sys.executable, str(GENERATOR), str(tmp_path)], capture_output=True, timeout=60)
     assert result.returncode == 0, result.stderr
     assert {path.name: path.read_text(encoding="utf-8") for path in tmp_path.glob("*.1")} == pages
 

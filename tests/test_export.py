@@ -14,7 +14,7 @@ import pytest
 import yaml
 from helpers import run
 
-from corpus_cli import export
+from corpus_cli.export import formats as export
 
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 

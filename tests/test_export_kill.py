@@ -18,7 +18,7 @@ from helpers import SEEDS
 
 PAUSE_AT_FOURTH_DOCUMENT = """
 import pathlib, sys, time
-import corpus_cli.pipeline as pipeline
+import corpus_cli.run.pipeline as pipeline
 read, seen = pipeline.read_document, []
 def read_then_pause(*args, **kwargs):
     seen.append(1)

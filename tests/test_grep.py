@@ -11,9 +11,10 @@ from pathlib import Path
 import pytest
 from helpers import SEEDS, run
 
-from corpus_cli.render import render_grep_lines
-from corpus_cli.search import MATCH_FIELDS, LineView
-from corpus_cli.textstats import tokens
+from corpus_cli.grep.records import LineView
+from corpus_cli.grep.spec import MATCH_FIELDS
+from corpus_cli.output.views import render_grep_lines
+from corpus_cli.text.tokens import tokens
 
 ANSI = re.compile(r"\x1b\[[0-9;]*m")
 

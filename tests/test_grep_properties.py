@@ -10,11 +10,13 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from corpus_cli.corpus import SourceFile
-from corpus_cli.matcher import Matcher, PatternError
-from corpus_cli.parallel import ordered_map
-from corpus_cli.parser import header_date, parse
-from corpus_cli.search import DocumentResult, SearchSpec, lines, search_documents, search_text
+from corpus_cli.grep.lines import lines
+from corpus_cli.grep.matcher import Matcher, PatternError
+from corpus_cli.grep.search import DocumentResult, search_documents, search_text
+from corpus_cli.grep.spec import SearchSpec
+from corpus_cli.run.parallel import ordered_map
+from corpus_cli.source.files import SourceFile
+from corpus_cli.text.parser import header_date, parse
 
 texts = st.text(alphabet="ab \n\ré", max_size=60)
 literals = st.text(alphabet="abé ", min_size=1, max_size=3)

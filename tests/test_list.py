@@ -10,7 +10,7 @@ import pytest
 import yaml
 from helpers import SEEDS, run
 
-from corpus_cli.document import SUMMARY_FIELDS
+from corpus_cli.text.document import SUMMARY_FIELDS
 
 SEED_IDS = sorted(path.stem for path in SEEDS.glob("*.txt"))
 

@@ -8,7 +8,7 @@ import signal
 import pytest
 
 from corpus_cli.errors import CorpusError
-from corpus_cli.parallel import ordered_map
+from corpus_cli.run.parallel import ordered_map
 
 
 def square(item: int) -> int:

@@ -10,8 +10,8 @@ from helpers import SEEDS
 from hypothesis import assume, given
 from hypothesis import strategies as st
 
-from corpus_cli.parser import parse
-from corpus_cli.textstats import count_words
+from corpus_cli.text.parser import parse
+from corpus_cli.text.tokens import count_words
 
 
 def seed(prefix: str) -> str:

@@ -6,10 +6,11 @@ from pathlib import Path
 
 import pytest
 
-from corpus_cli import pipeline
-from corpus_cli.corpus import Corpus, discover
-from corpus_cli.document import Document
-from corpus_cli.select import Selection
+from corpus_cli.run import parallel, pipeline
+from corpus_cli.run.selection import Selection
+from corpus_cli.source.config import Corpus
+from corpus_cli.source.discover import discover
+from corpus_cli.text.document import Document
 
 
 @pytest.fixture
@@ -30,7 +31,7 @@ def mixed(tmp_path: Path) -> Corpus:
     ids=["all", "dates", "stdin-order"],
 )
 def test_two_processes_give_what_one_gives(mixed: Corpus, selection: Selection, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(pipeline, "FILES_PER_TASK", 4)  # several tasks, so order is really at stake
+    monkeypatch.setattr(parallel, "FILES_PER_TASK", 4)  # several tasks, so order is really at stake
     files = discover(mixed, lambda message: None)
     runs = []
     for processes in (1, 2):

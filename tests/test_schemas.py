@@ -19,11 +19,11 @@ from typing import Any
 import pytest
 from helpers import SEEDS, run
 
-from corpus_cli.check import CHECKS
-from corpus_cli.check import FIELDS as CHECK_FIELDS
+from corpus_cli.analysis.check import CHECKS
+from corpus_cli.analysis.check import FIELDS as CHECK_FIELDS
 from corpus_cli.cli import SUBCOMMANDS
-from corpus_cli.document import FULL_FIELDS, SUMMARY_FIELDS
-from corpus_cli.search import COUNT_FIELDS, FILE_FIELDS, MATCH_FIELDS
+from corpus_cli.grep.spec import COUNT_FIELDS, FILE_FIELDS, MATCH_FIELDS
+from corpus_cli.text.document import FULL_FIELDS, SUMMARY_FIELDS
 
 SCHEMAS = Path(__file__).resolve().parent.parent / "schemas"
 KEYWORDS = {

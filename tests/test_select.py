@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from corpus_cli.errors import CorpusError
-from corpus_cli.select import Selection, parse_bound, resolve_id
+from corpus_cli.run.selection import Selection, parse_bound, resolve_id
 
 
 @pytest.mark.parametrize(

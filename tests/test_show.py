@@ -11,7 +11,7 @@ import sys
 import yaml
 from helpers import SEEDS, run
 
-from corpus_cli.document import FULL_FIELDS
+from corpus_cli.text.document import FULL_FIELDS
 
 
 def seed_path(prefix: str):

@@ -13,8 +13,8 @@ import pytest
 import yaml
 from helpers import run
 
-from corpus_cli import stats
-from corpus_cli.textstats import default_stopwords
+from corpus_cli.analysis import stats
+from corpus_cli.text.tokens import default_stopwords
 
 
 def jsonl(*args: str, input: str | None = None) -> list[dict]:

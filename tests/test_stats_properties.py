@@ -12,9 +12,9 @@ from helpers import run
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from corpus_cli import stats
-from corpus_cli.document import Document
-from corpus_cli.parser import parse
+from corpus_cli.analysis import stats
+from corpus_cli.text.document import Document
+from corpus_cli.text.parser import parse
 
 # Pieces in the shapes the parser knows, and words the tokenizer must treat with care.
 PIECES = (

@@ -5,7 +5,7 @@ from __future__ import annotations
 from hypothesis import given
 from hypothesis import strategies as st
 
-from corpus_cli.textstats import TOKEN, count_words, parse_stopwords, term, tokens
+from corpus_cli.text.tokens import TOKEN, count_words, parse_stopwords, term, tokens
 
 
 def test_terms_fold_case_quotes_and_possessives():

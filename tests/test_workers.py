@@ -18,7 +18,7 @@ from pathlib import Path
 import pytest
 from helpers import generated_corpus
 
-from corpus_cli.parallel import PARALLEL_MIN_ITEMS
+from corpus_cli.run.parallel import PARALLEL_MIN_ITEMS
 
 COMMANDS = [("list",), ("stats", "--by", "doc"), ("export",)]
 

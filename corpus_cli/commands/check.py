@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import click
 
-from corpus_cli.check import CHECKS, FIELDS, check_corpus
+from corpus_cli.analysis.check import CHECKS, FIELDS, check_corpus
+from corpus_cli.commands.options import corpus_options, format_option
 from corpus_cli.errors import ExitStatus
-from corpus_cli.options import corpus_options, format_option
-from corpus_cli.output import RecordWriter, default_format, write_text
-from corpus_cli.session import Session
+from corpus_cli.output.terminal import default_format, write_text
+from corpus_cli.output.writers import RecordWriter
+from corpus_cli.run.session import Session
 
 
 @click.command("check")

@@ -8,12 +8,12 @@ from pathlib import Path
 
 import click
 
-from corpus_cli import export
-from corpus_cli.document import Document
-from corpus_cli.export import Record
-from corpus_cli.options import document_options
-from corpus_cli.output import is_terminal, stdout
-from corpus_cli.session import Session
+from corpus_cli.commands.options import document_options
+from corpus_cli.export import formats as export
+from corpus_cli.export.formats import Record
+from corpus_cli.output.terminal import is_terminal, stdout
+from corpus_cli.run.session import Session
+from corpus_cli.text.document import Document
 
 # Below this many documents an export is over before a progress bar would be read.
 PROGRESS_MIN_DOCUMENTS = 500

@@ -7,24 +7,17 @@ from typing import Any
 
 import click
 
+from corpus_cli.commands.options import document_options, format_option
 from corpus_cli.errors import ExitStatus
-from corpus_cli.matcher import Matcher
-from corpus_cli.options import document_options, format_option
-from corpus_cli.output import RECORD_FORMATS, RecordWriter, color_enabled, default_format, write_text
-from corpus_cli.render import render_grep_count, render_grep_file, render_grep_lines, render_kwic
-from corpus_cli.search import (
-    COUNT_FIELDS,
-    DEFAULT_TIME_LIMIT,
-    FILE_FIELDS,
-    MATCH_FIELDS,
-    SEARCH_FIELDS,
-    DocumentResult,
-    SearchSpec,
-    search_documents,
-)
-from corpus_cli.select import Selection
-from corpus_cli.session import Session
-from corpus_cli.textstats import tokens
+from corpus_cli.grep.matcher import Matcher
+from corpus_cli.grep.search import DocumentResult, search_documents
+from corpus_cli.grep.spec import COUNT_FIELDS, DEFAULT_TIME_LIMIT, FILE_FIELDS, MATCH_FIELDS, SEARCH_FIELDS, SearchSpec
+from corpus_cli.output.terminal import color_enabled, default_format, write_text
+from corpus_cli.output.views import render_grep_count, render_grep_file, render_grep_lines, render_kwic
+from corpus_cli.output.writers import RECORD_FORMATS, RecordWriter
+from corpus_cli.run.selection import Selection
+from corpus_cli.run.session import Session
+from corpus_cli.text.tokens import tokens
 
 GREP_FORMATS = ("text", *RECORD_FORMATS)
 TABLE_FIELDS = ("id", "line", "column", "before", "match", "after")

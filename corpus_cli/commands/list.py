@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import click
 
-from corpus_cli.document import SUMMARY_FIELDS, TABLE_FIELDS, Document
-from corpus_cli.options import document_options, format_option
-from corpus_cli.output import RecordWriter, default_format
-from corpus_cli.session import Session
+from corpus_cli.commands.options import document_options, format_option
+from corpus_cli.output.terminal import default_format
+from corpus_cli.output.writers import RecordWriter
+from corpus_cli.run.session import Session
+from corpus_cli.text.document import SUMMARY_FIELDS, TABLE_FIELDS, Document
 
 SORT_KEYS = ("id", "date", "title", "words", "chars", "path")
 

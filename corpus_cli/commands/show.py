@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import click
 
-from corpus_cli.document import FULL_FIELDS, TABLE_FIELDS
+from corpus_cli.commands.options import document_options, format_option
 from corpus_cli.errors import ExitStatus
-from corpus_cli.options import document_options, format_option
-from corpus_cli.output import RECORD_FORMATS, RecordWriter, color_enabled, default_format, write_bytes, write_text
-from corpus_cli.render import render_document
-from corpus_cli.select import resolve_id
-from corpus_cli.session import Session
+from corpus_cli.output.terminal import color_enabled, default_format, write_bytes, write_text
+from corpus_cli.output.views import render_document
+from corpus_cli.output.writers import RECORD_FORMATS, RecordWriter
+from corpus_cli.run.selection import resolve_id
+from corpus_cli.run.session import Session
+from corpus_cli.text.document import FULL_FIELDS, TABLE_FIELDS
 
 
 @click.command("show")

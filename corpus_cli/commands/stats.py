@@ -8,12 +8,13 @@ from typing import Any
 
 import click
 
-from corpus_cli import stats
+from corpus_cli.analysis import stats
+from corpus_cli.commands.options import document_options, format_option
 from corpus_cli.errors import CorpusError
-from corpus_cli.options import document_options, format_option
-from corpus_cli.output import RecordWriter, default_format, write_object
-from corpus_cli.session import Session
-from corpus_cli.textstats import default_stopwords, parse_stopwords
+from corpus_cli.output.terminal import default_format
+from corpus_cli.output.writers import RecordWriter, write_object
+from corpus_cli.run.session import Session
+from corpus_cli.text.tokens import default_stopwords, parse_stopwords
 
 # A table has room for the measures a reader scans first; the other formats carry them all.
 TABLE_MEASURES = ("documents", "first_date", "last_date", "words", "words_mean", "distinct_terms")

@@ -12,8 +12,8 @@ from dataclasses import dataclass
 from fnmatch import fnmatchcase
 from typing import IO
 
-from corpus_cli.corpus import SourceFile
 from corpus_cli.errors import CorpusError
+from corpus_cli.source.files import SourceFile
 
 _BOUND = re.compile(r"(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?")
 

@@ -6,14 +6,14 @@ import functools
 from collections.abc import Callable, Iterator, Sequence
 from typing import TypeVar
 
-from corpus_cli.corpus import Corpus, SourceFile, Warn, read_document
-from corpus_cli.document import Document
-from corpus_cli.parallel import ordered_map, plan
-from corpus_cli.select import Selection
+from corpus_cli.run.parallel import ordered_map, plan
+from corpus_cli.run.selection import Selection
+from corpus_cli.source.config import Corpus
+from corpus_cli.source.files import SourceFile, Warn
+from corpus_cli.source.read import read_document
+from corpus_cli.text.document import Document
 
 Result = TypeVar("Result")
-
-FILES_PER_TASK = 200  # keeps every worker busy and the parent's share small (bench corpora)
 
 
 def documents(corpus: Corpus, files: Sequence[SourceFile], selection: Selection, warn: Warn) -> Iterator[Document]:
@@ -42,7 +42,7 @@ def mapped(
     what `function` makes (a record, say), with the warnings, printed here in document order.
     """
     picked = selection.pick(files)
-    ranges, processes = plan(len(picked), FILES_PER_TASK, processes)
+    ranges, processes = plan(len(picked), processes)
     if processes <= 1:
         yield from map(function, _read(corpus, picked, selection, warn))
         return

@@ -47,7 +47,7 @@ def parse_stopwords(text: str) -> frozenset[str]:
 
 
 def default_stopwords() -> frozenset[str]:
-    """The English stopword list that ships inside the package (corpus_cli/stopwords.txt)."""
+    """The English stopword list that ships inside the package (corpus_cli/text/stopwords.txt)."""
     from importlib.resources import files
 
-    return parse_stopwords(files("corpus_cli").joinpath("stopwords.txt").read_text(encoding="utf-8"))
+    return parse_stopwords(files("corpus_cli.text").joinpath("stopwords.txt").read_text(encoding="utf-8"))

@@ -27,8 +27,8 @@ from collections.abc import Callable, Collection, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
-from corpus_cli.document import Document
-from corpus_cli.textstats import ngrams, tokens
+from corpus_cli.text.document import Document
+from corpus_cli.text.tokens import ngrams, tokens
 
 # --by choices and the key each puts first in its rows.
 GROUPINGS = {"doc": "id", "year": "year", "month": "month", "credit": "credit"}

@@ -7,7 +7,7 @@ from typing import Any
 
 import click
 
-from corpus_cli.document import Document
+from corpus_cli.text.document import Document
 
 
 def render_document(document: Document, color: bool) -> str:

@@ -1,8 +1,7 @@
-"""The only writer: records as a table, JSON Lines, JSON, CSV, TSV or YAML; text and raw bytes.
+"""The record writers: one class per format, found through one table (`WRITERS`).
 
-Everything goes to stdout as UTF-8 bytes, whatever the locale says, so a document with non-ASCII
-text prints the same under ``LC_ALL=C`` as anywhere else. Records stream: each is written as it
-comes, except in a table, which needs every row to size its columns.
+Records stream: each is written as it comes, except in a table, which needs every row to size its
+columns. Every writer writes UTF-8 bytes to a byte stream (stdout by default).
 """
 
 from __future__ import annotations
@@ -10,46 +9,16 @@ from __future__ import annotations
 import csv
 import io
 import json
-import os
-import shutil
-import sys
 from collections.abc import Iterable, Sequence
 from typing import IO, Any
 
+from corpus_cli.output.table import render_table
+from corpus_cli.output.terminal import stdout, terminal_width, write_text
+
 RECORD_FORMATS = ("table", "jsonl", "json", "csv", "tsv", "yaml")
+
+
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
-MIN_COLUMN_WIDTH = 6
-UNCUT_COLUMNS = frozenset({"id", "date", "line", "count"})  # what a user copies is cut last
-
-
-def stdout() -> IO[bytes]:
-    """Standard output as bytes (the buffer under the text stream, also under CliRunner)."""
-    return sys.stdout.buffer
-
-
-def is_terminal(stream: IO[Any] | None = None) -> bool:
-    """True when `stream` (stdout by default) is a terminal."""
-    stream = stream or sys.stdout
-    try:
-        return stream.isatty()
-    except (AttributeError, ValueError):
-        return False
-
-
-def color_enabled(stream: IO[Any] | None = None) -> bool:
-    """Colour only on a terminal, never with NO_COLOR set (https://no-color.org) or TERM=dumb."""
-    return is_terminal(stream) and "NO_COLOR" not in os.environ and os.environ.get("TERM") != "dumb"
-
-
-def terminal_width() -> int:
-    return shutil.get_terminal_size((100, 24)).columns
-
-
-def default_format(text_view: bool = False) -> str:
-    """A table (or text) on a terminal, JSON Lines for a pipe or a file."""
-    if is_terminal():
-        return "text" if text_view else "table"
-    return "jsonl"
 
 
 class RecordWriter:
@@ -114,18 +83,6 @@ class RecordWriter:
         self._text.truncate()
 
 
-def write_text(text: str, stream: IO[bytes] | None = None) -> None:
-    """Write text as UTF-8 (lone surrogates become U+FFFD rather than an exception)."""
-    (stream if stream is not None else stdout()).write(text.encode("utf-8", errors="replace"))
-
-
-def write_bytes(data: bytes, stream: IO[bytes] | None = None) -> None:
-    """Write bytes exactly as they are (``show --raw``)."""
-    target = stream if stream is not None else stdout()
-    target.write(data)
-    target.flush()
-
-
 def _indent(text: str) -> str:
     return "\n".join("  " + line for line in text.splitlines())
 
@@ -149,47 +106,6 @@ def _csv_cell(value: Any) -> str:
         value = ";".join(map(str, value))
     text = str(value)
     return "'" + text if text.startswith(FORMULA_PREFIXES) else text
-
-
-def _table_cell(value: Any) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, (list, tuple)):
-        return ", ".join(map(str, value))
-    return " ".join(str(value).split())
-
-
-def render_table(rows: Sequence[dict[str, Any]], fields: Sequence[str], width: int) -> str:
-    """A plain table that fits `width` columns: the widest text columns are cut with "…"."""
-    if not rows:
-        return ""
-    from tabulate import tabulate  # imported here: it costs 100 ms at start-up
-
-    cells = [[_table_cell(row.get(name)) for name in fields] for row in rows]
-    # tabulate makes a column at least its header plus two wide (its MIN_PADDING).
-    widths = [max(len(name) + 2, *(len(line[i]) for line in cells)) for i, name in enumerate(fields)]
-    least = [max(MIN_COLUMN_WIDTH, len(name) + 2) for name in fields]
-    budget = width - 2 * (len(fields) - 1)
-    # Cut text first; ids, dates and numbers only when the text alone cannot make room.
-    _shrink(widths, [widths[i] if name in UNCUT_COLUMNS else least[i] for i, name in enumerate(fields)], budget)
-    _shrink(widths, least, budget)
-    cells = [[_fit(cell, widths[i]) for i, cell in enumerate(line)] for line in cells]
-    numeric = [all(isinstance(row.get(name), (int, float)) for row in rows) for name in fields]
-    align = ["right" if is_number else "left" for is_number in numeric]
-    return tabulate(cells, headers=list(fields), tablefmt="simple", disable_numparse=True, colalign=align) + "\n"
-
-
-def _shrink(widths: list[int], floors: Sequence[int], budget: int) -> None:
-    """Narrow the columns with the most room above their floor until they fit `budget`."""
-    while sum(widths) > budget:
-        roomiest = max(range(len(widths)), key=lambda i: widths[i] - floors[i])
-        if widths[roomiest] <= floors[roomiest]:
-            return
-        widths[roomiest] -= 1
-
-
-def _fit(cell: str, width: int) -> str:
-    return cell if len(cell) <= width else cell[: width - 1] + "…"
 
 
 def write_object(format: str, record: dict[str, Any], stream: IO[bytes] | None = None) -> None:

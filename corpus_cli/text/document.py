@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from corpus_cli.parser import Article
+from corpus_cli.text.parser import Article
 
 # The keys of the summary record (`list`), in output order; stable across versions.
 SUMMARY_FIELDS = ("id", "path", "date", "title", "credit", "byline", "source", "url", "tags", "words", "chars")

@@ -24,10 +24,10 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import IO, Any
 
-from corpus_cli.atomic import atomic_file, atomic_folder, atomic_path
-from corpus_cli.document import FULL_FIELDS, SUMMARY_FIELDS
 from corpus_cli.errors import CorpusError
-from corpus_cli.output import RecordWriter, yaml_dump
+from corpus_cli.export.atomic import atomic_file, atomic_folder, atomic_path
+from corpus_cli.output.writers import RecordWriter, yaml_dump
+from corpus_cli.text.document import FULL_FIELDS, SUMMARY_FIELDS
 
 RECORD_FORMATS = ("jsonl", "json", "csv", "tsv", "yaml")
 EXPORT_FORMATS = (*RECORD_FORMATS, "markdown", "sqlite")

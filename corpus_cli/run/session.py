@@ -15,11 +15,14 @@ from typing import IO, Any
 
 import click
 
-from corpus_cli.corpus import Corpus, SourceFile, discover, locate
-from corpus_cli.document import Document
 from corpus_cli.errors import CorpusError
-from corpus_cli.pipeline import Result, documents, mapped
-from corpus_cli.select import Selection, parse_bound, read_ids
+from corpus_cli.run.pipeline import Result, documents, mapped
+from corpus_cli.run.selection import Selection, parse_bound, read_ids
+from corpus_cli.source.config import Corpus
+from corpus_cli.source.discover import discover
+from corpus_cli.source.files import SourceFile
+from corpus_cli.source.locate import locate
+from corpus_cli.text.document import Document
 
 
 @dataclass

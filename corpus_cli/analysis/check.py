@@ -17,8 +17,11 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
 
-from corpus_cli.corpus import Corpus, SourceFile, discover, document_from_bytes
-from corpus_cli.decode import BinaryFile
+from corpus_cli.source.config import Corpus
+from corpus_cli.source.decode import BinaryFile
+from corpus_cli.source.discover import discover
+from corpus_cli.source.files import SourceFile
+from corpus_cli.source.read import document_from_bytes
 
 FIELDS = ("check", "severity", "id", "path", "message")
 CHECKS = ("file", "decode", "empty", "date", "duplicate", "name", "id", "config")

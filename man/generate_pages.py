@@ -1,6 +1,6 @@
 """Man pages generated from the click definitions, so they cannot drift from ``--help``.
 
-    python -m corpus_cli.manpage man/
+    python man/generate_pages.py [FOLDER]   (default: man/man1, beside this script)
 
 writes ``corpus.1`` and one ``corpus-<subcommand>.1`` for every registered subcommand, and removes
 pages of subcommands that no longer exist. A page depends only on the code (no build date), so CI
@@ -220,13 +220,13 @@ def write_pages(folder: Path, pages: dict[str, str]) -> list[Path]:
 
 
 def main(argv: list[str]) -> int:
-    """``python -m corpus_cli.manpage [FOLDER]`` (default: man)."""
+    """``python man/generate_pages.py [FOLDER]`` (default: man/man1)."""
     if len(argv) > 1 or (argv and argv[0].startswith("-")):
-        sys.stderr.write("usage: python -m corpus_cli.manpage [FOLDER]\n")
+        sys.stderr.write("usage: python man/generate_pages.py [FOLDER]\n")
         return 2
     from corpus_cli.cli import cli
 
-    for path in write_pages(Path(argv[0] if argv else "man"), man_pages(cli)):
+    for path in write_pages(Path(argv[0]) if argv else Path(__file__).resolve().parent / "man1", man_pages(cli)):
         sys.stdout.write(f"{path}\n")
     return 0
 

@@ -21,7 +21,7 @@ import datetime as dt
 import re
 from dataclasses import dataclass
 
-from corpus_cli.textstats import count_words
+from corpus_cli.text.tokens import count_words
 
 HEADER = re.compile(r"[ \t]*date[ \t]+(\d{4}-\d{2}-\d{2})(?:[ \t]+|(?=\r?\n)|\Z)")
 # What a header with a date written some other way looks like: " date 24-1-5 ", " date 2024/01/05 ".

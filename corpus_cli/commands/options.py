@@ -8,8 +8,8 @@ from typing import Any
 
 import click
 
-from corpus_cli.output import RECORD_FORMATS
-from corpus_cli.session import open_session
+from corpus_cli.output.writers import RECORD_FORMATS
+from corpus_cli.run.session import open_session
 
 
 def corpus_options(command: Callable[..., Any]) -> Callable[..., Any]:

@@ -1,0 +1,46 @@
+"""What a search looks for and reports: the one object sent to every worker."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+
+from corpus_cli.grep.matcher import Matcher
+from corpus_cli.run.selection import Selection
+from corpus_cli.text.document import Metadata
+
+MATCH_FIELDS = ("id", "path", "date", "line", "column", "start", "end", "match", "before", "after")
+
+
+COUNT_FIELDS = ("id", "path", "count")
+
+
+FILE_FIELDS = ("id", "path")
+
+
+SEARCH_FIELDS = ("text", "title", "body")
+
+
+DEFAULT_TIME_LIMIT = 2.0  # seconds per document; a 5 KB article takes well under a millisecond
+
+
+@dataclass(frozen=True)
+class SearchSpec:
+    """What to search for and what to report; it is sent to worker processes, so it must pickle.
+
+    `mode` says what each document's result carries: "count" only the number of selected lines,
+    "records" the match records, "lines" the selected (and context) lines for the grep-style view.
+    """
+
+    matcher: Matcher
+    mode: str = "records"
+    invert: bool = False
+    max_count: int | None = None
+    scope: str = "text"  # --field: text, title or body
+    before: int = 0
+    after: int = 0
+    kwic: int | None = None
+    only_matching: bool = False
+    time_limit: float | None = DEFAULT_TIME_LIMIT
+    dates: Selection = field(default_factory=Selection)
+    metadata: Mapping[str, Metadata] = field(default_factory=dict)
