@@ -20,7 +20,7 @@ from corpus_cli.run.session import Session
 from corpus_cli.text.tokens import tokens
 
 GREP_FORMATS = ("text", *RECORD_FORMATS)
-TABLE_FIELDS = ("id", "line", "column", "before", "match", "after")
+MATCH_TABLE_FIELDS = ("id", "line", "column", "before", "match", "after")
 DEFAULT_KWIC_WIDTH = 30
 
 
@@ -213,7 +213,7 @@ def _print(spec: SearchSpec, results: Iterator[DocumentResult], output_format: s
         if spec.kwic is not None and text:
             write_text(render_kwic(list(records), spec.kwic, color))
         else:
-            with RecordWriter(output_format, TABLE_FIELDS if output_format == "table" else MATCH_FIELDS) as writer:
+            with RecordWriter(output_format, MATCH_TABLE_FIELDS if output_format == "table" else MATCH_FIELDS) as writer:
                 writer.write_all(records)
     return selected.any
 

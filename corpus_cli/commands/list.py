@@ -8,7 +8,7 @@ from corpus_cli.commands.options import document_options, format_option
 from corpus_cli.output.terminal import default_format
 from corpus_cli.output.writers import RecordWriter
 from corpus_cli.run.session import Session
-from corpus_cli.text.document import SUMMARY_FIELDS, TABLE_FIELDS, Document
+from corpus_cli.text.document import DOCUMENT_TABLE_FIELDS, SUMMARY_FIELDS, Document
 
 SORT_KEYS = ("id", "date", "title", "words", "chars", "path")
 
@@ -56,7 +56,7 @@ def list_command(
       corpus grep Mayorkas | corpus list
     """
     output_format = output_format or default_format()
-    chosen = parse_fields(fields) or (TABLE_FIELDS if output_format == "table" else SUMMARY_FIELDS)
+    chosen = parse_fields(fields) or (DOCUMENT_TABLE_FIELDS if output_format == "table" else SUMMARY_FIELDS)
     records = session.mapped(Document.summary)
     if sort_key is not None or reverse:  # otherwise stream: memory stays flat on any corpus
         records = iter(sort_records(list(records), sort_key or "id", reverse))

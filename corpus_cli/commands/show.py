@@ -11,7 +11,7 @@ from corpus_cli.output.views import render_document
 from corpus_cli.output.writers import RECORD_FORMATS, RecordWriter
 from corpus_cli.run.selection import resolve_id
 from corpus_cli.run.session import Session
-from corpus_cli.text.document import FULL_FIELDS, TABLE_FIELDS
+from corpus_cli.text.document import DOCUMENT_TABLE_FIELDS, FULL_FIELDS
 
 
 @click.command("show")
@@ -63,7 +63,7 @@ def show_command(session: Session, ids: tuple[str, ...], raw: bool, output_forma
         for index, document in enumerate(session.documents()):
             write_text(("\n" if index else "") + render_document(document, color_enabled()))
     else:
-        with RecordWriter(output_format, TABLE_FIELDS if output_format == "table" else FULL_FIELDS) as writer:
+        with RecordWriter(output_format, DOCUMENT_TABLE_FIELDS if output_format == "table" else FULL_FIELDS) as writer:
             writer.write_all(document.full() for document in session.documents())
     for doc_id in missing:
         click.echo(f"corpus: error: no document with id or id prefix {doc_id!r}", err=True)

@@ -29,8 +29,8 @@ from corpus_cli.export.atomic import atomic_file, atomic_folder, atomic_path
 from corpus_cli.output.writers import RecordWriter, yaml_dump
 from corpus_cli.text.document import FULL_FIELDS, SUMMARY_FIELDS
 
-RECORD_FORMATS = ("jsonl", "json", "csv", "tsv", "yaml")
-EXPORT_FORMATS = (*RECORD_FORMATS, "markdown", "sqlite")
+STREAM_FORMATS = ("jsonl", "json", "csv", "tsv", "yaml")  # written to one file or stdout
+EXPORT_FORMATS = (*STREAM_FORMATS, "markdown", "sqlite")
 FLAT_FIELDS = (*SUMMARY_FIELDS, "date_source", "title_source", "encoding", "header", "body", "text")
 FRONT_MATTER_FIELDS = (*SUMMARY_FIELDS, "date_source", "title_source", "encoding", "header", "furniture", "warnings")
 BATCH_SIZE = 500

@@ -15,56 +15,41 @@ from typing import IO, Any
 from corpus_cli.output.table import render_table
 from corpus_cli.output.terminal import stdout, terminal_width, write_text
 
-RECORD_FORMATS = ("table", "jsonl", "json", "csv", "tsv", "yaml")
-
-
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
+
+Record = dict[str, Any]
 
 
 class RecordWriter:
-    """Writes records with the fields given, in one format, to a byte stream."""
+    """Writes records with the fields given, in one format, to a byte stream.
+
+    ``RecordWriter(format, fields)`` makes the writer of that format, found in `WRITERS`; a new
+    format is one subclass and one entry there. Use it as a context manager: leaving the block
+    without an error finishes the output (a closing bracket, the table, an empty result's form).
+    """
+
+    def __new__(cls, format: str, fields: Sequence[str], stream: IO[bytes] | None = None) -> RecordWriter:
+        if cls is RecordWriter:
+            cls = WRITERS[format]
+        return super().__new__(cls)
 
     def __init__(self, format: str, fields: Sequence[str], stream: IO[bytes] | None = None) -> None:
         self.format = format
         self.fields = tuple(fields)
         self.stream = stream if stream is not None else stdout()
         self.count = 0
-        self._rows: list[dict[str, Any]] = []
-        self._csv: Any = None
-        if format in ("csv", "tsv"):
-            self._text = io.StringIO()
-            self._csv = csv.writer(self._text, delimiter="," if format == "csv" else "\t", lineterminator="\n")
-            self._csv.writerow(self.fields)
-            self._flush_text()
 
-    def write(self, record: dict[str, Any]) -> None:
-        row = {name: record.get(name) for name in self.fields}
-        if self.format == "jsonl":
-            self._emit(json.dumps(row, ensure_ascii=False) + "\n")
-        elif self.format == "json":
-            self._emit(("[\n" if self.count == 0 else ",\n") + _indent(json.dumps(row, ensure_ascii=False, indent=2)))
-        elif self.format == "yaml":
-            self._emit(yaml_dump([row]))
-        elif self._csv is not None:
-            self._csv.writerow([_csv_cell(row[name]) for name in self.fields])
-            self._flush_text()
-        else:
-            self._rows.append(row)
+    def write(self, record: Record) -> None:
+        self._write({name: record.get(name) for name in self.fields})
         self.count += 1
 
-    def write_all(self, records: Iterable[dict[str, Any]]) -> int:
+    def write_all(self, records: Iterable[Record]) -> int:
         for record in records:
             self.write(record)
         return self.count
 
     def close(self) -> None:
-        """Finish the output: closing bracket, the table, or the empty result's form."""
-        if self.format == "json":
-            self._emit("[]\n" if self.count == 0 else "\n]\n")
-        elif self.format == "yaml" and self.count == 0:
-            self._emit("[]\n")
-        elif self.format == "table":
-            self._emit(render_table(self._rows, self.fields, terminal_width()))
+        """Finish the output."""
         self.stream.flush()
 
     def __enter__(self) -> RecordWriter:
@@ -74,13 +59,87 @@ class RecordWriter:
         if error is None:
             self.close()
 
+    def _write(self, row: Record) -> None:
+        raise NotImplementedError
+
     def _emit(self, text: str) -> None:
         write_text(text, self.stream)
+
+
+class JsonLinesWriter(RecordWriter):
+    """One JSON object a line; an empty result is no line at all."""
+
+    def _write(self, row: Record) -> None:
+        self._emit(json.dumps(row, ensure_ascii=False) + "\n")
+
+
+class JsonWriter(RecordWriter):
+    """A JSON array of objects, written as they come; ``[]`` when empty."""
+
+    def _write(self, row: Record) -> None:
+        self._emit(("[\n" if self.count == 0 else ",\n") + _indent(json.dumps(row, ensure_ascii=False, indent=2)))
+
+    def close(self) -> None:
+        self._emit("[]\n" if self.count == 0 else "\n]\n")
+        super().close()
+
+
+class YamlWriter(RecordWriter):
+    """A YAML sequence of mappings; ``[]`` when empty."""
+
+    def _write(self, row: Record) -> None:
+        self._emit(yaml_dump([row]))
+
+    def close(self) -> None:
+        if self.count == 0:
+            self._emit("[]\n")
+        super().close()
+
+
+class DelimitedWriter(RecordWriter):
+    """CSV or TSV: a header row, then a flat row a record (lists joined by ";")."""
+
+    def __init__(self, format: str, fields: Sequence[str], stream: IO[bytes] | None = None) -> None:
+        super().__init__(format, fields, stream)
+        self._text = io.StringIO()
+        self._csv = csv.writer(self._text, delimiter="," if format == "csv" else "\t", lineterminator="\n")
+        self._csv.writerow(self.fields)
+        self._flush_text()
+
+    def _write(self, row: Record) -> None:
+        self._csv.writerow([_csv_cell(row[name]) for name in self.fields])
+        self._flush_text()
 
     def _flush_text(self) -> None:
         self._emit(self._text.getvalue())
         self._text.seek(0)
         self._text.truncate()
+
+
+class TableWriter(RecordWriter):
+    """A table sized to the terminal: it needs every row before it can print one."""
+
+    def __init__(self, format: str, fields: Sequence[str], stream: IO[bytes] | None = None) -> None:
+        super().__init__(format, fields, stream)
+        self._rows: list[Record] = []
+
+    def _write(self, row: Record) -> None:
+        self._rows.append(row)
+
+    def close(self) -> None:
+        self._emit(render_table(self._rows, self.fields, terminal_width()))
+        super().close()
+
+
+WRITERS: dict[str, type[RecordWriter]] = {
+    "table": TableWriter,
+    "jsonl": JsonLinesWriter,
+    "json": JsonWriter,
+    "csv": DelimitedWriter,
+    "tsv": DelimitedWriter,
+    "yaml": YamlWriter,
+}
+RECORD_FORMATS = tuple(WRITERS)
 
 
 def _indent(text: str) -> str:

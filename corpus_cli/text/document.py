@@ -10,7 +10,7 @@ from corpus_cli.text.parser import Article
 # The keys of the summary record (`list`), in output order; stable across versions.
 SUMMARY_FIELDS = ("id", "path", "date", "title", "credit", "byline", "source", "url", "tags", "words", "chars")
 # The columns of a document table on a terminal, where every summary field would not fit.
-TABLE_FIELDS = ("id", "date", "words", "credit", "title")
+DOCUMENT_TABLE_FIELDS = ("id", "date", "words", "credit", "title")
 # The full record (`show --format json`, `export`) adds how fields were derived and the text.
 FULL_FIELDS = (
     *SUMMARY_FIELDS,
