@@ -25,13 +25,15 @@ import statistics
 from collections import Counter
 from collections.abc import Callable, Collection, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
-from typing import Any, TypeVar
+from typing import Any, Literal, TypeVar
 
 from corpus_cli.text.document import Document
 from corpus_cli.text.tokens import ngrams, tokens
 
 # --by choices and the key each puts first in its rows.
-GROUPINGS = {"doc": "id", "year": "year", "month": "month", "credit": "credit"}
+Grouping = Literal["doc", "year", "month", "credit"]
+# Each --by grouping and the key it puts in its records.
+GROUPINGS: dict[Grouping, str] = {"doc": "id", "year": "year", "month": "month", "credit": "credit"}
 MEASURE_FIELDS = (
     *("documents", "dated", "undated", "first_date", "last_date"),
     *("words", "words_mean", "words_median", "words_min", "words_max"),

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
-from typing import Any
+from dataclasses import dataclass
+from typing import Any, Literal
 
 import click
 
@@ -11,7 +12,7 @@ from corpus_cli.commands.options import document_options, format_option
 from corpus_cli.errors import ExitStatus
 from corpus_cli.grep.matcher import Matcher
 from corpus_cli.grep.search import DocumentResult, search_documents
-from corpus_cli.grep.spec import COUNT_FIELDS, DEFAULT_TIME_LIMIT, FILE_FIELDS, MATCH_FIELDS, SEARCH_FIELDS, SearchSpec
+from corpus_cli.grep.spec import COUNT_FIELDS, DEFAULT_TIME_LIMIT, FILE_FIELDS, MATCH_FIELDS, SEARCH_FIELDS, Mode, Scope, SearchSpec
 from corpus_cli.output.terminal import color_enabled, default_format, write_text
 from corpus_cli.output.views import render_grep_count, render_grep_file, render_grep_lines, render_kwic
 from corpus_cli.output.writers import RECORD_FORMATS, RecordWriter
@@ -22,6 +23,88 @@ from corpus_cli.text.tokens import tokens
 GREP_FORMATS = ("text", *RECORD_FORMATS)
 MATCH_TABLE_FIELDS = ("id", "line", "column", "before", "match", "after")
 DEFAULT_KWIC_WIDTH = 30
+
+
+@dataclass(frozen=True)
+class GrepOptions:
+    """grep's options, as click gives them, read once into names and types."""
+
+    patterns: tuple[str, ...]
+    fixed_strings: bool
+    ignore_case: bool
+    smart_case: bool
+    word_regexp: bool
+    invert_match: bool
+    count: bool
+    include_zero: bool
+    files_with_matches: bool
+    only_matching: bool
+    max_count: int | None
+    after_context: int | None
+    before_context: int | None
+    context: int | None
+    quiet: bool
+    field: Scope
+    kwic: int | None
+    kwic_sort: Literal["left", "right"] | None
+    timeout: float
+    jobs: int | None
+    output_format: str | None
+
+    @classmethod
+    def from_click(cls, pattern: str | None, extra_patterns: tuple[str, ...], options: dict[str, Any]) -> GrepOptions:
+        """The options, with the patterns given either way; contradictions are usage errors."""
+        chosen = cls(patterns=_patterns(pattern, extra_patterns), **options)
+        chosen.check_combinations()
+        return chosen
+
+    @property
+    def summary(self) -> bool:
+        """Only a count per document is needed (-q, -c, -l)."""
+        return self.quiet or self.count or self.files_with_matches
+
+    def check_combinations(self) -> None:
+        """Refuse switches that contradict each other, naming both."""
+        if self.count and self.files_with_matches:
+            raise click.UsageError("-c and -l contradict each other: choose one")
+        if self.include_zero and not self.count:
+            raise click.UsageError("--include-zero goes with -c")
+        if self.kwic_sort and self.kwic is None:
+            raise click.UsageError("--sort orders the --kwic view: add --kwic")
+        if self.kwic is not None:
+            switches = (("-v", self.invert_match), ("-c", self.count), ("-l", self.files_with_matches), ("-o", self.only_matching))
+            switches += (("-A", self.after_context), ("-B", self.before_context), ("-C", self.context))
+            clash = [flag for flag, value in switches if value]
+            if clash:
+                raise click.UsageError(f"--kwic shows each match in its own context; it does not combine with {clash[0]}")
+
+    def spec(self, session: Session, output_format: str) -> SearchSpec:
+        """What the search looks for and reports, for the output format chosen."""
+        context = self.context or 0
+        max_count = self.max_count
+        if self.quiet or self.files_with_matches:
+            max_count = 0 if max_count == 0 else 1  # one selected line settles it
+        mode: Mode = "count" if self.summary else ("lines" if output_format == "text" and self.kwic is None else "records")
+        return SearchSpec(
+            matcher=Matcher(
+                list(self.patterns),
+                fixed=self.fixed_strings,
+                ignore_case=self.ignore_case,
+                smart_case=self.smart_case,
+                word=self.word_regexp,
+            ),
+            mode=mode,
+            invert=self.invert_match,
+            max_count=max_count,
+            scope=self.field,
+            before=context if self.before_context is None else self.before_context,
+            after=context if self.after_context is None else self.after_context,
+            kwic=self.kwic,
+            only_matching=self.only_matching,
+            time_limit=self.timeout or None,
+            dates=Selection(since=session.selection.since, until=session.selection.until),
+            metadata=session.corpus.metadata,
+        )
 
 
 class KwicWidth(click.ParamType):
@@ -115,65 +198,23 @@ def grep_command(session: Session, pattern: str | None, extra_patterns: tuple[st
       corpus grep -i migrants --kwic 40 --sort right
       corpus grep -w Biden | jq -r '"\\(.id):\\(.line): \\(.match)"'
     """
-    patterns = _patterns(pattern, extra_patterns)
-    _check_combinations(options)
-    matcher = Matcher(
-        patterns,
-        fixed=options["fixed_strings"],
-        ignore_case=options["ignore_case"],
-        smart_case=options["smart_case"],
-        word=options["word_regexp"],
-    )
-    output_format = options["output_format"] or default_format(text_view=True)
-    context = options["context"] or 0
-    summary = options["quiet"] or options["count"] or options["files_with_matches"]
-    max_count = options["max_count"]
-    if options["quiet"] or options["files_with_matches"]:
-        max_count = 0 if max_count == 0 else 1  # one selected line settles it
-    spec = SearchSpec(
-        matcher=matcher,
-        mode="count" if summary else ("lines" if output_format == "text" and options["kwic"] is None else "records"),
-        invert=options["invert_match"],
-        max_count=max_count,
-        scope=options["field"],
-        before=context if options["before_context"] is None else options["before_context"],
-        after=context if options["after_context"] is None else options["after_context"],
-        kwic=options["kwic"],
-        only_matching=options["only_matching"],
-        time_limit=options["timeout"] or None,
-        dates=Selection(since=session.selection.since, until=session.selection.until),
-        metadata=session.corpus.metadata,
-    )
-    results = search_documents(spec, session.picked(), options["jobs"])
+    chosen = GrepOptions.from_click(pattern, extra_patterns, options)
+    output_format = chosen.output_format or default_format(text_view=True)
+    spec = chosen.spec(session, output_format)
+    results = search_documents(spec, session.picked(), chosen.jobs)
     try:
-        matched = _print(spec, _reported(session, results), output_format, options)
+        matched = _print(spec, _reported(session, results), output_format, chosen)
     finally:
         results.close()  # stops the worker processes when output ends early
     return ExitStatus.OK if matched else ExitStatus.NOT_FOUND
 
 
-def _patterns(pattern: str | None, extra: tuple[str, ...]) -> list[str]:
+def _patterns(pattern: str | None, extra: tuple[str, ...]) -> tuple[str, ...]:
     if pattern is not None and extra:
         raise click.UsageError("give the patterns either as one argument or each with -e, not both")
     if pattern is None and not extra:
         raise click.UsageError("give a PATTERN to search for (or -e PATTERN)")
-    return [pattern] if pattern is not None else list(extra)
-
-
-def _check_combinations(options: dict[str, Any]) -> None:
-    """Refuse switches that contradict each other, naming both."""
-    if options["count"] and options["files_with_matches"]:
-        raise click.UsageError("-c and -l contradict each other: choose one")
-    if options["include_zero"] and not options["count"]:
-        raise click.UsageError("--include-zero goes with -c")
-    if options["kwic_sort"] and options["kwic"] is None:
-        raise click.UsageError("--sort orders the --kwic view: add --kwic")
-    if options["kwic"] is not None:
-        switches = (("-v", "invert_match"), ("-c", "count"), ("-l", "files_with_matches"), ("-o", "only_matching"))
-        switches += (("-A", "after_context"), ("-B", "before_context"), ("-C", "context"))
-        clash = [flag for flag, key in switches if options[key]]
-        if clash:
-            raise click.UsageError(f"--kwic shows each match in its own context; it does not combine with {clash[0]}")
+    return (pattern,) if pattern is not None else extra
 
 
 def _reported(session: Session, results: Iterator[DocumentResult]) -> Iterator[DocumentResult]:
@@ -185,20 +226,20 @@ def _reported(session: Session, results: Iterator[DocumentResult]) -> Iterator[D
             yield result
 
 
-def _print(spec: SearchSpec, results: Iterator[DocumentResult], output_format: str, options: dict[str, Any]) -> bool:
+def _print(spec: SearchSpec, results: Iterator[DocumentResult], output_format: str, options: GrepOptions) -> bool:
     """Print the results in the form asked for; True when some line was selected."""
-    if options["quiet"]:
+    if options.quiet:
         return any(result.count for result in results)
     selected = _Tally(results)
     text = output_format == "text"
     color = color_enabled()
-    if options["count"] or options["files_with_matches"]:
-        shown = (result for result in selected if result.count or options["include_zero"])
+    if options.count or options.files_with_matches:
+        shown = (result for result in selected if result.count or options.include_zero)
         if text:
             for result in shown:
-                write_text(render_grep_count(result.id, result.count) if options["count"] else render_grep_file(result.id))
+                write_text(render_grep_count(result.id, result.count) if options.count else render_grep_file(result.id))
         else:
-            with RecordWriter(output_format, COUNT_FIELDS if options["count"] else FILE_FIELDS) as writer:
+            with RecordWriter(output_format, COUNT_FIELDS if options.count else FILE_FIELDS) as writer:
                 writer.write_all({"id": result.id, "path": result.path, "count": result.count} for result in shown)
     elif spec.mode == "lines":
         separate = False
@@ -208,8 +249,8 @@ def _print(spec: SearchSpec, results: Iterator[DocumentResult], output_format: s
                 separate = bool(spec.before or spec.after)
     else:
         records: Iterable[dict[str, Any]] = (record for result in selected for record in result.records)
-        if spec.kwic is not None and (options["kwic_sort"] or text):
-            records = _kwic_sorted(list(records), options["kwic_sort"])
+        if spec.kwic is not None and (options.kwic_sort or text):
+            records = _kwic_sorted(list(records), options.kwic_sort)
         if spec.kwic is not None and text:
             write_text(render_kwic(list(records), spec.kwic, color))
         else:

@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import itertools
+from dataclasses import dataclass
+from typing import Any, Literal, get_args
+
 import click
 
 from corpus_cli.commands.options import document_options, format_option
@@ -10,10 +14,22 @@ from corpus_cli.output.writers import RecordWriter
 from corpus_cli.run.session import Session
 from corpus_cli.text.document import DOCUMENT_TABLE_FIELDS, SUMMARY_FIELDS, Document
 
-SORT_KEYS = ("id", "date", "title", "words", "chars", "path")
+SortKey = Literal["id", "date", "title", "words", "chars", "path"]
+SORT_KEYS: tuple[SortKey, ...] = get_args(SortKey)
 
 
-def parse_fields(value: str | None) -> tuple[str, ...] | None:
+@dataclass(frozen=True)
+class ListOptions:
+    """list's options, as click gives them."""
+
+    sort_key: SortKey | None
+    reverse: bool
+    limit: int | None
+    fields: tuple[str, ...] | None
+    output_format: str | None
+
+
+def parse_fields(ctx: click.Context, param: click.Parameter, value: str | None) -> tuple[str, ...] | None:
     """A comma-separated --fields value, each checked against the record's keys."""
     if value is None:
         return None
@@ -37,11 +53,11 @@ def parse_fields(value: str | None) -> tuple[str, ...] | None:
 )
 @click.option("--reverse", is_flag=True, help="Reverse the order.")
 @click.option("--limit", type=click.IntRange(min=0), metavar="N", help="Print at most N documents.")
-@click.option("--fields", metavar="A,B,...", help=f"Fields to print, comma-separated, from: {', '.join(SUMMARY_FIELDS)}.")
+@click.option(
+    "--fields", callback=parse_fields, metavar="A,B,...", help=f"Fields to print, comma-separated, from: {', '.join(SUMMARY_FIELDS)}."
+)
 @format_option()
-def list_command(
-    session: Session, sort_key: str | None, reverse: bool, limit: int | None, fields: str | None, output_format: str | None
-) -> int:
+def list_command(session: Session, **options: Any) -> int:
     """List the documents: id, path, date, title, credit, byline, source, url, tags, words, chars.
 
     Documents come in id order, or in the order of the records on stdin
@@ -55,16 +71,14 @@ def list_command(
       corpus list | jq -r 'select(.date == null) | .id'
       corpus grep Mayorkas | corpus list
     """
-    output_format = output_format or default_format()
-    chosen = parse_fields(fields) or (DOCUMENT_TABLE_FIELDS if output_format == "table" else SUMMARY_FIELDS)
+    chosen = ListOptions(**options)
+    output_format = chosen.output_format or default_format()
+    fields = chosen.fields or (DOCUMENT_TABLE_FIELDS if output_format == "table" else SUMMARY_FIELDS)
     records = session.mapped(Document.summary)
-    if sort_key is not None or reverse:  # otherwise stream: memory stays flat on any corpus
-        records = iter(sort_records(list(records), sort_key or "id", reverse))
-    with RecordWriter(output_format, chosen) as writer:
-        for index, record in enumerate(records):
-            if limit is not None and index >= limit:
-                break
-            writer.write(record)
+    if chosen.sort_key is not None or chosen.reverse:  # otherwise stream: memory stays flat on any corpus
+        records = iter(sort_records(list(records), chosen.sort_key or "id", chosen.reverse))
+    with RecordWriter(output_format, fields) as writer:
+        writer.write_all(itertools.islice(records, chosen.limit))
     return 0
 
 

@@ -40,7 +40,7 @@ def show_command(session: Session, ids: tuple[str, ...], raw: bool, output_forma
     """
     missing = []
     if ids == ("-",):
-        session.stdin = True
+        session = session.with_stdin()
     elif ids:
         known = [source.id for source in session.files]
         wanted = {}
@@ -50,7 +50,7 @@ def show_command(session: Session, ids: tuple[str, ...], raw: bool, output_forma
                 missing.append(doc_id)
             else:
                 wanted.setdefault(found, position)
-        session.ids = wanted
+        session = session.with_ids(wanted)
     elif not session.stdin:
         raise click.UsageError("give one or more ids, or pipe records with an id into corpus show")
     output_format = output_format or default_format(text_view=True)

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import click
 
 from corpus_cli.analysis import stats
+from corpus_cli.analysis.stats import Grouping
 from corpus_cli.commands.options import document_options, format_option
 from corpus_cli.errors import CorpusError
 from corpus_cli.output.terminal import default_format
@@ -20,6 +22,40 @@ from corpus_cli.text.tokens import default_stopwords, parse_stopwords
 TABLE_MEASURES = ("documents", "first_date", "last_date", "words", "words_mean", "distinct_terms")
 NULL_GROUP_LABELS = {"doc": "", "year": "(undated)", "month": "(undated)", "credit": "(no credit)"}
 TABLE_DOC_MEASURES = ("first_date", "words", "chars", "paragraphs", "distinct_terms")
+
+
+@dataclass(frozen=True)
+class StatsOptions:
+    """stats' options, as click gives them, read once into names and types."""
+
+    by: Grouping | None
+    top: int | None
+    ngram: int
+    stopwords_file: Path | None
+    no_stopwords: bool
+    terms: tuple[str, ...]
+    output_format: str | None
+
+    @classmethod
+    def from_click(cls, options: dict[str, Any]) -> StatsOptions:
+        """The options; those that make no sense together are a usage error, not silently ignored."""
+        chosen = cls(**options)
+        if chosen.terms and chosen.top is not None:
+            raise click.UsageError("--term and --top answer different questions: give one of them")
+        if chosen.top is None and (chosen.ngram != 1 or chosen.stopwords_file or chosen.no_stopwords):
+            raise click.UsageError("--ngram, --stopwords and --no-stopwords go with --top N")
+        if chosen.stopwords_file and chosen.no_stopwords:
+            raise click.UsageError("give --stopwords FILE or --no-stopwords, not both")
+        for term in chosen.terms:
+            if not stats.normalize_term(term):
+                raise click.BadParameter(f"{term!r} holds no word to count", param_hint="'--term'")
+        return chosen
+
+    def stopwords(self) -> frozenset[str]:
+        """The words --top leaves out: none, the file's, or the English list shipped."""
+        if self.no_stopwords:
+            return frozenset()
+        return _read_stopwords(self.stopwords_file) if self.stopwords_file else default_stopwords()
 
 
 @click.command("stats")
@@ -43,16 +79,7 @@ TABLE_DOC_MEASURES = ("first_date", "words", "chars", "paragraphs", "distinct_te
 )
 @format_option()
 @document_options
-def stats_command(
-    session: Session,
-    by: str | None,
-    top: int | None,
-    ngram: int,
-    stopwords_file: Path | None,
-    no_stopwords: bool,
-    terms: tuple[str, ...],
-    output_format: str | None,
-) -> int:
+def stats_command(session: Session, **options: Any) -> int:
     """Count the selected documents: sizes, dates, frequent terms, term trends.
 
     By default one summary record: documents, dated, undated, first_date,
@@ -82,15 +109,15 @@ def stats_command(
       corpus stats --term ICE --term deport --by month
       corpus grep -w deport | corpus stats --by month
     """
-    _check_usage(by, top, ngram, stopwords_file, no_stopwords, terms)
-    output_format = output_format or default_format()
+    chosen = StatsOptions.from_click(options)
+    by = chosen.by
+    output_format = chosen.output_format or default_format()
     documents = session.mapped(stats.counted)
-    if terms:
-        rows = stats.term_trends(documents, terms, by)
+    if chosen.terms:
+        rows = stats.term_trends(documents, chosen.terms, by)
         fields = stats.fields_for(by, stats.TREND_FIELDS)
-    elif top is not None:
-        stopwords = frozenset() if no_stopwords else _read_stopwords(stopwords_file) if stopwords_file else default_stopwords()
-        rows = stats.top_terms(documents, top, ngram=ngram, stopwords=stopwords, by=by)
+    elif chosen.top is not None:
+        rows = stats.top_terms(documents, chosen.top, ngram=chosen.ngram, stopwords=chosen.stopwords(), by=by)
         fields = stats.fields_for(by, stats.TOP_FIELDS)
     elif by is not None:
         rows = stats.summarize_by(documents, by)
@@ -112,21 +139,6 @@ def _label_null_group(rows: Iterable[dict[str, Any]], key: str, label: str) -> I
     """In a table an empty cell says nothing: name the group of undated (or uncredited) documents."""
     for row in rows:
         yield {**row, key: label} if row[key] is None else row
-
-
-def _check_usage(
-    by: str | None, top: int | None, ngram: int, stopwords_file: Path | None, no_stopwords: bool, terms: tuple[str, ...]
-) -> None:
-    """Options that make no sense together are a usage error, not silently ignored."""
-    if terms and top is not None:
-        raise click.UsageError("--term and --top answer different questions: give one of them")
-    if top is None and (ngram != 1 or stopwords_file or no_stopwords):
-        raise click.UsageError("--ngram, --stopwords and --no-stopwords go with --top N")
-    if stopwords_file and no_stopwords:
-        raise click.UsageError("give --stopwords FILE or --no-stopwords, not both")
-    for term in terms:
-        if not stats.normalize_term(term):
-            raise click.BadParameter(f"{term!r} holds no word to count", param_hint="'--term'")
 
 
 def _read_stopwords(path: Path) -> frozenset[str]:

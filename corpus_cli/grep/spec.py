@@ -4,39 +4,32 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from typing import Literal, get_args
 
 from corpus_cli.grep.matcher import Matcher
 from corpus_cli.run.selection import Selection
 from corpus_cli.text.document import Metadata
 
 MATCH_FIELDS = ("id", "path", "date", "line", "column", "start", "end", "match", "before", "after")
-
-
 COUNT_FIELDS = ("id", "path", "count")
-
-
 FILE_FIELDS = ("id", "path")
-
-
-SEARCH_FIELDS = ("text", "title", "body")
-
-
+# What each document's result carries: the number of selected lines only, the match records, or
+# the selected (and context) lines for the grep-style view.
+Mode = Literal["count", "records", "lines"]
+Scope = Literal["text", "title", "body"]  # --field: the whole text, the title, the body
+SEARCH_FIELDS: tuple[Scope, ...] = get_args(Scope)
 DEFAULT_TIME_LIMIT = 2.0  # seconds per document; a 5 KB article takes well under a millisecond
 
 
 @dataclass(frozen=True)
 class SearchSpec:
-    """What to search for and what to report; it is sent to worker processes, so it must pickle.
-
-    `mode` says what each document's result carries: "count" only the number of selected lines,
-    "records" the match records, "lines" the selected (and context) lines for the grep-style view.
-    """
+    """What to search for and what to report; it is sent to worker processes, so it must pickle."""
 
     matcher: Matcher
-    mode: str = "records"
+    mode: Mode = "records"
     invert: bool = False
     max_count: int | None = None
-    scope: str = "text"  # --field: text, title or body
+    scope: Scope = "text"
     before: int = 0
     after: int = 0
     kwic: int | None = None

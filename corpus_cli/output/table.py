@@ -6,8 +6,6 @@ from collections.abc import Sequence
 from typing import Any
 
 MIN_COLUMN_WIDTH = 6
-
-
 UNCUT_COLUMNS = frozenset({"id", "date", "line", "count"})  # what a user copies is cut last
 
 

@@ -8,7 +8,7 @@ import os
 import stat
 import sys
 from collections.abc import Callable, Iterator, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
 from typing import IO, Any
@@ -51,30 +51,51 @@ def stdin_is_data(stream: IO[Any]) -> bool:
     return stat.S_ISFIFO(mode) or stat.S_ISREG(mode) or stat.S_ISSOCK(mode)
 
 
-@dataclass
+class Discovery:
+    """The corpus's files, found once when first asked for and shared by every view of a session."""
+
+    def __init__(self, corpus: Corpus, warn: Callable[[str], None]) -> None:
+        self.corpus, self.warn = corpus, warn
+
+    @cached_property
+    def files(self) -> list[SourceFile]:
+        return discover(self.corpus, self.warn)
+
+
+@dataclass(frozen=True)
 class Session:
-    """What a subcommand works on; built from the shared options by `open_session`.
+    """What a subcommand works on; built from the shared options by `open_session`, never changed.
 
     Ids named on the command line (`ids`) win over stdin; stdin is read only when the selection
     is first asked for, so a command given ids never swallows a pipe meant for someone else.
+    A command that names ids itself (`show`) makes a new session with `with_ids` or `with_stdin`.
     """
 
     corpus: Corpus
     options: Selection  # dates and id glob from the command line
-    reporter: Reporter = field(default_factory=Reporter)
+    reporter: Reporter
+    discovery: Discovery
     stdin: bool = False  # take the ids from the records on stdin
     ids: Mapping[str, int] | None = None
 
-    @cached_property
+    @property
     def files(self) -> list[SourceFile]:
         """Every document file of the corpus, sorted by id (found once per run)."""
-        return discover(self.corpus, self.reporter.warn)
+        return self.discovery.files
 
     @cached_property
     def selection(self) -> Selection:
         """The options, with the ids given or read from stdin."""
         ids = self.ids if self.ids is not None else read_ids(sys.stdin.buffer) if self.stdin else None
         return dataclasses.replace(self.options, ids=ids)
+
+    def with_ids(self, ids: Mapping[str, int]) -> Session:
+        """This session, working on `ids` (each with its position, for messages) in their order."""
+        return dataclasses.replace(self, ids=ids)
+
+    def with_stdin(self) -> Session:
+        """This session, working on the ids of the records on stdin."""
+        return dataclasses.replace(self, stdin=True)
 
     def picked(self) -> list[SourceFile]:
         """The files selected by id (glob, stdin, arguments), before any date is read."""
@@ -110,4 +131,5 @@ def open_session(
     corpus = locate(corpus_path, os.environ if environ is None else environ, Path.cwd())
     options = Selection(since=bounds.get("--since"), until=bounds.get("--until"), id_glob=id_glob)
     stdin = read_stdin if read_stdin is not None else stdin_is_data(sys.stdin)
-    return Session(corpus=corpus, options=options, reporter=Reporter(strict=strict), stdin=stdin)
+    reporter = Reporter(strict=strict)
+    return Session(corpus=corpus, options=options, reporter=reporter, discovery=Discovery(corpus, reporter.warn), stdin=stdin)

@@ -13,8 +13,6 @@ from corpus_cli.text.document import Metadata
 from corpus_cli.text.parser import valid_iso_date
 
 CONFIG_NAME = "corpus.yaml"
-
-
 METADATA_KEYS = ("title", "date", "source", "url", "tags")
 
 
