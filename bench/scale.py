@@ -21,6 +21,7 @@ import tempfile
 import time
 from collections.abc import Sequence
 from pathlib import Path
+from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from generate import generate  # a sibling script, not a package
@@ -58,7 +59,7 @@ def corpus_argv(*args: str) -> list[str]:
     return [sys.executable, "-m", "corpus_cli", *args]
 
 
-def scale_table(sizes: Sequence[float], commands: Sequence[str], out: Path) -> list[tuple]:
+def scale_table(sizes: Sequence[float], commands: Sequence[str], out: Path) -> list[tuple[Any, ...]]:
     rows = []
     for megabytes in sizes:
         folder = generate(out / f"{megabytes:g}", megabytes)
@@ -97,7 +98,7 @@ def import_times(args: Sequence[str], top: int = 12) -> list[tuple[int, str]]:
     return sorted(entries, reverse=True)[:top]
 
 
-def print_tables(rows: list[tuple], startup_rows: list[tuple[str, float]]) -> None:
+def print_tables(rows: list[tuple[Any, ...]], startup_rows: list[tuple[str, float]]) -> None:
     if rows:
         print("| command | corpus | documents | seconds | MB/s | peak MB | exit |")
         print("|---|---:|---:|---:|---:|---:|---:|")

@@ -78,7 +78,7 @@ def counted(document: Document) -> Counted:
     )
 
 
-def group_of(document: Counted, by: str) -> str | None:
+def group_of(document: Counted, by: Grouping) -> str | None:
     """The group a document falls in for ``--by``; None when it has no date (or no credit)."""
     if by == "doc":
         return document.id
@@ -89,7 +89,7 @@ def group_of(document: Counted, by: str) -> str | None:
     return document.date[:4] if by == "year" else document.date[:7]
 
 
-def fields_for(by: str | None, fields: Sequence[str]) -> tuple[str, ...]:
+def fields_for(by: Grouping | None, fields: Sequence[str]) -> tuple[str, ...]:
     """The record keys of rows grouped `by` (or not grouped)."""
     return ((GROUPINGS[by],) if by else ()) + tuple(fields)
 
@@ -154,7 +154,7 @@ def summarize(documents: Iterable[Counted]) -> dict[str, Any]:
     return measures.record()
 
 
-def summarize_by(documents: Iterable[Counted], by: str) -> Iterator[dict[str, Any]]:
+def summarize_by(documents: Iterable[Counted], by: Grouping) -> Iterator[dict[str, Any]]:
     """One record per group; per document (``doc``) they stream in the documents' order."""
     key = GROUPINGS[by]
     if by == "doc":
@@ -170,7 +170,7 @@ def summarize_by(documents: Iterable[Counted], by: str) -> Iterator[dict[str, An
         yield {key: name, **groups[name].record()}
 
 
-def _ordered(groups: dict[Group, Any], by: str | None) -> list[Group]:
+def _ordered(groups: dict[Group, Any], by: Grouping | None) -> list[Group]:
     """Groups in documents' order (doc), else sorted with the null group last."""
     if by in (None, "doc"):
         return list(groups)
@@ -206,7 +206,7 @@ def phrases(document: Counted, n: int, stopwords: Collection[str]) -> Iterator[s
 
 
 def top_terms(
-    documents: Iterable[Counted], n: int, *, ngram: int = 1, stopwords: Collection[str] = frozenset(), by: str | None = None
+    documents: Iterable[Counted], n: int, *, ngram: int = 1, stopwords: Collection[str] = frozenset(), by: Grouping | None = None
 ) -> Iterator[dict[str, Any]]:
     """The `n` most used terms (or phrases of `ngram` words), over all documents or per group."""
     groups: dict[str | None, TermCounts] = {}
@@ -229,7 +229,7 @@ class TermTrend:
     counts: TermCounts = field(default_factory=TermCounts)
 
 
-def term_trends(documents: Iterable[Counted], terms: Sequence[str], by: str | None = None) -> Iterator[dict[str, Any]]:
+def term_trends(documents: Iterable[Counted], terms: Sequence[str], by: Grouping | None = None) -> Iterator[dict[str, Any]]:
     """Uses of each term (a word or a phrase) per group: counts and rates per 10,000 words.
 
     Every group has a row for every term, zero included, so a series has no holes.
@@ -261,7 +261,7 @@ def term_trends(documents: Iterable[Counted], terms: Sequence[str], by: str | No
 
 
 def _grouped_rows(
-    groups: dict[str | None, Group], by: str | None, rows: Callable[[Group], list[dict[str, Any]]]
+    groups: dict[str | None, Group], by: Grouping | None, rows: Callable[[Group], list[dict[str, Any]]]
 ) -> Iterator[dict[str, Any]]:
     """The rows of each group in order, with the group's key first when grouped."""
     for name in _ordered(groups, by):

@@ -72,8 +72,15 @@ class GrepOptions:
         if self.kwic_sort and self.kwic is None:
             raise click.UsageError("--sort orders the --kwic view: add --kwic")
         if self.kwic is not None:
-            switches = (("-v", self.invert_match), ("-c", self.count), ("-l", self.files_with_matches), ("-o", self.only_matching))
-            switches += (("-A", self.after_context), ("-B", self.before_context), ("-C", self.context))
+            switches: tuple[tuple[str, object], ...] = (
+                ("-v", self.invert_match),
+                ("-c", self.count),
+                ("-l", self.files_with_matches),
+                ("-o", self.only_matching),
+                ("-A", self.after_context),
+                ("-B", self.before_context),
+                ("-C", self.context),
+            )
             clash = [flag for flag, value in switches if value]
             if clash:
                 raise click.UsageError(f"--kwic shows each match in its own context; it does not combine with {clash[0]}")
@@ -107,7 +114,7 @@ class GrepOptions:
         )
 
 
-class KwicWidth(click.ParamType):
+class KwicWidth(click.ParamType):  # type: ignore[type-arg]  # generic in click's stubs only
     """--kwic's optional WIDTH; a word there is most likely the pattern, so say how to write it."""
 
     name = "width"

@@ -82,7 +82,7 @@ def list_command(session: Session, **options: Any) -> int:
     return 0
 
 
-def sort_records(records: list[dict], key: str, reverse: bool) -> list[dict]:
+def sort_records(records: list[dict[str, Any]], key: str, reverse: bool) -> list[dict[str, Any]]:
     """Sorted by `key` then id; records lacking the key come last, whichever the direction."""
     present = [record for record in records if record.get(key) is not None]
     missing = [record for record in records if record.get(key) is None]

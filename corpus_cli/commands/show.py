@@ -43,7 +43,7 @@ def show_command(session: Session, ids: tuple[str, ...], raw: bool, output_forma
         session = session.with_stdin()
     elif ids:
         known = [source.id for source in session.files]
-        wanted = {}
+        wanted: dict[str, int] = {}
         for position, doc_id in enumerate(ids, start=1):
             found = resolve_id(doc_id, known)
             if found is None:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -121,7 +121,7 @@ def stats_command(session: Session, **options: Any) -> int:
         fields = stats.fields_for(by, stats.TOP_FIELDS)
     elif by is not None:
         rows = stats.summarize_by(documents, by)
-        measures = stats.MEASURE_FIELDS
+        measures: Sequence[str] = stats.MEASURE_FIELDS
         if output_format == "table":
             measures = TABLE_DOC_MEASURES if by == "doc" else TABLE_MEASURES
         fields = stats.fields_for(by, measures)

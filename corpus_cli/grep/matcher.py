@@ -16,10 +16,12 @@ quantifiers); the check is textual and errs towards "not safe", which costs spee
 from __future__ import annotations
 
 import functools
+import importlib
 import re
 import sys
 import warnings
 from collections.abc import Callable, Iterator, Sequence
+from typing import Any
 
 from corpus_cli.errors import CorpusError
 
@@ -243,10 +245,8 @@ def _required_literal(source: str, flags: int) -> tuple[str, bool] | None:
     surprise means "no needle", which only costs speed).
     """
     try:
-        try:
-            from re import _parser as sre_parser  # type: ignore[attr-defined]
-        except ImportError:  # Python 3.10
-            import sre_parse as sre_parser  # type: ignore[no-redef]
+        # Untyped on purpose: the module is private, and its shape is checked by use, not by stubs.
+        sre_parser: Any = importlib.import_module("re._parser" if sys.version_info >= (3, 11) else "sre_parse")
         with warnings.catch_warnings():
             warnings.simplefilter("error")  # a warning here is "no needle", never a line on stderr
             parsed = sre_parser.parse(source, flags)

@@ -23,7 +23,7 @@ import os
 import signal
 import sys
 from collections import deque
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Generator, Iterable
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from corpus_cli.errors import CorpusError
@@ -61,7 +61,7 @@ def plan(count: int, processes: int | None = None) -> tuple[list[tuple[int, int]
     return ranges, processes
 
 
-def ordered_map(function: Callable[[Item], Result], items: Iterable[Item], *, processes: int) -> Iterator[Result]:
+def ordered_map(function: Callable[[Item], Result], items: Iterable[Item], *, processes: int) -> Generator[Result, None, None]:
     """``map(function, items)``, run by `processes` worker processes, in order, streaming."""
     if processes <= 1:
         yield from map(function, items)

@@ -48,21 +48,29 @@ def mapped(
         return
     task = functools.partial(_map_range, corpus, picked, selection, function)
     for batch in ordered_map(task, ranges, processes=processes):
-        for warnings, kept, result in batch:
+        for warnings, result in batch:
             for message in warnings:
                 warn(message)
-            if kept:
+            if not isinstance(result, _LeftOut):
                 yield result
+
+
+class _LeftOut:
+    """Stands for the result of a document left out (unreadable, or outside the dates), so the
+    parent can tell it from any result `function` makes, None included."""
+
+
+_LEFT_OUT = _LeftOut()
 
 
 def _map_range(
     corpus: Corpus, picked: Sequence[SourceFile], selection: Selection, function: Callable[[Document], Result], span: tuple[int, int]
-) -> list[tuple[list[str], bool, Result | None]]:
-    """In a worker: (warnings, kept, function(document) if kept) for the files picked[start:end]."""
-    results = []
+) -> list[tuple[list[str], Result | _LeftOut]]:
+    """In a worker: (warnings, function(document) or _LEFT_OUT) for the files picked[start:end]."""
+    results: list[tuple[list[str], Result | _LeftOut]] = []
     for source in picked[span[0] : span[1]]:
         warnings: list[str] = []
         document = read_document(corpus, source, warnings.append)
         keep = document is not None and selection.admits_date(document.date)
-        results.append((warnings, keep, function(document) if keep else None))
+        results.append((warnings, function(document) if document is not None and keep else _LEFT_OUT))
     return results

@@ -60,8 +60,9 @@ def _documents_below(folder: str, prefix: str, real_root: Path, warn: Warn) -> I
         elif entry.is_symlink() and _is_dir(entry):
             warn(f"{prefix}{entry.name}: symbolic link to a folder, not followed")
         elif entry.name.lower().endswith(".txt"):
-            relative = prefix + entry.name
-            if not relative.isascii() and (relative := _utf8_name(relative, warn)) is None:
+            named = prefix + entry.name
+            relative = named if named.isascii() else _utf8_name(named, warn)
+            if relative is None:
                 continue
             location = entry.path
             if entry.is_symlink() and not _safe_link(Path(location), real_root, relative, warn):
