@@ -18,8 +18,9 @@ settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))
 
 @pytest.fixture(autouse=True)
 def isolated(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    """Run in an empty folder, without $CORPUS_PATH, NO_COLOR or debug settings of the user's."""
-    for name in ("CORPUS_PATH", "CORPUS_DEBUG", "NO_COLOR"):
+    """Run in an empty folder, without $CORPUS_PATH, NO_COLOR, debug settings or the terminal's size
+    and type from the caller (pytest-xdist exports COLUMNS=80, for one)."""
+    for name in ("CORPUS_PATH", "CORPUS_DEBUG", "NO_COLOR", "COLUMNS", "LINES", "TERM"):
         monkeypatch.delenv(name, raising=False)
     work = tmp_path / "work"
     work.mkdir()

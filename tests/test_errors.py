@@ -5,6 +5,7 @@ from __future__ import annotations
 import subprocess
 import sys
 
+import pytest
 from click.testing import CliRunner
 
 from corpus_cli.cli import cli
@@ -31,11 +32,13 @@ def test_unknown_subcommand_and_option_are_usage_errors():
         assert result.stderr.startswith("corpus: error: ")
 
 
+@pytest.mark.slow
 def test_module_entry_point_and_version():
     done = subprocess.run([sys.executable, "-m", "corpus_cli", "--version"], capture_output=True, text=True, stdin=subprocess.DEVNULL)
     assert (done.returncode, done.stdout) == (0, "corpus, version 0.1.0\n")
 
 
+@pytest.mark.slow
 def test_debug_traceback_in_a_real_process(tmp_path):
     args = [sys.executable, "-m", "corpus_cli", "--debug", "list", "--corpus", str(tmp_path / "nope")]
     done = subprocess.run(args, capture_output=True, text=True, stdin=subprocess.DEVNULL)

@@ -16,6 +16,8 @@ from pathlib import Path
 import pytest
 from helpers import SEEDS
 
+pytestmark = pytest.mark.slow  # real processes: signals, pipes, workers
+
 PAUSE_AT_FOURTH_DOCUMENT = """
 import pathlib, sys, time
 import corpus_cli.run.pipeline as pipeline

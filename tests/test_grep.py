@@ -236,6 +236,7 @@ def test_several_processes_give_the_same_output_in_the_same_order(tmp_path: Path
     assert len(one.stdout.splitlines()) == 2 * sum(index % 4 for index in range(60))
 
 
+@pytest.mark.slow
 def test_a_closed_pipe_ends_quietly_with_status_0() -> None:
     process = subprocess.Popen(
         [sys.executable, "-m", "corpus_cli", "grep", "--corpus", str(SEEDS), "--no-stdin", "--format", "jsonl", "e"],

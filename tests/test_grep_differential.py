@@ -19,10 +19,13 @@ import pytest
 from helpers import SEEDS, generated_corpus, run
 
 GREP = shutil.which("grep")
-pytestmark = pytest.mark.skipif(
-    GREP is None or b"GNU" not in subprocess.run([GREP or "grep", "--version"], capture_output=True, stdin=subprocess.DEVNULL).stdout,
-    reason="needs GNU grep",
-)
+pytestmark = [
+    pytest.mark.skipif(
+        GREP is None or b"GNU" not in subprocess.run([GREP or "grep", "--version"], capture_output=True, stdin=subprocess.DEVNULL).stdout,
+        reason="needs GNU grep",
+    ),
+    pytest.mark.slow,  # runs GNU grep once a case
+]
 
 # Patterns on which Python's re and GNU ERE agree (on ASCII text).
 PATTERNS = [

@@ -241,6 +241,7 @@ def test_fifo_named_txt_is_skipped_not_read(tmp_path):
     assert [json.loads(line)["id"] for line in process.stdout.splitlines()] == ["010_0123abcd"]
 
 
+@pytest.mark.slow
 def test_a_50_mb_file_is_read_whole(tmp_path):
     corpus = tmp_path / "big"
     corpus.mkdir()
@@ -262,6 +263,7 @@ def corpus_process(*args: str, timeout: float = 60, env: dict[str, str] | None =
     )
 
 
+@pytest.mark.slow
 def test_closed_pipe_ends_quietly_with_status_0(hostile):
     command = [sys.executable, "-m", "corpus_cli", "show", "--corpus", str(hostile), "long_line", "--raw"]
     with subprocess.Popen(command, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.PIPE) as process:
@@ -273,6 +275,7 @@ def test_closed_pipe_ends_quietly_with_status_0(hostile):
     assert b"error" not in errors
 
 
+@pytest.mark.slow
 def test_full_disk_is_one_error_line_and_status_2(hostile):
     with open("/dev/full", "wb") as full:
         process = corpus_process("show", "--corpus", str(hostile), "long_line", "--raw", stdout=full)
@@ -281,6 +284,7 @@ def test_full_disk_is_one_error_line_and_status_2(hostile):
     assert b"Traceback" not in process.stderr
 
 
+@pytest.mark.slow
 def test_stdout_that_cannot_be_written_is_one_error_line(hostile, tmp_path):
     target = tmp_path / "read-only-descriptor"
     target.write_bytes(b"")
@@ -308,6 +312,7 @@ C_LOCALE = {"LC_ALL": "C", "LANG": "C", "PYTHONCOERCECLOCALE": "0"}  # Python tu
 ASCII_FILE_SYSTEM = {**C_LOCALE, "PYTHONUTF8": "0"}  # file names come in as ASCII with escaped bytes
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("env", [C_LOCALE, ASCII_FILE_SYSTEM, {"PYTHONIOENCODING": "ascii"}])
 def test_non_ascii_prints_as_utf8_whatever_the_locale(hostile, env):
     process = corpus_process("list", "--corpus", str(hostile), "--format", "jsonl", env=env)

@@ -21,6 +21,8 @@ from typing import IO, Any
 import pytest
 from helpers import SEEDS, generated_corpus
 
+pytestmark = pytest.mark.slow  # real processes: signals, pipes, workers
+
 CORPUS = (sys.executable, "-m", "corpus_cli")
 TIMEOUT = 60
 # `jq 'select(.words > 500)'`, in Python for machines without jq: the same filter, still a process in the pipe.

@@ -8,6 +8,7 @@ import json
 import subprocess
 import sys
 
+import pytest
 import yaml
 from helpers import SEEDS, run
 
@@ -110,6 +111,7 @@ def test_every_record_format_and_a_table():
     assert table[0].split() == ["id", "date", "words", "credit", "title"] and len(table) == 4
 
 
+@pytest.mark.slow
 def test_ids_given_leave_a_pipe_on_stdin_alone():
     """`while read id; do corpus show "$id"; done < ids` must not swallow the loop's input."""
     script = 'printf "002\\n003\\n" | while read id; do "$0" -m corpus_cli show "$id" --format jsonl; done'

@@ -20,6 +20,8 @@ from helpers import generated_corpus
 
 from corpus_cli.run.parallel import PARALLEL_MIN_ITEMS
 
+pytestmark = pytest.mark.slow  # real processes: signals, pipes, workers
+
 COMMANDS = [("list",), ("stats", "--by", "doc"), ("export",)]
 
 
@@ -41,10 +43,15 @@ def start(root: Path, command: tuple[str, ...]) -> subprocess.Popen[bytes]:
     )
 
 
-def left_behind(session: int) -> list[str]:
-    """Processes still in the command's session, a moment after it ended."""
-    time.sleep(0.2)
-    return subprocess.run(["pgrep", "-s", str(session)], capture_output=True, text=True).stdout.split()
+def left_behind(session: int, patience: float = 10.0) -> list[str]:
+    """Processes still in the command's session once it ended: polled until there are none (workers
+    may take a moment to exit after their parent), or what is left when `patience` runs out."""
+    deadline = time.monotonic() + patience
+    while True:
+        left = subprocess.run(["pgrep", "-s", str(session)], capture_output=True, text=True).stdout.split()
+        if not left or time.monotonic() > deadline:
+            return left
+        time.sleep(0.02)
 
 
 @pytest.mark.parametrize("command", COMMANDS, ids=" ".join)
