@@ -1,0 +1,1 @@
+"""Export: the selected documents written to files for other tools, atomically."""
