@@ -1,9 +1,9 @@
-"""Drive a matcher over documents: read each file (as every command reads it), decode it, parse it
-only as far as the search needs, and report its count, records or lines.
+"""Drive a matcher over documents: read and decode each file as every command does, and report its
+count, records or lines, on every core for a large corpus.
 
-Each file is parsed only as far as needed: the date header (for ``date`` and --since/--until), or
-the whole article when --field title or body asks for its structure. Offsets, line numbers and
-columns are always the file's, in characters of the decoded text.
+A file is parsed only as far as the search needs: the date header (for ``date`` and
+--since/--until), or the whole article when --field title or body asks for its structure.
+Offsets, line numbers and columns are always the file's, in characters of the decoded text.
 """
 
 from __future__ import annotations
