@@ -26,6 +26,8 @@ SUBCOMMANDS = {
     "check": "corpus_cli.commands.check:check_command",
     "stats": "corpus_cli.commands.stats:stats_command",
     "export": "corpus_cli.commands.export:export_command",
+    "collocates": "corpus_cli.commands.collocates:collocates_command",
+    "keyness": "corpus_cli.commands.keyness:keyness_command",
 }
 
 
