@@ -18,6 +18,8 @@ from jsonschema import Draft202012Validator
 
 from corpus_cli.analysis.check import CHECKS
 from corpus_cli.analysis.check import FIELDS as CHECK_FIELDS
+from corpus_cli.analysis.collocates import FIELDS as COLLOCATE_FIELDS
+from corpus_cli.analysis.keyness import FIELDS as KEYNESS_FIELDS
 from corpus_cli.cli import SUBCOMMANDS
 from corpus_cli.grep.spec import COUNT_FIELDS, FILE_FIELDS, MATCH_FIELDS
 from corpus_cli.text.document import FULL_FIELDS, SUMMARY_FIELDS
@@ -196,7 +198,25 @@ def test_the_grep_schemas_name_the_fields_the_code_writes():
     assert tuple(schema("grep-file")["properties"]) == FILE_FIELDS
 
 
+@pytest.mark.parametrize("options", [("ICE",), ("homeland security", "--left", "0", "--right", "1", "--measure", "ll", "--min-freq", "1")])
+def test_collocate_records_conform(varied_corpus: Path, options: tuple[str, ...]):
+    assert_records_conform(run("collocates", *options, "--corpus", str(varied_corpus), "--format", "jsonl").stdout, "collocate")
+
+
+@pytest.mark.parametrize("options", [(), ("--negative",), ("--ngram", "2", "--min-freq", "1")])
+def test_keyness_records_conform(varied_corpus: Path, options: tuple[str, ...]):
+    records = assert_records_conform(
+        run("keyness", "--id", "00[01]*", *options, "--corpus", str(varied_corpus), "--format", "jsonl").stdout, "keyness"
+    )
+    assert {record["direction"] for record in records} == {"-" if options == ("--negative",) else "+"}
+
+
+def test_the_new_schemas_name_the_fields_the_code_writes():
+    assert tuple(schema("collocate")["properties"]) == COLLOCATE_FIELDS
+    assert tuple(schema("keyness")["properties"]) == KEYNESS_FIELDS
+
+
 def test_every_subcommand_has_its_records_checked_here():
     """A new subcommand needs a schema in schemas/ and a test above; then add it here."""
-    checked = {"list", "show", "grep", "stats", "export", "check"}
+    checked = {"list", "show", "grep", "stats", "export", "check", "collocates", "keyness"}
     assert set(SUBCOMMANDS) <= checked

@@ -1,0 +1,127 @@
+"""`corpus keyness`: ll and log_ratio recomputed here from per-document counts; the two sides' sums."""
+
+from __future__ import annotations
+
+import json
+import math
+import shutil
+from collections import Counter
+from pathlib import Path
+
+import pytest
+from helpers import SEEDS, run
+
+from corpus_cli.analysis import keyness
+
+EVERY_TERM = ("--top", "100000", "--min-freq", "1")
+TARGET = "00[01]*"
+REST = "00[234]*"
+
+
+def jsonl(*args: str) -> list[dict]:
+    result = run(*args, "--format", "jsonl")
+    assert result.exit_code == 0, result.output
+    return [json.loads(line) for line in result.stdout.splitlines()]
+
+
+def both_directions(*args: str) -> dict[str, dict]:
+    records = jsonl("keyness", *args, *EVERY_TERM) + jsonl("keyness", *args, *EVERY_TERM, "--negative")
+    return {record["term"]: record for record in records}
+
+
+def side(glob: str, *extra: str) -> tuple[Counter[str], int]:
+    """Term counts and words of the documents matching `glob`, summed here from `stats --by doc`."""
+    counts: Counter[str] = Counter()
+    for row in jsonl("stats", "--by", "doc", "--top", "100000", "--id", glob, *extra):
+        counts[row["term"]] += row["count"]
+    words = sum(record["words"] for record in jsonl("list", "--id", glob))
+    return counts, words
+
+
+def g2(a: int, b: int, c: int, d: int) -> float:
+    """Log-likelihood written another way: 2 [a ln(a/c) + b ln(b/d) - (a+b) ln((a+b)/(c+d))]."""
+
+    def part(count: float, size: float) -> float:
+        return count * math.log(count / size) if count else 0.0
+
+    return 2 * (part(a, c) + part(b, d) - part(a + b, c + d))
+
+
+def test_ll_and_log_ratio_recomputed_from_per_document_counts():
+    (a_counts, c), (b_counts, d) = side(TARGET), side(REST)
+    records = both_directions("--id", TARGET)
+    assert set(records) == {term for term in a_counts | b_counts if a_counts[term] * d != b_counts[term] * c}
+    for term, record in records.items():
+        a, b = a_counts[term], b_counts[term]
+        assert (record["target"], record["reference"]) == (a, b)
+        assert record["ll"] == pytest.approx(g2(a, b, c, d), rel=1e-9, abs=1e-12)
+        adjusted = math.log2(max(a, 0.5) / c) - math.log2(max(b, 0.5) / d)
+        assert record["log_ratio"] == pytest.approx(adjusted, rel=1e-9, abs=1e-12)
+        assert record["direction"] == ("+" if a / c > b / d else "-")
+        assert record["target_per_10k"] == round(a / c * 10_000, 2)
+
+
+def test_target_and_the_rest_make_the_whole_corpus():
+    whole = {row["term"]: row["count"] for row in jsonl("stats", "--top", "100000")}
+    records = both_directions("--id", TARGET)
+    for term, record in records.items():
+        assert record["target"] + record["reference"] == whole[term]
+
+
+def test_swapping_target_and_reference_flips_direction_and_keeps_ll():
+    forward = both_directions("--id", TARGET)
+    swapped = both_directions("--id", REST, "--ref-id", TARGET)
+    assert forward.keys() == swapped.keys()
+    for term, record in forward.items():
+        other = swapped[term]
+        assert (other["target"], other["reference"]) == (record["reference"], record["target"])
+        assert other["ll"] == pytest.approx(record["ll"], rel=1e-12)
+        assert other["direction"] != record["direction"]
+        assert other["log_ratio"] == pytest.approx(-record["log_ratio"], rel=1e-12)
+
+
+def test_another_corpus_as_the_reference(tmp_path: Path):
+    shutil.copytree(SEEDS, tmp_path / "other")
+    against_rest = jsonl("keyness", "--id", TARGET)
+    against_copy = jsonl("keyness", "--id", TARGET, "--ref-corpus", str(tmp_path / "other"), "--ref-id", REST)
+    assert against_copy == against_rest
+
+
+def test_ranked_by_ll_over_used_first_and_p_from_ll():
+    records = jsonl("keyness", "--id", TARGET)
+    assert len(records) == 20 and {record["direction"] for record in records} == {"+"}
+    assert [record["ll"] for record in records] == sorted((record["ll"] for record in records), reverse=True)
+    assert all(record["target"] + record["reference"] >= 3 for record in records)
+    under = jsonl("keyness", "--id", TARGET, "--negative", "--top", "5")
+    assert len(under) == 5 and {record["direction"] for record in under} == {"-"}
+    # Critical values of chi-squared with one degree of freedom, from the tables.
+    assert keyness.p_value(3.841458820694124) == pytest.approx(0.05, rel=1e-9)
+    assert keyness.p_value(10.827566170662733) == pytest.approx(0.001, rel=1e-9)
+    assert all(record["p"] == pytest.approx(keyness.p_value(record["ll"]), rel=1e-12) for record in records)
+
+
+def test_phrases_with_ngram():
+    records = jsonl("keyness", "--id", TARGET, "--ngram", "2", "--min-freq", "2")
+    assert records and all(len(record["term"].split()) == 2 for record in records)
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (("--since", "2999"), "the target (the selected documents) has no documents"),
+        (("--ref-since", "2999"), "the reference has no documents"),
+        ((), "the reference has no documents"),  # the whole corpus leaves no rest
+        (("--id", TARGET, "--ref-since", "2024-13"), "'--ref-since'"),
+        (("--id", TARGET, "--ref-corpus", "nowhere"), "reference corpus not found: nowhere"),
+    ],
+)
+def test_errors_are_one_line(args: tuple[str, ...], message: str):
+    result = run("keyness", *args)
+    assert result.exit_code == 2
+    assert result.stderr.count("\n") == 1 and result.stderr.startswith("corpus: error:") and message in result.stderr
+
+
+def test_bars_only_on_a_terminal(monkeypatch: pytest.MonkeyPatch):
+    assert "█" not in run("keyness", "--id", TARGET, "--format", "table").stdout
+    monkeypatch.setattr("corpus_cli.commands.keyness.is_terminal", lambda: True)
+    assert "█" in run("keyness", "--id", TARGET, "--format", "table").stdout
