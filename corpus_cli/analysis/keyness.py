@@ -99,14 +99,17 @@ def keyness(
     if c <= 0 or d <= 0:
         raise ValueError("the target and the reference must both have words")
     wanted = "-" if negative else "+"
-    rows = []
+    scored = []
     for term in target.counts.keys() | reference.counts.keys():
         a, b = target.counts[term], reference.counts[term]
-        if a + b < min_freq or direction(a, b, c, d) != wanted:
-            continue
-        g2 = log_likelihood(a, b, c, d)
+        if a + b >= min_freq and direction(a, b, c, d) == wanted:
+            scored.append((log_likelihood(a, b, c, d), term, a, b))
+    scored.sort(key=lambda item: (-item[0], item[1]))
+    rows = []
+    for rank, (g2, term, a, b) in enumerate(scored[:top] if top is not None else scored, 1):
         rows.append(
             {
+                "rank": rank,
                 "term": term,
                 "target": a,
                 "reference": b,
@@ -118,5 +121,4 @@ def keyness(
                 "direction": wanted,
             }
         )
-    rows.sort(key=lambda row: (-row["ll"], row["term"]))
-    return [{"rank": rank, **row} for rank, row in enumerate(rows[:top] if top is not None else rows, 1)]
+    return rows

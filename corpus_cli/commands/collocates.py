@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import functools
 from dataclasses import dataclass
-from pathlib import Path
+from typing import Any
 
 import click
 
@@ -25,12 +25,33 @@ MAX_WINDOW = 50
 
 @dataclass(frozen=True)
 class CollocatesOptions:
+    """collocates' options, read once into names and types."""
+
     node: tuple[str, ...]
     window: collocates.Window
     measure: str
     min_freq: int
     top: int
     stopwords: frozenset[str]
+    output_format: str | None
+
+    @classmethod
+    def from_click(cls, options: dict[str, Any]) -> CollocatesOptions:
+        """The options; a node without a word or an empty window is a usage error."""
+        node = tuple(tokens(options["node"]))
+        if not node:
+            raise click.BadParameter(f"{options['node']!r} holds no word to look for", param_hint="'NODE'")
+        if options["left"] + options["right"] == 0:
+            raise click.UsageError("the window is empty: give --left or --right a number above 0")
+        return cls(
+            node=node,
+            window=collocates.Window(options["left"], options["right"]),
+            measure=options["measure"],
+            min_freq=options["min_freq"],
+            top=options["top"],
+            stopwords=chosen_stopwords(options["stopwords_file"], options["no_stopwords"]),
+            output_format=options["output_format"],
+        )
 
 
 @click.command("collocates")
@@ -45,18 +66,7 @@ class CollocatesOptions:
 @stopword_options("collocates")
 @format_option()
 @document_options
-def collocates_command(
-    session: Session,
-    node: str,
-    left: int,
-    right: int,
-    measure: str,
-    min_freq: int,
-    top: int,
-    stopwords_file: Path | None,
-    no_stopwords: bool,
-    output_format: str | None,
-) -> int:
+def collocates_command(session: Session, **options: Any) -> int:
     """The words found near NODE (a word or a phrase), with association scores.
 
     A collocate is a word within --left words before or --right words
@@ -90,32 +100,20 @@ def collocates_command(
       corpus collocates deportation --since 2024 --min-freq 2 --format csv
       corpus collocates ICE | jq -r '"\\(.collocate)\\t\\(.logdice)"'
     """
-    node_terms = tuple(tokens(node))
-    if not node_terms:
-        raise click.BadParameter(f"{node!r} holds no word to look for", param_hint="'NODE'")
-    if left + right == 0:
-        raise click.UsageError("the window is empty: give --left or --right a number above 0")
-    options = CollocatesOptions(
-        node=node_terms,
-        window=collocates.Window(left, right),
-        measure=measure,
-        min_freq=min_freq,
-        top=top,
-        stopwords=chosen_stopwords(stopwords_file, no_stopwords),
-    )
-    output_format = output_format or default_format()
+    chosen = CollocatesOptions.from_click(options)
+    output_format = chosen.output_format or default_format()
     counts = collocates.CollocateCounts()
-    for document in session.mapped(functools.partial(collocates.count_document, node=options.node, window=options.window)):
+    for document in session.mapped(functools.partial(collocates.count_document, node=chosen.node, window=chosen.window)):
         counts.add(document)
     rows = collocates.collocates(
-        counts, options.window, measure=options.measure, min_freq=options.min_freq, top=options.top, stopwords=options.stopwords
+        counts, chosen.window, measure=chosen.measure, min_freq=chosen.min_freq, top=chosen.top, stopwords=chosen.stopwords
     )
     fields: tuple[str, ...] = collocates.FIELDS
     if output_format == "table":
         rows = list(rounded(rows))
         fields = TABLE_FIELDS
         if is_terminal():
-            rows, fields = with_bars(rows, options.measure), (*fields, "bar")
+            rows, fields = with_bars(rows, chosen.measure), (*fields, "bar")
     with RecordWriter(output_format, fields) as writer:
         writer.write_all(rows)
     return ExitStatus.OK if counts.node_freq else ExitStatus.NOT_FOUND

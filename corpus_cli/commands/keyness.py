@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import functools
 from dataclasses import dataclass
-from pathlib import Path
+from typing import Any
 
 import click
 
@@ -25,12 +25,31 @@ TABLE_FIELDS = ("rank", "term", "target", "reference", "ll", "log_ratio", "p")
 
 @dataclass(frozen=True)
 class KeynessOptions:
+    """keyness' options, read once into names and types."""
+
     reference: Reference
     top: int
     negative: bool
     min_freq: int
     ngram: int
     stopwords: frozenset[str]
+    output_format: str | None
+
+    @classmethod
+    def from_click(cls, options: dict[str, Any]) -> KeynessOptions:
+        reference = Reference(
+            corpus=options["ref_corpus"], since=options["ref_since"], until=options["ref_until"], id_glob=options["ref_id"]
+        )
+        reference.selection()  # a bad --ref- date is a usage error before any document is read
+        return cls(
+            reference=reference,
+            top=options["top"],
+            negative=options["negative"],
+            min_freq=options["min_freq"],
+            ngram=options["ngram"],
+            stopwords=chosen_stopwords(options["stopwords_file"], options["no_stopwords"]),
+            output_format=options["output_format"],
+        )
 
 
 @click.command("keyness")
@@ -45,20 +64,7 @@ class KeynessOptions:
 @stopword_options("terms")
 @format_option()
 @document_options
-def keyness_command(
-    session: Session,
-    ref_since: str | None,
-    ref_until: str | None,
-    ref_id: str | None,
-    ref_corpus: str | None,
-    top: int,
-    negative: bool,
-    min_freq: int,
-    ngram: int,
-    stopwords_file: Path | None,
-    no_stopwords: bool,
-    output_format: str | None,
-) -> int:
+def keyness_command(session: Session, **options: Any) -> int:
     """The terms over-used (or, with --negative, under-used) in the selected
     documents, the target, against a reference.
 
@@ -94,17 +100,10 @@ def keyness_command(
       corpus keyness --ref-corpus ../other-corpus --top 50
       corpus keyness --since 2024 | jq -r 'select(.p < 0.01) | .term'
     """
-    options = KeynessOptions(
-        reference=Reference(corpus=ref_corpus, since=ref_since, until=ref_until, id_glob=ref_id),
-        top=top,
-        negative=negative,
-        min_freq=min_freq,
-        ngram=ngram,
-        stopwords=chosen_stopwords(stopwords_file, no_stopwords),
-    )
-    output_format = output_format or default_format()
-    counting = functools.partial(keyness.document_terms, ngram=options.ngram, stopwords=options.stopwords)
-    target_documents, reference_documents = compared(session, options.reference, counting)
+    chosen = KeynessOptions.from_click(options)
+    output_format = chosen.output_format or default_format()
+    counting = functools.partial(keyness.document_terms, ngram=chosen.ngram, stopwords=chosen.stopwords)
+    target_documents, reference_documents = compared(session, chosen.reference, counting)
     target, reference = keyness.Frequencies(), keyness.Frequencies()
     for document in target_documents:
         target.add(document)
@@ -114,7 +113,7 @@ def keyness_command(
         if frequencies.words == 0:
             what = "no documents" if frequencies.documents == 0 else "no words"
             raise CorpusError(f"the {side} has {what}: nothing to compare (check the selection and the --ref-* options)")
-    rows = keyness.keyness(target, reference, top=options.top, negative=options.negative, min_freq=options.min_freq)
+    rows = keyness.keyness(target, reference, top=chosen.top, negative=chosen.negative, min_freq=chosen.min_freq)
     fields: tuple[str, ...] = keyness.FIELDS
     if output_format == "table":
         fields = TABLE_FIELDS
