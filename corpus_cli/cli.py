@@ -28,6 +28,7 @@ SUBCOMMANDS = {
     "export": "corpus_cli.commands.export:export_command",
     "collocates": "corpus_cli.commands.collocates:collocates_command",
     "keyness": "corpus_cli.commands.keyness:keyness_command",
+    "dispersion": "corpus_cli.commands.dispersion:dispersion_command",
 }
 
 

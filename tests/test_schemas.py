@@ -19,6 +19,7 @@ from jsonschema import Draft202012Validator
 from corpus_cli.analysis.check import CHECKS
 from corpus_cli.analysis.check import FIELDS as CHECK_FIELDS
 from corpus_cli.analysis.collocates import FIELDS as COLLOCATE_FIELDS
+from corpus_cli.analysis.dispersion import FIELDS as DISPERSION_FIELDS
 from corpus_cli.analysis.keyness import FIELDS as KEYNESS_FIELDS
 from corpus_cli.cli import SUBCOMMANDS
 from corpus_cli.grep.spec import COUNT_FIELDS, FILE_FIELDS, MATCH_FIELDS
@@ -211,12 +212,27 @@ def test_keyness_records_conform(varied_corpus: Path, options: tuple[str, ...]):
     assert {record["direction"] for record in records} == {"-" if options == ("--negative",) else "+"}
 
 
+@pytest.mark.parametrize("terms", [("Mayorkas",), ("ICE", "white house", "xylophone")])
+def test_dispersion_records_conform(varied_corpus: Path, terms: tuple[str, ...]):
+    records = assert_records_conform(run("dispersion", *terms, "--corpus", str(varied_corpus), "--format", "jsonl").stdout, "dispersion")
+    assert any(record["date"] is None for record in records) and any(record["date"] for record in records)
+
+
+@pytest.mark.parametrize("by", [None, "doc", "year"])
+def test_stats_dispersion_records_conform(varied_corpus: Path, by: str | None):
+    grouping = ("--by", by) if by else ()
+    args = ("stats", "--term", "ICE", "--term", "xylophone", "--dispersion", *grouping, "--corpus", str(varied_corpus), "--format", "jsonl")
+    records = assert_records_conform(run(*args).stdout, "stats-term")
+    assert all("dp" in record and "range" in record for record in records)
+
+
 def test_the_new_schemas_name_the_fields_the_code_writes():
     assert tuple(schema("collocate")["properties"]) == COLLOCATE_FIELDS
     assert tuple(schema("keyness")["properties"]) == KEYNESS_FIELDS
+    assert tuple(schema("dispersion")["properties"]) == DISPERSION_FIELDS
 
 
 def test_every_subcommand_has_its_records_checked_here():
     """A new subcommand needs a schema in schemas/ and a test above; then add it here."""
-    checked = {"list", "show", "grep", "stats", "export", "check", "collocates", "keyness"}
+    checked = {"list", "show", "grep", "stats", "export", "check", "collocates", "keyness", "dispersion"}
     assert set(SUBCOMMANDS) <= checked

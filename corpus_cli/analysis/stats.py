@@ -27,6 +27,8 @@ from collections.abc import Callable, Collection, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Literal, TypeVar
 
+from corpus_cli.analysis.dispersion import DIGITS, dp, share_used
+from corpus_cli.analysis.families import Family, mentions, plain
 from corpus_cli.text.document import Document
 from corpus_cli.text.tokens import ngrams, tokens
 
@@ -42,6 +44,7 @@ MEASURE_FIELDS = (
 )
 TOP_FIELDS = ("rank", "term", "count", "doc_freq")
 TREND_FIELDS = ("term", "count", "doc_freq", "documents", "words", "per_10k")
+DISPERSION_FIELDS = ("range", "dp")
 RATE_BASE = 10_000
 
 Group = TypeVar("Group")
@@ -206,12 +209,22 @@ def phrases(document: Counted, n: int, stopwords: Collection[str]) -> Iterator[s
 
 
 def top_terms(
-    documents: Iterable[Counted], n: int, *, ngram: int = 1, stopwords: Collection[str] = frozenset(), by: Grouping | None = None
+    documents: Iterable[Counted],
+    n: int,
+    *,
+    ngram: int = 1,
+    stopwords: Collection[str] = frozenset(),
+    by: Grouping | None = None,
+    containing: str | None = None,
 ) -> Iterator[dict[str, Any]]:
-    """The `n` most used terms (or phrases of `ngram` words), over all documents or per group."""
+    """The `n` most used terms (or phrases of `ngram` words), over all documents or per group;
+    with `containing` (a term), only the phrases that hold it: AntConc's clusters."""
     groups: dict[str | None, TermCounts] = {}
     for document in documents:
-        groups.setdefault(group_of(document, by) if by else None, TermCounts()).add(phrases(document, ngram, stopwords))
+        found = phrases(document, ngram, stopwords)
+        if containing is not None:
+            found = (phrase for phrase in found if containing in phrase.split(" "))
+        groups.setdefault(group_of(document, by) if by else None, TermCounts()).add(found)
     yield from _grouped_rows(groups, by, lambda counts: counts.top(n))
 
 
@@ -222,31 +235,41 @@ def normalize_term(term: str) -> str:
 
 @dataclass
 class TermTrend:
-    """Uses of the terms sought in one group, with the group's size to make rates of them."""
+    """Uses of the terms sought in one group, with the group's size to make rates of them, and
+    (for dispersion) each document's size and uses."""
 
     documents: int = 0
     words: int = 0
     counts: TermCounts = field(default_factory=TermCounts)
+    sizes: list[int] = field(default_factory=list)
+    uses: list[Counter[str]] = field(default_factory=list)
 
 
-def term_trends(documents: Iterable[Counted], terms: Sequence[str], by: Grouping | None = None) -> Iterator[dict[str, Any]]:
-    """Uses of each term (a word or a phrase) per group: counts and rates per 10,000 words.
+def term_trends(
+    documents: Iterable[Counted], terms: Sequence[str | Family], by: Grouping | None = None, *, dispersion: bool = False
+) -> Iterator[dict[str, Any]]:
+    """Uses of each term (a word, a phrase or a family) per group: counts and rates per 10,000
+    words; with `dispersion`, the group's `range` and `dp` over its documents.
 
     Every group has a row for every term, zero included, so a series has no holes.
     """
-    wanted = list(dict.fromkeys(normalize_term(term) for term in terms))
-    sought = {tuple(term.split()) for term in wanted}
-    lengths = sorted({len(gram) for gram in sought})
+    families = list({family.name: family for family in (term if isinstance(term, Family) else plain(term) for term in terms)}.values())
     groups: dict[str | None, TermTrend] = {} if by else {None: TermTrend()}
     for document in documents:
         trend = groups.setdefault(group_of(document, by) if by else None, TermTrend())
         trend.documents += 1
         trend.words += document.words
-        trend.counts.add(" ".join(gram) for words in document.segments for n in lengths for gram in ngrams(words, n) if gram in sought)
+        used = Counter({family.name: sum(len(mentions(words, family)) for words in document.segments) for family in families})
+        trend.counts.add(used.elements())
+        if dispersion:
+            trend.sizes.append(document.words)
+            trend.uses.append(used)
 
     def rows(trend: TermTrend) -> list[dict[str, Any]]:
-        return [
-            {
+        records = []
+        for family in families:
+            term = family.name
+            record = {
                 "term": term,
                 "count": trend.counts.count[term],
                 "doc_freq": trend.counts.doc_freq[term],
@@ -254,8 +277,13 @@ def term_trends(documents: Iterable[Counted], terms: Sequence[str], by: Grouping
                 "words": trend.words,
                 "per_10k": round(trend.counts.count[term] * RATE_BASE / trend.words, 2) if trend.words else None,
             }
-            for term in wanted
-        ]
+            if dispersion:
+                hits = [uses[term] for uses in trend.uses]
+                spread, deviation = share_used(hits), dp(hits, trend.sizes)
+                record["range"] = None if spread is None else round(spread, DIGITS)
+                record["dp"] = None if deviation is None else round(deviation, DIGITS)
+            records.append(record)
+        return records
 
     yield from _grouped_rows(groups, by, rows)
 

@@ -10,13 +10,16 @@ from typing import Any
 import click
 
 from corpus_cli.analysis import stats
+from corpus_cli.analysis.families import Family, resolve
 from corpus_cli.analysis.stats import Grouping
+from corpus_cli.commands.families import families_option, known_families
 from corpus_cli.commands.options import document_options, format_option
 from corpus_cli.errors import CorpusError
-from corpus_cli.output.terminal import default_format
+from corpus_cli.output.bars import with_bars
+from corpus_cli.output.terminal import default_format, is_terminal
 from corpus_cli.output.writers import RecordWriter, write_object
 from corpus_cli.run.session import Session
-from corpus_cli.text.tokens import default_stopwords, parse_stopwords
+from corpus_cli.text.tokens import default_stopwords, parse_stopwords, tokens
 
 # A table has room for the measures a reader scans first; the other formats carry them all.
 TABLE_MEASURES = ("documents", "first_date", "last_date", "words", "words_mean", "distinct_terms")
@@ -34,6 +37,9 @@ class StatsOptions:
     stopwords_file: Path | None
     no_stopwords: bool
     terms: tuple[str, ...]
+    terms_file: Path | None
+    dispersion: bool
+    containing: str | None
     output_format: str | None
 
     @classmethod
@@ -49,7 +55,22 @@ class StatsOptions:
         for term in chosen.terms:
             if not stats.normalize_term(term):
                 raise click.BadParameter(f"{term!r} holds no word to count", param_hint="'--term'")
+        if chosen.terms_file and chosen.top is not None:
+            raise click.UsageError("--terms FILE and --top answer different questions: give one of them")
+        if chosen.dispersion and not (chosen.terms or chosen.terms_file):
+            raise click.UsageError("--dispersion goes with --term WORD or --terms FILE")
+        if chosen.containing is not None:
+            if chosen.top is None:
+                raise click.UsageError("--containing goes with --top N (and --ngram N)")
+            if len(tokens(chosen.containing)) != 1:
+                raise click.BadParameter(f"{chosen.containing!r} is not one word", param_hint="'--containing'")
         return chosen
+
+    def families(self, session: Session) -> list[Family]:
+        """What --term and --terms ask for: the families named (or every family of --terms FILE
+        when no --term is given) and plain words or phrases."""
+        known = known_families(session, self.terms_file)
+        return resolve(self.terms, known) if self.terms else list(known.values())
 
     def stopwords(self) -> frozenset[str]:
         """The words --top leaves out: none, the file's, or the English list shipped."""
@@ -75,8 +96,11 @@ class StatsOptions:
     "terms",
     multiple=True,
     metavar="WORD",
-    help="Uses of WORD (or phrase) per --by group and per 10,000 words; repeatable.",
+    help="Uses of WORD (a phrase, or a family's name) per --by group and per 10,000 words; repeatable.",
 )
+@families_option
+@click.option("--dispersion", is_flag=True, help="With --term: add range and dp (Gries's deviation of proportions) over documents.")
+@click.option("--containing", metavar="WORD", help="With --top and --ngram: only the phrases that contain WORD (clusters).")
 @format_option()
 @document_options
 def stats_command(session: Session, **options: Any) -> int:
@@ -113,11 +137,16 @@ def stats_command(session: Session, **options: Any) -> int:
     by = chosen.by
     output_format = chosen.output_format or default_format()
     documents = session.mapped(stats.counted)
-    if chosen.terms:
-        rows = stats.term_trends(documents, chosen.terms, by)
-        fields = stats.fields_for(by, stats.TREND_FIELDS)
+    if chosen.terms or chosen.terms_file:
+        rows = stats.term_trends(documents, chosen.families(session), by, dispersion=chosen.dispersion)
+        fields = stats.fields_for(by, stats.TREND_FIELDS + (stats.DISPERSION_FIELDS if chosen.dispersion else ()))
+        if by in ("year", "month") and output_format == "table" and is_terminal():
+            # The group's size gives way to the bar; the data formats keep it.
+            fields = tuple(name for name in fields if name not in ("documents", "words"))
+            rows, fields = iter(with_bars(rows, "per_10k")), (*fields, "bar")
     elif chosen.top is not None:
-        rows = stats.top_terms(documents, chosen.top, ngram=chosen.ngram, stopwords=chosen.stopwords(), by=by)
+        containing = tokens(chosen.containing)[0] if chosen.containing else None
+        rows = stats.top_terms(documents, chosen.top, ngram=chosen.ngram, stopwords=chosen.stopwords(), by=by, containing=containing)
         fields = stats.fields_for(by, stats.TOP_FIELDS)
     elif by is not None:
         rows = stats.summarize_by(documents, by)

@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from corpus_cli.analysis.families import Family, parse_families
 from corpus_cli.errors import CorpusError
 from corpus_cli.text.document import Metadata
 from corpus_cli.text.parser import valid_iso_date
@@ -24,6 +25,7 @@ class Corpus:
     name: str
     config: Path | None = None
     metadata: Mapping[str, Metadata] = field(default_factory=dict)
+    families: Mapping[str, Family] = field(default_factory=dict)  # terms:, named term families
 
 
 def load_config(path: Path) -> Corpus:
@@ -48,7 +50,9 @@ def load_config(path: Path) -> Corpus:
     if not isinstance(documents, dict):
         raise CorpusError(f"{path}: documents: expected a mapping of document id to fields")
     metadata = {str(doc_id): _metadata(path, str(doc_id), fields) for doc_id, fields in documents.items()}
-    return Corpus(root=root, name=str(data.get("name") or root.resolve().name), config=path, metadata=metadata)
+    families = parse_families(data["terms"], f"{path}: terms") if data.get("terms") is not None else {}
+    name = str(data.get("name") or root.resolve().name)
+    return Corpus(root=root, name=name, config=path, metadata=metadata, families=families)
 
 
 def _metadata(config: Path, doc_id: str, fields: Any) -> Metadata:

@@ -1,0 +1,93 @@
+"""Term families: a concept with several names, and where it is mentioned in a run of words. No I/O.
+
+A family is a name and its members, words or phrases: ``ICE: [ICE, Immigration and Customs
+Enforcement]``. A plain ``--term`` is a family of one member, named by its terms. Members are
+matched as `text.tokens` makes terms (case-folded, a possessive 's dropped), left to right; where
+members overlap ("Arafat" inside "Yasser Arafat") the longest match counts, and the words of a
+mention are not matched again, so each mention counts once.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+
+from corpus_cli.errors import CorpusError
+from corpus_cli.text.tokens import tokens
+
+
+@dataclass(frozen=True)
+class Family:
+    """A name and its members' terms, the longest member first."""
+
+    name: str
+    members: tuple[tuple[str, ...], ...]
+
+    @classmethod
+    def of(cls, name: str, members: Iterable[str]) -> Family:
+        """A family of the members given as text; ValueError for a member without a word, or none."""
+        terms = []
+        for member in members:
+            words = tuple(tokens(member))
+            if not words:
+                raise ValueError(f"member {member!r} holds no word")
+            terms.append(words)
+        if not terms:
+            raise ValueError("the family has no members")
+        return cls(name=name, members=tuple(sorted(dict.fromkeys(terms), key=len, reverse=True)))
+
+
+def plain(term: str) -> Family:
+    """A word or phrase as a family of its own, named by its terms ("ICE's" is "ice")."""
+    return Family.of(" ".join(tokens(term)), [term])
+
+
+def mentions(words: Sequence[str], family: Family) -> list[int]:
+    """Where the family's mentions start in `words`: left to right, the longest member at each place."""
+    firsts = {member[0] for member in family.members}
+    found = []
+    position = 0
+    while position < len(words):
+        if words[position] in firsts:
+            for member in family.members:
+                if tuple(words[position : position + len(member)]) == member:
+                    found.append(position)
+                    position += len(member)
+                    break
+            else:
+                position += 1
+        else:
+            position += 1
+    return found
+
+
+def parse_families(data: object, where: str) -> dict[str, Family]:
+    """Families from YAML data: a mapping of name to a list of members (or one member).
+
+    Anything else is a `CorpusError` naming `where` (the file, and the key it sits under) and the
+    family at fault.
+    """
+    if not isinstance(data, dict) or not data:
+        raise CorpusError(f"{where}: expected a mapping of family name to a list of words or phrases")
+    families = {}
+    for name, members in data.items():
+        if isinstance(members, str):
+            members = [members]
+        if not isinstance(members, list) or not all(isinstance(member, (str, int, float)) for member in members):
+            raise CorpusError(f"{where}: {name}: expected a list of words or phrases")
+        try:
+            families[str(name)] = Family.of(str(name), map(str, members))
+        except ValueError as error:
+            raise CorpusError(f"{where}: {name}: {error}") from None
+    return families
+
+
+def resolve(terms: Sequence[str], families: Mapping[str, Family]) -> list[Family]:
+    """What each ``--term`` names: a family by its name (exactly, else ignoring case), or a plain
+    word or phrase; each once, in the order given."""
+    folded = {name.casefold(): family for name, family in families.items()}
+    chosen: dict[str, Family] = {}
+    for term in terms:
+        family = families.get(term) or folded.get(term.casefold()) or plain(term)
+        chosen.setdefault(family.name, family)
+    return list(chosen.values())
