@@ -125,3 +125,24 @@ def test_bars_only_on_a_terminal(monkeypatch: pytest.MonkeyPatch):
     assert "█" not in run("keyness", "--id", TARGET, "--format", "table").stdout
     monkeypatch.setattr("corpus_cli.commands.keyness.is_terminal", lambda: True)
     assert "█" in run("keyness", "--id", TARGET, "--format", "table").stdout
+
+
+def test_families_are_compared_by_their_mentions(tmp_path: Path):
+    terms = tmp_path / "terms.yaml"
+    terms.write_text(
+        "ICE: [ICE, Immigration and Customs Enforcement]\nTrump: [Trump, Donald Trump]\nMayorkas: Mayorkas\n", encoding="utf-8"
+    )
+    records = both_directions("--id", TARGET, "--terms", str(terms))
+    target = {row["term"]: row["count"] for row in jsonl("stats", "--terms", str(terms), "--id", TARGET)}
+    rest = {row["term"]: row["count"] for row in jsonl("stats", "--terms", str(terms), "--id", REST)}
+    assert set(records) == {"ICE", "Trump", "Mayorkas"}
+    for term, record in records.items():
+        assert (record["target"], record["reference"]) == (target[term], rest[term])
+
+
+@pytest.mark.parametrize(
+    ("args", "message"), [(("--families",), "no term families"), (("--families", "--ngram", "2"), "--ngram counts phrases")]
+)
+def test_families_need_families(args: tuple[str, ...], message: str):
+    result = run("keyness", "--id", TARGET, *args)
+    assert result.exit_code == 2 and result.stderr.count("\n") == 1 and message in result.stderr

@@ -18,10 +18,11 @@ from __future__ import annotations
 
 import math
 from collections import Counter
-from collections.abc import Collection
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from corpus_cli.analysis.families import Family, mentions
 from corpus_cli.analysis.stats import counted, phrases
 from corpus_cli.text.document import Document
 
@@ -41,9 +42,15 @@ class DocumentTerms:
     counts: Counter[str]
 
 
-def document_terms(document: Document, ngram: int = 1, stopwords: Collection[str] = frozenset()) -> DocumentTerms:
-    """A document's terms (or phrases of `ngram` words) as `stats --top` counts them."""
+def document_terms(
+    document: Document, ngram: int = 1, stopwords: Collection[str] = frozenset(), families: Sequence[Family] = ()
+) -> DocumentTerms:
+    """A document's terms (or phrases of `ngram` words) as `stats --top` counts them; or, given
+    `families`, the mentions of each family, by its name, as `stats --term` counts them."""
     words = counted(document)
+    if families:
+        uses = Counter({family.name: sum(len(mentions(segment, family)) for segment in words.segments) for family in families})
+        return DocumentTerms(words.id, words.date, words.words, +uses)
     return DocumentTerms(words.id, words.date, words.words, Counter(phrases(words, ngram, stopwords)))
 
 

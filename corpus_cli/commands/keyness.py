@@ -9,6 +9,8 @@ from typing import Any
 import click
 
 from corpus_cli.analysis import keyness
+from corpus_cli.analysis.families import Family
+from corpus_cli.commands.families import families_option, known_families
 from corpus_cli.commands.options import document_options, format_option
 from corpus_cli.commands.stopwords import chosen_stopwords, stopword_options
 from corpus_cli.errors import CorpusError
@@ -33,14 +35,22 @@ class KeynessOptions:
     min_freq: int
     ngram: int
     stopwords: frozenset[str]
+    families: tuple[Family, ...]
     output_format: str | None
 
     @classmethod
-    def from_click(cls, options: dict[str, Any]) -> KeynessOptions:
+    def from_click(cls, options: dict[str, Any], session: Session) -> KeynessOptions:
         reference = Reference(
             corpus=options["ref_corpus"], since=options["ref_since"], until=options["ref_until"], id_glob=options["ref_id"]
         )
         reference.selection()  # a bad --ref- date is a usage error before any document is read
+        families: tuple[Family, ...] = ()
+        if options["families"] or options["terms_file"]:
+            if options["ngram"] != 1:
+                raise click.UsageError("--ngram counts phrases; families have phrases of their own: give one of them")
+            families = tuple(known_families(session, options["terms_file"]).values())
+            if not families:
+                raise CorpusError("no term families to compare: give --terms FILE or add terms: to corpus.yaml")
         return cls(
             reference=reference,
             top=options["top"],
@@ -48,6 +58,7 @@ class KeynessOptions:
             min_freq=options["min_freq"],
             ngram=options["ngram"],
             stopwords=chosen_stopwords(options["stopwords_file"], options["no_stopwords"]),
+            families=families,
             output_format=options["output_format"],
         )
 
@@ -62,6 +73,8 @@ class KeynessOptions:
 @click.option("--min-freq", type=click.IntRange(min=1), default=3, show_default=True, metavar="N", help="Least uses, both sides together.")
 @click.option("--ngram", type=click.IntRange(1, 9), default=1, show_default=True, metavar="N", help="Phrases of N words.")
 @stopword_options("terms")
+@families_option
+@click.option("--families", is_flag=True, help="Compare term families (--terms FILE, or terms: in corpus.yaml) instead of words.")
 @format_option()
 @document_options
 def keyness_command(session: Session, **options: Any) -> int:
@@ -74,7 +87,9 @@ def keyness_command(session: Session, **options: Any) -> int:
     target); or --ref-corpus PATH, another corpus, all of it or what the
     --ref-* options select in it. Terms are counted as `corpus stats --top`
     counts them: stopwords left out, and with --ngram N phrases of N words
-    that neither begin nor end with a stopword.
+    that neither begin nor end with a stopword. --families (or --terms
+    FILE) compares term families instead: each family's mentions, any
+    member once, counted under the family's name.
 
     Each record: rank, term, target and reference (uses), target_per_10k
     and reference_per_10k (uses per 10,000 words), and, for a uses in the
@@ -98,11 +113,12 @@ def keyness_command(session: Session, **options: Any) -> int:
       corpus keyness --since 2024 --ref-until 2023 --ngram 2
       corpus keyness --id '00[01]*' --negative --format csv
       corpus keyness --ref-corpus ../other-corpus --top 50
+      corpus keyness --since 2024 --terms families.yaml --min-freq 1
       corpus keyness --since 2024 | jq -r 'select(.p < 0.01) | .term'
     """
-    chosen = KeynessOptions.from_click(options)
+    chosen = KeynessOptions.from_click(options, session)
     output_format = chosen.output_format or default_format()
-    counting = functools.partial(keyness.document_terms, ngram=chosen.ngram, stopwords=chosen.stopwords)
+    counting = functools.partial(keyness.document_terms, ngram=chosen.ngram, stopwords=chosen.stopwords, families=chosen.families)
     target_documents, reference_documents = compared(session, chosen.reference, counting)
     target, reference = keyness.Frequencies(), keyness.Frequencies()
     for document in target_documents:
