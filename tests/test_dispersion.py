@@ -200,3 +200,18 @@ def test_term_bars_by_year_only_on_a_terminal(monkeypatch: pytest.MonkeyPatch):
     assert "█" in run("stats", "--term", "ICE", "--by", "year", "--format", "table").stdout
     assert "█" not in run("stats", "--term", "ICE", "--by", "doc", "--format", "table").stdout
     assert "█" not in run("stats", "--term", "ICE", "--by", "year", "--format", "csv").stdout
+
+
+def test_grep_terms_finds_each_mention_with_its_family(tmp_path: Path):
+    terms = tmp_path / "terms.yaml"
+    terms.write_text(ICE_FAMILY + "Border: [border, southern border]\n", encoding="utf-8")
+    counts = {row["term"]: row["count"] for row in jsonl("stats", "--terms", str(terms))}
+    records = jsonl("grep", "--terms", str(terms))
+    # On the seeds no mention stands in a header or the furniture, and none spans two lines.
+    assert {family: sum(record["family"] == family for record in records) for family in counts} == counts
+    members = {"ICE": [["ice"], ["immigration", "and", "customs", "enforcement"]], "Border": [["border"], ["southern", "border"]]}
+    members["Mayorkas"] = [["mayorkas"], ["alejandro", "mayorkas"]]
+    assert all(tokens(record["match"]) in members[record["family"]] for record in records)
+    assert not any(record["match"].lower().startswith("anti-") for record in records)
+    result = run("grep", "ICE", "--terms", str(terms))
+    assert result.exit_code == 2 and "give no PATTERN" in result.stderr

@@ -194,7 +194,7 @@ def test_grep_records_conform(varied_corpus: Path, options: tuple[str, ...], nam
 
 
 def test_the_grep_schemas_name_the_fields_the_code_writes():
-    assert tuple(schema("grep-match")["properties"]) == MATCH_FIELDS
+    assert tuple(schema("grep-match")["properties"]) == (*MATCH_FIELDS, "family")
     assert tuple(schema("grep-count")["properties"]) == COUNT_FIELDS
     assert tuple(schema("grep-file")["properties"]) == FILE_FIELDS
 
@@ -224,6 +224,15 @@ def test_stats_dispersion_records_conform(varied_corpus: Path, by: str | None):
     args = ("stats", "--term", "ICE", "--term", "xylophone", "--dispersion", *grouping, "--corpus", str(varied_corpus), "--format", "jsonl")
     records = assert_records_conform(run(*args).stdout, "stats-term")
     assert all("dp" in record and "range" in record for record in records)
+
+
+def test_grep_terms_records_conform(varied_corpus: Path, tmp_path: Path):
+    terms = tmp_path / "terms.yaml"
+    terms.write_text("ICE: [ICE, Immigration and Customs Enforcement]\nCafe: café\n", encoding="utf-8")
+    records = assert_records_conform(
+        run("grep", "--terms", str(terms), "--corpus", str(varied_corpus), "--format", "jsonl").stdout, "grep-match"
+    )
+    assert {record["family"] for record in records} == {"ICE", "Cafe"}
 
 
 def test_the_new_schemas_name_the_fields_the_code_writes():

@@ -9,6 +9,7 @@ mention are not matched again, so each mention counts once.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
@@ -91,3 +92,28 @@ def resolve(terms: Sequence[str], families: Mapping[str, Family]) -> list[Family
         family = families.get(term) or folded.get(term.casefold()) or plain(term)
         chosen.setdefault(family.name, family)
     return list(chosen.values())
+
+
+# A member as a regular expression over raw text, for grep: its words as the tokenizer sees them
+# (any run of non-word characters between them, ’ for ', a possessive 's allowed), not inside a
+# longer word ("border" is not found in "anti-border", which the tokenizer keeps whole).
+_WORD_START = r"(?<![^\W_])(?<![^\W_]['’\-])"
+_WORD_END = r"(?:['’][sS])?(?![^\W_])(?!['’\-][^\W_])"
+
+
+def member_patterns(families: Iterable[Family]) -> list[str]:
+    """One case-insensitive regular expression per member of the families, the longest first, so
+    that where members overlap the longest one matches."""
+    members = {member for family in families for member in family.members}
+    ordered = sorted(members, key=lambda member: (-len(member), -len(" ".join(member)), member))
+    return [_WORD_START + r"[\W_]+".join(_word_pattern(word) for word in member) + _WORD_END for member in ordered]
+
+
+def _word_pattern(word: str) -> str:
+    return "".join("['’]" if char == "'" else re.escape(char) for char in word)
+
+
+def family_of(text: str, families: Iterable[Family]) -> str | None:
+    """The name of the (first) family that has `text`, a matched mention, as a member."""
+    words = tuple(tokens(text))
+    return next((family.name for family in families if words in family.members), None)

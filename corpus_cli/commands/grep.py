@@ -4,10 +4,13 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any, Literal
 
 import click
 
+from corpus_cli.analysis.families import Family, family_of, member_patterns
+from corpus_cli.commands.families import read_families
 from corpus_cli.commands.options import document_options, format_option
 from corpus_cli.errors import ExitStatus
 from corpus_cli.grep.matcher import Matcher
@@ -49,14 +52,24 @@ class GrepOptions:
     kwic_sort: Literal["left", "right"] | None
     timeout: float
     jobs: int | None
+    terms_file: Path | None
     output_format: str | None
+    families: tuple[Family, ...] = ()  # with --terms FILE: the families whose members are the patterns
 
     @classmethod
     def from_click(cls, pattern: str | None, extra_patterns: tuple[str, ...], options: dict[str, Any]) -> GrepOptions:
         """The options, with the patterns given either way; contradictions are usage errors."""
-        chosen = cls(patterns=_patterns(pattern, extra_patterns), **options)
+        if options["terms_file"] is not None:
+            if pattern is not None or extra_patterns:
+                raise click.UsageError("--terms FILE gives the patterns: give no PATTERN or -e with it")
+            families = read_families(options["terms_file"])
+            patterns = tuple(member_patterns(families.values()))
+            chosen = cls(patterns=patterns, families=tuple(families.values()), **{**options, "ignore_case": True})
+        else:
+            chosen = cls(patterns=_patterns(pattern, extra_patterns), **options)
         chosen.check_combinations()
         return chosen
+
 
     @property
     def summary(self) -> bool:
@@ -171,6 +184,13 @@ class KwicWidth(click.ParamType):  # type: ignore[type-arg]  # generic in click'
     metavar="SECONDS",
     help="Time limit per document (plus 1 s per million characters); a document past it is skipped with a warning. 0: none.",
 )
+@click.option(
+    "--terms",
+    "terms_file",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    metavar="FILE",
+    help="Search every member of the term families in FILE (YAML) as a word, any case; records gain the family.",
+)
 @click.option("-j", "--jobs", type=click.IntRange(min=1), metavar="N", help="Worker processes (default: one per core for large corpora).")
 @format_option(GREP_FORMATS, "text on a terminal, jsonl otherwise")
 @document_options
@@ -191,6 +211,11 @@ def grep_command(session: Session, pattern: str | None, extra_patterns: tuple[st
     pattern runs on past --timeout (a regex that backtracks without end) is
     skipped with a warning.
 
+    --terms FILE searches every member of the term families in FILE (see
+    corpus stats --help) as a word, in any case, where the tokenizer sees
+    one ("border" is not found in "anti-border"); each record gains the
+    family's name.
+
     --kwic prints a concordance, each match centred in WIDTH characters of
     context; --sort left|right orders it by the words before or after.
 
@@ -204,6 +229,7 @@ def grep_command(session: Session, pattern: str | None, extra_patterns: tuple[st
       corpus grep -F '(Headline USA)' -l | corpus list
       corpus grep -i migrants --kwic 40 --sort right
       corpus grep -w Biden | jq -r '"\\(.id):\\(.line): \\(.match)"'
+      corpus grep --terms families.yaml | jq -r .family | sort | uniq -c
     """
     chosen = GrepOptions.from_click(pattern, extra_patterns, options)
     output_format = chosen.output_format or default_format(text_view=True)
@@ -261,7 +287,12 @@ def _print(spec: SearchSpec, results: Iterator[DocumentResult], output_format: s
         if spec.kwic is not None and text:
             write_text(render_kwic(list(records), spec.kwic, color))
         else:
-            with RecordWriter(output_format, MATCH_TABLE_FIELDS if output_format == "table" else MATCH_FIELDS) as writer:
+            fields = MATCH_TABLE_FIELDS if output_format == "table" else MATCH_FIELDS
+            if options.families:
+                families = options.families
+                records = ({**record, "family": family_of(record["match"], families)} for record in records)
+                fields = (*fields, "family")
+            with RecordWriter(output_format, fields) as writer:
                 writer.write_all(records)
     return selected.any
 
