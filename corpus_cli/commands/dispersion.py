@@ -55,8 +55,8 @@ def dispersion_command(session: Session, **options: Any) -> int:
     corpus.yaml) counts a mention of any member once, the longest.
 
     On a terminal (--format text) each document is one line with a strip
-    as wide as the terminal and a mark at each hit (┃ where several fall
-    in one cell), documents in date order, undated last; a last line per
+    as wide as the terminal and a mark at each hit (a heavier mark where
+    several fall in one cell), documents in date order, undated last; a last line per
     term says how many of the selected documents use it. Exit status 1
     when no document uses any TERM.
 

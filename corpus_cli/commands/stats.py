@@ -123,14 +123,32 @@ def stats_command(session: Session, **options: Any) -> int:
     an English stopword list; --ngram N counts phrases of N words, leaving
     out those that begin or end with a stopword. --term WORD (repeatable,
     a phrase works too) gives term, count, doc_freq, the group's documents
-    and words, and per_10k: uses per 10,000 words.
+    and words, and per_10k: uses per 10,000 words; on a terminal, --by
+    year|month draws per_10k as a bar. --containing WORD keeps the --top
+    phrases that hold WORD (AntConc's clusters), with the same counts.
+
+    --dispersion adds range (the share of the group's documents that use
+    the term) and dp, Gries's deviation of proportions (Gries 2008): with
+    s_i a document's share of the words and v_i its share of the uses,
+    dp = 0.5 * sum |v_i - s_i|; 0 when uses follow the documents' sizes,
+    towards 1 when they bunch in a few (at most 1 - the smallest s_i).
+
+    Term families (--terms FILE, YAML, or a terms: mapping in corpus.yaml)
+    name a concept with several names, such as
+    ICE: [ICE, Immigration and Customs Enforcement]. --term NAME counts a
+    family's mentions: any member, each mention once, the longest where
+    members overlap ("Yasser Arafat", not also "Arafat"). --terms FILE
+    without --term gives a record for every family of FILE.
 
     \b
     Examples:
       corpus stats
       corpus stats --by year --format csv
       corpus stats --top 20 --ngram 2
+      corpus stats --top 10 --ngram 3 --containing ICE
       corpus stats --term ICE --term deport --by month
+      corpus stats --term Mayorkas --dispersion --by year
+      corpus stats --terms families.yaml --by year
       corpus grep -w deport | corpus stats --by month
     """
     chosen = StatsOptions.from_click(options)
