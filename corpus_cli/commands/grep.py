@@ -70,7 +70,6 @@ class GrepOptions:
         chosen.check_combinations()
         return chosen
 
-
     @property
     def summary(self) -> bool:
         """Only a count per document is needed (-q, -c, -l)."""
