@@ -33,6 +33,10 @@ WORKLOADS = {
     "stats": ["stats", "--format", "jsonl"],
     "export": ["export", "--format", "jsonl", "--force", "-o", "{out}"],
     "check": ["check", "--format", "jsonl"],
+    "collocates": ["collocates", "ICE", "--format", "jsonl"],
+    "keyness": ["keyness", "--since", "2024", "--format", "jsonl"],
+    "dispersion": ["dispersion", "ICE", "Mayorkas", "--format", "jsonl"],
+    "stats-dispersion": ["stats", "--term", "ICE", "--dispersion", "--by", "year", "--format", "jsonl"],
 }
 STARTUP_RUNS = 15
 
@@ -41,7 +45,7 @@ def available(commands: Sequence[str]) -> list[str]:
     """The workloads whose subcommand this checkout has (others may not have landed yet)."""
     from corpus_cli.cli import SUBCOMMANDS
 
-    return [name for name in commands if name in SUBCOMMANDS]
+    return [name for name in commands if WORKLOADS[name][0] in SUBCOMMANDS]
 
 
 def measure(argv: Sequence[str], env: dict[str, str] | None = None) -> tuple[float, float, int]:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import csv
+import io
 import json
 import math
 import shutil
@@ -146,3 +148,15 @@ def test_families_are_compared_by_their_mentions(tmp_path: Path):
 def test_families_need_families(args: tuple[str, ...], message: str):
     result = run("keyness", "--id", TARGET, *args)
     assert result.exit_code == 2 and result.stderr.count("\n") == 1 and message in result.stderr
+
+
+def test_negative_numbers_stay_numbers_in_csv():
+    rows = list(csv.DictReader(io.StringIO(run("keyness", "--id", TARGET, "--negative", "--format", "csv").stdout)))
+    records = jsonl("keyness", "--id", TARGET, "--negative")
+    assert [float(row["log_ratio"]) for row in rows] == [record["log_ratio"] for record in records]
+    assert all(record["log_ratio"] < 0 for record in records)
+
+
+def test_the_target_can_come_from_stdin():
+    piped = run("keyness", "--format", "jsonl", input=run("list", "--id", TARGET, "--format", "jsonl").stdout)
+    assert piped.exit_code == 0 and piped.stdout == run("keyness", "--id", TARGET, "--format", "jsonl").stdout

@@ -161,6 +161,8 @@ def _csv_cell(value: Any) -> str:
         return ""
     if isinstance(value, bool):
         return "true" if value else "false"
+    if isinstance(value, (int, float)):
+        return str(value)  # a number is never a formula: -3.17 stays a number for the spreadsheet
     if isinstance(value, (list, tuple)):
         value = ";".join(map(str, value))
     text = str(value)
