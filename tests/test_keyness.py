@@ -158,5 +158,5 @@ def test_negative_numbers_stay_numbers_in_csv():
 
 
 def test_the_target_can_come_from_stdin():
-    piped = run("keyness", "--format", "jsonl", input=run("list", "--id", TARGET, "--format", "jsonl").stdout)
+    piped = run("keyness", "--stdin", "--format", "jsonl", input=run("list", "--id", TARGET, "--format", "jsonl").stdout)
     assert piped.exit_code == 0 and piped.stdout == run("keyness", "--id", TARGET, "--format", "jsonl").stdout
