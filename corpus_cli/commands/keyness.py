@@ -119,12 +119,9 @@ def keyness_command(session: Session, **options: Any) -> int:
     chosen = KeynessOptions.from_click(options, session)
     output_format = chosen.output_format or default_format()
     counting = functools.partial(keyness.document_terms, ngram=chosen.ngram, stopwords=chosen.stopwords, families=chosen.families)
-    target_documents, reference_documents = compared(session, chosen.reference, counting)
     target, reference = keyness.Frequencies(), keyness.Frequencies()
-    for document in target_documents:
-        target.add(document)
-    for document in reference_documents:
-        reference.add(document)
+    for in_target, document in compared(session, chosen.reference, counting):
+        (target if in_target else reference).add(document)
     for side, frequencies in (("target (the selected documents)", target), ("reference", reference)):
         if frequencies.words == 0:
             what = "no documents" if frequencies.documents == 0 else "no words"

@@ -57,26 +57,26 @@ class Reference:
         return Selection(since=bounds.get("--ref-since"), until=bounds.get("--ref-until"), id_glob=self.id_glob)
 
 
-def compared(session: Session, reference: Reference, function: Callable[[Document], Result]) -> tuple[list[Result], Iterator[Result]]:
-    """``function(document)`` for the target (the session's selection) and for the reference.
+def compared(session: Session, reference: Reference, function: Callable[[Document], Result]) -> Iterator[tuple[bool, Result]]:
+    """``(in_target, function(document))`` for the target's documents (the session's selection) and
+    the reference's, as they are read, so that a caller can sum them up without keeping them.
 
     With the rest of the corpus as the reference, each document is read once and goes to one side.
     """
     corpus, files, target_selection, warn = session.corpus, session.files, session.selection, session.reporter.warn
     if reference.is_rest:
         picked = {source.id for source in target_selection.pick(files)}
-        target: list[Result] = []
-        rest: list[Result] = []
         for result in mapped(corpus, files, Selection(), warn, function):
-            in_target = result.id in picked and target_selection.admits_date(result.date)
-            (target if in_target else rest).append(result)
-        return target, iter(rest)
+            yield result.id in picked and target_selection.admits_date(result.date), result
+        return
     selection = reference.selection()
-    target = list(mapped(corpus, files, target_selection, warn, function))
+    for result in mapped(corpus, files, target_selection, warn, function):
+        yield True, result
     if reference.corpus is not None:
         corpus = reference_corpus(Path(reference.corpus))
         files = discover(corpus, warn)
-    return target, mapped(corpus, files, selection, warn, function)
+    for result in mapped(corpus, files, selection, warn, function):
+        yield False, result
 
 
 def reference_corpus(path: Path) -> Corpus:
