@@ -85,8 +85,8 @@ def collocates_command(session: Session, **options: Any) -> int:
       ll       G2 of the 2x2 table        log-likelihood; rows: the span * f1
                window positions, columns: the f2 uses of the collocate
       dice     2 * O / (f1 + f2)
-      logdice  14 + log2(dice)            Rychly 2008; at most 14, and
-               comparable across corpora of any size
+      logdice  14 + log2(dice)            Rychly 2008; comparable across
+               corpora of any size (14 at most for a one-word window)
 
     Scores carry every digit in JSON, CSV and YAML (a table rounds them).
     With --left 0 --right 1 they equal NLTK's BigramAssocMeasures. On a
