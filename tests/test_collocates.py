@@ -10,13 +10,10 @@ import pytest
 from helpers import generated_corpus, run
 from hypothesis import given
 from hypothesis import strategies as st
-from nltk.collocations import BigramAssocMeasures, BigramCollocationFinder
 
 from corpus_cli.analysis import collocates
 from corpus_cli.text.tokens import tokens
 
-NLTK_MEASURES = {"mi": BigramAssocMeasures.pmi, "t": BigramAssocMeasures.student_t, "ll": BigramAssocMeasures.likelihood_ratio}
-NLTK_MEASURES["dice"] = BigramAssocMeasures.dice
 EVERYTHING = ("--no-stopwords", "--min-freq", "1", "--top", "100000")
 
 
@@ -40,6 +37,11 @@ def relative_difference(ours: float, theirs: float) -> float:
 
 def assert_nltk_agrees(corpus: tuple[str, ...], nodes: list[str]) -> int:
     """For each node, every collocate one word to the right has NLTK's scores; returns the pairs checked."""
+    # Imported here: NLTK takes seconds to import, which the quick test loop (-m "not slow") skips.
+    from nltk.collocations import BigramAssocMeasures, BigramCollocationFinder
+
+    measures = {"mi": BigramAssocMeasures.pmi, "t": BigramAssocMeasures.student_t, "ll": BigramAssocMeasures.likelihood_ratio}
+    measures["dice"] = BigramAssocMeasures.dice
     finder = BigramCollocationFinder.from_documents(paragraphs(*corpus))
     checked = 0
     for node in nodes:
@@ -50,13 +52,14 @@ def assert_nltk_agrees(corpus: tuple[str, ...], nodes: list[str]) -> int:
             pair = (node, record["collocate"])
             assert record["cooccurrences"] == finder.ngram_fd[pair]
             assert (record["node_freq"], record["collocate_freq"]) == (finder.word_fd[node], finder.word_fd[pair[1]])
-            for name, measure in NLTK_MEASURES.items():
+            for name, measure in measures.items():
                 assert relative_difference(record[name], finder.score_ngram(measure, *pair)) < 1e-9, (pair, name)
             assert record["logdice"] == pytest.approx(14 + math.log2(record["dice"]), rel=1e-12)
             checked += 1
     return checked
 
 
+@pytest.mark.slow
 def test_scores_equal_nltks_bigram_measures_on_the_seeds():
     nodes = [row["term"] for row in jsonl("stats", "--top", "40", "--no-stopwords")] + ["mayorkas", "homeland"]
     assert assert_nltk_agrees((), nodes) > 200
