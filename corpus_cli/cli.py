@@ -29,6 +29,8 @@ SUBCOMMANDS = {
     "collocates": "corpus_cli.commands.collocates:collocates_command",
     "keyness": "corpus_cli.commands.keyness:keyness_command",
     "dispersion": "corpus_cli.commands.dispersion:dispersion_command",
+    "index": "corpus_cli.commands.index:index_command",
+    "search": "corpus_cli.commands.search:search_command",
 }
 
 

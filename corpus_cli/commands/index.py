@@ -1,0 +1,62 @@
+"""`corpus index`: build or update the corpus's index; --status reports on it, --drop removes it."""
+
+from __future__ import annotations
+
+import sys
+
+import click
+
+from corpus_cli.commands.options import corpus_options, format_option
+from corpus_cli.output.terminal import default_format, is_terminal
+from corpus_cli.output.writers import write_object
+from corpus_cli.run.session import Session
+
+
+@click.command("index")
+@corpus_options
+@click.option("--status", is_flag=True, help="Print a record about the index (where, size, documents, built, stale files); change nothing.")
+@click.option("--drop", is_flag=True, help="Remove the index.")
+@click.option("-j", "--jobs", type=click.IntRange(min=1), metavar="N", help="Worker processes (default: one per core for large corpora).")
+@format_option()
+def index_command(session: Session, status: bool, drop: bool, jobs: int | None, output_format: str | None) -> int:
+    """Build or update the index that makes the other commands fast.
+
+    The index lives in the corpus folder (.corpus/index.sqlite) when it can
+    be written, else in $XDG_CACHE_HOME/corpus/ (~/.cache/corpus/). It keeps
+    each file's size, mtime, inode and content hash, its summary and counts,
+    a trigram index for grep and a word index for `corpus search`. Run it
+    again after changing files: only changed, new and deleted files are
+    read. Commands use a fresh index by themselves, check each file's stat
+    first, and re-read what changed: the index changes how fast an answer
+    comes, never the answer. --no-index on a command skips it.
+
+    --status prints location, corpus, exists, usable, problem, bytes,
+    documents, built, updated, and the stale files (added, changed,
+    deleted). --drop removes the index.
+
+    \b
+    Examples:
+      corpus index
+      corpus index --corpus ~/news
+      corpus index --status --format json
+      corpus index --drop
+    """
+    from corpus_cli.index import build, status as index_status
+
+    if status and drop:
+        raise click.UsageError("--status and --drop contradict each other: choose one")
+    if status:
+        write_object(output_format or default_format(), index_status.index_status(session.corpus, session.files))
+        return 0
+    if drop:
+        removed = build.drop(session.corpus)
+        click.echo(f"corpus: removed {removed[0]}" if removed else "corpus: no index to remove", err=True)
+        return 0
+    files = session.files
+    if is_terminal(sys.stderr):
+        with click.progressbar(length=len(files), label="indexing", file=sys.stderr) as bar:
+            built = build.build(session.corpus, files, session.reporter.warn, bar.update, jobs)
+    else:
+        built = build.build(session.corpus, files, session.reporter.warn, None, jobs)
+    click.echo(f"corpus: indexed {built.documents} document(s), {built.indexed} read, {built.removed} removed: {built.location}", err=True)
+    return 0

@@ -1,0 +1,54 @@
+"""The index in place of reading: the records `list` and `stats` ask the pipeline for, made from
+fresh entries, with the same warnings, in the same order, as reading the files gives.
+
+`ANSWERS` maps a function the pipeline would run on each `Document` to the function that makes
+the same result from an entry; the pipeline asks `answerable` before reading anything.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator, Sequence
+from typing import Any
+
+from corpus_cli.analysis import stats
+from corpus_cli.index import records
+from corpus_cli.index.view import IndexView
+from corpus_cli.run.selection import Selection
+from corpus_cli.source.config import Corpus
+from corpus_cli.source.files import SourceFile, Warn
+from corpus_cli.text.document import Document, Metadata
+
+Answer = Callable[[IndexView, records.Entry, str, "Metadata | None"], Any]
+
+
+def _summary(view: IndexView, entry: records.Entry, doc_id: str, metadata: Metadata | None) -> Any:
+    return records.summary(entry, doc_id, metadata)
+
+
+def _counted(view: IndexView, entry: records.Entry, doc_id: str, metadata: Metadata | None) -> Any:
+    return records.counted(entry._replace(segments=view.segments(entry.path)), doc_id, metadata)
+
+
+ANSWERS: dict[Callable[..., Any], Answer] = {Document.summary: _summary, stats.counted: _counted}
+
+
+def answerable(function: Callable[..., Any]) -> bool:
+    return function in ANSWERS
+
+
+def answered(
+    view: IndexView, corpus: Corpus, files: Sequence[SourceFile], picked: Sequence[SourceFile], selection: Selection, warn: Warn, function: Callable[..., Any]
+) -> Iterator[Any]:
+    """``function(document)`` for the picked documents in the selection's dates, from the index."""
+    answer = ANSWERS[function]
+    metadata = corpus.metadata
+    for source, entry in view.fresh(picked, files, warn):
+        if entry is None:
+            continue
+        for message in records.read_warnings(entry):
+            warn(message)
+        if entry.binary is not None:
+            continue
+        known = metadata.get(source.id)
+        if selection.admits_date(records.entry_date(entry, known)):
+            yield answer(view, entry, source.id, known)

@@ -1,0 +1,191 @@
+"""`corpus index`: build the index from nothing, or bring an existing one up to date.
+
+A build from nothing (no index, an unusable one, or one with too many orphan rows) is written to
+a temporary file beside the index and renamed over it when complete, so ``kill -9`` at any moment
+leaves the previous index as it was. An update changes the existing file in one transaction,
+which SQLite's journal undoes if the process dies first.
+"""
+
+from __future__ import annotations
+
+import functools
+import os
+import sqlite3
+import time
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from corpus_cli.errors import CorpusError
+from corpus_cli.index import location, schema, store
+from corpus_cli.index.freshness import Rechecked, Stored, check, recheck
+from corpus_cli.index.lock import writer_lock
+from corpus_cli.index.records import Entry
+from corpus_cli.run.parallel import ordered_map, plan
+from corpus_cli.source.config import Corpus
+from corpus_cli.source.files import SourceFile, Warn
+
+ORPHAN_SHARE = 0.25  # rebuild when the grams rows of old file versions pass this share of the live rows
+Progress = Callable[[int], None]
+
+
+@dataclass(frozen=True)
+class Built:
+    """What a run of `corpus index` did."""
+
+    location: Path
+    documents: int
+    indexed: int  # files read and indexed (new or changed)
+    removed: int  # entries of deleted or unreadable files
+    rebuilt: bool  # built from nothing
+
+
+def build(corpus: Corpus, files: Sequence[SourceFile], warn: Warn, progress: Progress | None = None, processes: int | None = None) -> Built:
+    """Build or update the index of `corpus` for `files` (all its documents)."""
+    target = location.for_writing(corpus.root)
+    with writer_lock(target) as held:
+        if not held:
+            raise CorpusError(f"another 'corpus index' is updating {target}; run it again when that one ends")
+        _remove_stale_temporaries(target)
+        connection = None
+        if target.exists():
+            try:
+                connection = schema.connect(target, writable=True)
+            except schema.IndexUnusable as error:
+                warn(f"{target}: {error}; building a new index")
+        try:
+            if connection is not None:
+                stored = store.load(connection)
+                if store.orphans(connection) <= ORPHAN_SHARE * max(len(stored), 1):
+                    return _update(connection, target, stored, files, warn, progress, processes)
+                connection.close()
+                connection = None
+            return _rebuild(target, corpus, files, warn, progress, processes)
+        except sqlite3.DatabaseError as error:
+            raise CorpusError(f"{target}: cannot write the index: {error}") from None
+        finally:
+            if connection is not None:
+                connection.close()
+
+
+def _update(
+    connection: sqlite3.Connection,
+    target: Path,
+    stored: dict[str, Stored],
+    files: Sequence[SourceFile],
+    warn: Warn,
+    progress: Progress | None,
+    processes: int | None,
+) -> Built:
+    checked = check(stored, files)
+    same: list[Entry] = []
+    removed = set(stored) - {source.path for source in files}
+    indexed = []
+    for result in rechecked(checked.suspects, stored, processes, progress):
+        if result.warning is not None:
+            warn(result.warning)
+            removed.add(result.path)
+        elif result.same is not None:
+            same.append(result.same)
+        elif result.indexed is not None:
+            indexed.append(result.indexed)
+    removed &= set(stored)
+    if same or indexed or removed:
+        store.write(connection, stored=stored, same=same, indexed=indexed, removed=removed)
+    return Built(target, len(stored), len(indexed), len(removed), rebuilt=False)
+
+
+def _rebuild(
+    target: Path, corpus: Corpus, files: Sequence[SourceFile], warn: Warn, progress: Progress | None, processes: int | None
+) -> Built:
+    temporary = target.with_name(f"{target.name}.{os.getpid()}.tmp")
+    temporary.unlink(missing_ok=True)
+    try:
+        connection = schema.create(temporary)
+        try:
+            connection.execute("PRAGMA journal_mode = OFF")  # the whole file is the transaction
+            connection.execute("PRAGMA synchronous = OFF")
+            connection.execute("BEGIN")
+            count = 0
+            for result in rechecked(files, {}, processes, progress):
+                if result.warning is not None:
+                    warn(result.warning)
+                elif result.indexed is not None:
+                    store.insert(connection, result.indexed)
+                    count += 1
+            schema.set_meta(connection, "corpus", os.fspath(corpus.root.resolve()))
+            schema.set_meta(connection, "built_ns", str(time.time_ns()))
+            schema.set_meta(connection, "updated_ns", str(time.time_ns()))
+            schema.set_meta(connection, "orphans", "0")
+            connection.execute("COMMIT")
+            connection.execute("PRAGMA journal_mode = DELETE")
+        finally:
+            connection.close()
+        with open(temporary, "rb+") as stream:
+            os.fsync(stream.fileno())
+        os.replace(temporary, target)
+    except BaseException:
+        temporary.unlink(missing_ok=True)
+        raise
+    return Built(target, count, count, 0, rebuilt=True)
+
+
+def rechecked(
+    suspects: Sequence[SourceFile], stored: dict[str, Stored], processes: int | None = None, progress: Progress | None = None
+) -> Iterator[Rechecked]:
+    """`recheck` of every suspect, in order; on every core for many files."""
+    knowns = [stored[source.path].entry if source.path in stored else None for source in suspects]
+    ranges, processes = plan(len(suspects), processes)
+    task = functools.partial(_recheck_range, suspects, knowns)
+    for batch in ordered_map(task, ranges, processes=processes):
+        yield from batch
+        if progress is not None:
+            progress(len(batch))
+
+
+def _recheck_range(suspects: Sequence[SourceFile], knowns: Sequence[Entry | None], span: tuple[int, int]) -> list[Rechecked]:
+    return [recheck(source, known) for source, known in zip(suspects[span[0] : span[1]], knowns[span[0] : span[1]])]
+
+
+def _remove_stale_temporaries(target: Path) -> None:
+    """Temporary files of builds that were killed (their process is gone)."""
+    for leftover in target.parent.glob(f"{target.name}.*.tmp"):
+        pid = leftover.name[len(target.name) + 1 : -len(".tmp")]
+        if pid.isdigit() and not _alive(int(pid)):
+            leftover.unlink(missing_ok=True)
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+def drop(corpus: Corpus) -> list[Path]:
+    """Remove the corpus's index files, wherever they are; the paths removed."""
+    removed = []
+    for index in (location.in_corpus(corpus.root), location.in_cache(corpus.root)):
+        with writer_lock(index) if index.parent.is_dir() else _nothing() as held:
+            if index.parent.is_dir() and not held:
+                raise CorpusError(f"another 'corpus index' is updating {index}; run --drop again when that one ends")
+            for path in (index, Path(f"{index}-journal"), *index.parent.glob(f"{index.name}.*.tmp")):
+                if path.exists():
+                    path.unlink()
+                    removed.append(path)
+        lock = Path(f"{index}.lock")
+        lock.unlink(missing_ok=True)
+        if index.parent.is_dir() and not any(index.parent.iterdir()):
+            index.parent.rmdir()
+    return removed
+
+
+class _nothing:
+    def __enter__(self) -> bool:
+        return True
+
+    def __exit__(self, *exc: object) -> None:
+        return None

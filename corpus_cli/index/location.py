@@ -1,0 +1,64 @@
+"""Where a corpus's index lives: ``.corpus/index.sqlite`` in the corpus folder when that folder is
+writable, else under the user's cache folder (``$XDG_CACHE_HOME/corpus/``), named after the
+corpus folder's real path, so the bundled seeds and read-only corpora can be indexed too.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+from collections.abc import Mapping
+from pathlib import Path
+
+INDEX_FOLDER = ".corpus"  # hidden, so discovery skips it
+INDEX_NAME = "index.sqlite"
+
+
+def in_corpus(root: Path) -> Path:
+    return root / INDEX_FOLDER / INDEX_NAME
+
+
+def in_cache(root: Path, environ: Mapping[str, str] | None = None) -> Path:
+    """The index's place in the user's cache: one folder per corpus, keyed by its real path."""
+    environ = os.environ if environ is None else environ
+    cache = Path(environ.get("XDG_CACHE_HOME") or Path.home() / ".cache")
+    real = os.fsencode(os.path.realpath(root))
+    digest = hashlib.sha256(real).hexdigest()[:16]
+    return cache / "corpus" / f"{Path(os.fsdecode(real)).name or 'root'}-{digest}" / INDEX_NAME
+
+
+def existing(root: Path, environ: Mapping[str, str] | None = None) -> Path | None:
+    """The index file of the corpus at `root`, wherever it is; None when there is none."""
+    for candidate in (in_corpus(root), in_cache(root, environ)):
+        if candidate.is_file():
+            return candidate
+    return None
+
+
+def planned(root: Path, environ: Mapping[str, str] | None = None) -> Path:
+    """Where `for_writing` would put the index, without making any folder."""
+    found = existing(root, environ)
+    if found is not None:
+        return found
+    folder = in_corpus(root).parent
+    writable = os.access(folder if folder.is_dir() else root, os.W_OK | os.X_OK)
+    return in_corpus(root) if writable else in_cache(root, environ)
+
+
+def for_writing(root: Path, environ: Mapping[str, str] | None = None) -> Path:
+    """Where `corpus index` puts a new index: an existing one's place, else the corpus folder when
+    it can be written, else the cache. The folder is made here."""
+    found = existing(root, environ)
+    if found is not None:
+        return found
+    local = in_corpus(root)
+    if os.access(root, os.W_OK | os.X_OK):
+        try:
+            local.parent.mkdir(exist_ok=True)
+            if os.access(local.parent, os.W_OK | os.X_OK):
+                return local
+        except OSError:
+            pass
+    cached = in_cache(root, environ)
+    cached.parent.mkdir(parents=True, exist_ok=True)
+    return cached

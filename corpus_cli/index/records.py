@@ -1,0 +1,167 @@
+"""What the index keeps of one file (`Entry`, a row of ``files``), made from the file's bytes, and
+turned back into what commands print: the summary record of `list` and the `Counted` of `stats`.
+
+An entry holds what parsing found, not what corpus.yaml says: the metadata (title, date, source,
+url, tags) and the id (which depends on the other files' names) are joined in when a record is
+made, so editing corpus.yaml or adding a file of the same name never makes an entry wrong.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import zlib
+from typing import Any, NamedTuple
+
+from corpus_cli.analysis.stats import Counted
+from corpus_cli.source.decode import BinaryFile, decode
+from corpus_cli.text.document import Metadata, document_date
+from corpus_cli.text.parser import parse
+from corpus_cli.text.tokens import tokens
+
+# `flags` bits. FOLD_TRAP: a character that Python's re, ignoring case, takes for an ASCII letter but SQLite's case folding
+# does not (ı and İ for "i", ſ for "s", the Kelvin sign for "k"): a document holding one is a
+# candidate for every case-insensitive pattern, since its trigrams may not show the match.
+# UNSEARCHABLE: a NUL in the text, where SQLite's tokenizers may stop: always a candidate.
+FOLD_TRAP, UNSEARCHABLE = 1, 2
+FOLD_TRAPS = ("ı", "İ", "ſ", "\u212a")
+
+COLUMNS = (
+    *("path", "size", "mtime_ns", "ctime_ns", "inode", "hash", "read_ns", "binary", "encoding", "header_date", "title", "credit", "byline"),
+    *("words", "chars", "paragraphs", "warnings", "headline_terms", "segments", "flags"),
+)
+
+
+class Entry(NamedTuple):
+    """One row of ``files``. `binary` holds the reason a binary file is skipped (then the parsed
+    fields are None); `warnings` the messages a read reports, as JSON; `segments` the terms of the
+    headline and of each paragraph (a line each, words split by spaces), zlib-compressed."""
+
+    path: str
+    size: int
+    mtime_ns: int
+    ctime_ns: int  # changes with chmod too: a file made unreadable is not fresh
+    inode: int
+    hash: bytes
+    read_ns: int
+    binary: str | None
+    encoding: str | None
+    header_date: str | None
+    title: str | None
+    credit: str | None
+    byline: str | None
+    words: int | None
+    chars: int | None
+    paragraphs: int | None
+    warnings: str | None
+    headline_terms: int | None
+    segments: bytes | None
+    flags: int | None
+
+
+class Indexed(NamedTuple):
+    """An entry and the texts its full-text rows are made of (None for a binary file)."""
+
+    entry: Entry
+    text: str | None  # the decoded text, for the trigrams
+    title_terms: str | None
+    body_terms: str | None
+
+
+def stat_identity(stat: os.stat_result) -> tuple[int, int, int, int]:
+    """What a file's `stat` says of its version: size, mtime_ns, ctime_ns, inode."""
+    return (stat.st_size, stat.st_mtime_ns, stat.st_ctime_ns, stat.st_ino)
+
+
+def content_hash(data: bytes) -> bytes:
+    return hashlib.blake2b(data, digest_size=16).digest()
+
+
+def index_file(path: str, stat: os.stat_result, data: bytes, read_ns: int) -> Indexed:
+    """The entry of a file read at `read_ns` (nanoseconds, taken before `stat`) with these bytes."""
+    identity = (path, *stat_identity(stat), content_hash(data), read_ns)
+    try:
+        decoded = decode(data)
+    except BinaryFile as error:
+        return Indexed(Entry(*identity, str(error), *([None] * 12)), None, None, None)
+    article = parse(decoded.text)
+    texts = ([article.title] if article.title else []) + list(article.paragraphs)
+    segments = [words for text in texts if (words := tokens(text))]
+    headline = bool(article.title) and bool(segments) and bool(tokens(article.title))
+    lines = [" ".join(words) for words in segments]
+    warnings = ((decoded.warning,) if decoded.warning else ()) + article.warnings
+    entry = Entry(
+        *identity,
+        None,
+        decoded.encoding,
+        article.date,
+        article.title,
+        article.credit,
+        article.byline,
+        article.words,
+        len(article.text),
+        len(article.paragraphs),
+        json.dumps(warnings, ensure_ascii=False),
+        int(headline),
+        zlib.compress("\n".join(lines).encode("utf-8"), 1),
+        (FOLD_TRAP if any(trap in decoded.text for trap in FOLD_TRAPS) else 0) | (UNSEARCHABLE if "\0" in decoded.text else 0),
+    )
+    title_terms = lines[0] if headline else ""
+    body_terms = "\n".join(lines[1:] if headline else lines)
+    return Indexed(entry, decoded.text.replace("\0", " "), title_terms, body_terms)
+
+
+def word_texts(entry: Entry) -> tuple[str, str]:
+    """The (title, body) the ``words`` row of `entry` was made of, to delete it exactly."""
+    lines = _lines(entry)
+    return (lines[0], "\n".join(lines[1:])) if entry.headline_terms else ("", "\n".join(lines))
+
+
+def _lines(entry: Entry) -> list[str]:
+    if not entry.segments:
+        return []
+    text = zlib.decompress(entry.segments).decode("utf-8")
+    return text.split("\n") if text else []
+
+
+def read_warnings(entry: Entry) -> list[str]:
+    """The warnings reading the file reports, each with its path, as `read_document` words them."""
+    if entry.binary is not None:
+        return [f"{entry.path}: {entry.binary}; skipped"]
+    return [f"{entry.path}: {message}" for message in json.loads(entry.warnings or "[]")]
+
+
+def entry_date(entry: Entry, metadata: Metadata | None) -> str | None:
+    return document_date(metadata, entry.header_date)
+
+
+def summary(entry: Entry, doc_id: str, metadata: Metadata | None) -> dict[str, Any]:
+    """The record `list` prints, as `Document.summary` makes it."""
+    metadata = metadata or Metadata()
+    return {
+        "id": doc_id,
+        "path": entry.path,
+        "date": document_date(metadata, entry.header_date),
+        "title": metadata.title or entry.title,
+        "credit": entry.credit,
+        "byline": entry.byline,
+        "source": metadata.source,
+        "url": metadata.url,
+        "tags": list(metadata.tags),
+        "words": entry.words,
+        "chars": entry.chars,
+    }
+
+
+def counted(entry: Entry, doc_id: str, metadata: Metadata | None) -> Counted:
+    """What `stats` counts of the document, as `stats.counted` makes it."""
+    return Counted(
+        id=doc_id,
+        date=document_date(metadata, entry.header_date),
+        credit=entry.credit,
+        words=entry.words or 0,
+        chars=entry.chars or 0,
+        paragraphs=entry.paragraphs or 0,
+        segments=tuple(line.split(" ") for line in _lines(entry)),
+    )

@@ -1,0 +1,111 @@
+"""The index file's layout, its version marks, and opening it: a file that is damaged, of another
+version, or not an index at all is `IndexUnusable`, which commands report once and then ignore.
+
+Tables:
+
+- ``files``: one row per document file — its identity for freshness (path, size, mtime_ns, inode,
+  a content hash, when it was read) and what was parsed from it (the summary fields, counts, the
+  warnings a read reports, the terms for stats). ``rowid`` is never reused (AUTOINCREMENT), so
+  the rows of the full-text tables always belong to one version of one file.
+- ``grams``: trigrams of each file's decoded text (FTS5 trigram, contentless, ``detail=none``),
+  for grep's candidates. SQLite 3.40 cannot delete from a contentless table without the old text,
+  so a changed file's old rows stay behind, matched to no file; `corpus index` rebuilds the whole
+  index when they grow past a quarter of the live rows.
+- ``words``: the terms of headline and body (FTS5 unicode61, contentless) for ranked search.
+  Their text is kept (in ``files.segments``), so a changed file's rows are deleted exactly.
+- ``meta``: key/value facts about the build (when, which corpus, how many orphan rows).
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from pathlib import Path
+
+APPLICATION_ID = 0x636F7270  # "corp": marks the file as a corpus index
+FORMAT_VERSION = 1  # bump when the layout or what is stored changes: older files are rebuilt
+
+DDL = """
+CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT);
+CREATE TABLE files (
+    rowid INTEGER PRIMARY KEY AUTOINCREMENT,
+    path TEXT NOT NULL UNIQUE,
+    size INTEGER NOT NULL,
+    mtime_ns INTEGER NOT NULL,
+    ctime_ns INTEGER NOT NULL,
+    inode INTEGER NOT NULL,
+    hash BLOB NOT NULL,
+    read_ns INTEGER NOT NULL,
+    binary TEXT,
+    encoding TEXT,
+    header_date TEXT,
+    title TEXT,
+    credit TEXT,
+    byline TEXT,
+    words INTEGER,
+    chars INTEGER,
+    paragraphs INTEGER,
+    warnings TEXT,
+    headline_terms INTEGER,
+    segments BLOB,
+    flags INTEGER
+);
+CREATE VIRTUAL TABLE grams USING fts5(text, tokenize='trigram', detail='none', content='');
+CREATE VIRTUAL TABLE words USING fts5(title, body, content='');
+"""
+
+BUSY_TIMEOUT_MS = 10_000
+
+
+class IndexUnusable(Exception):
+    """The index file cannot be used; the message says why, for one warning line."""
+
+
+def create(path: Path) -> sqlite3.Connection:
+    """A new, empty index at `path` (which must not exist)."""
+    connection = sqlite3.connect(path, isolation_level=None)
+    connection.execute(f"PRAGMA application_id = {APPLICATION_ID}")
+    connection.execute(f"PRAGMA user_version = {FORMAT_VERSION}")
+    connection.execute("PRAGMA journal_mode = DELETE")
+    connection.execute("BEGIN")
+    for statement in _statements(DDL):
+        connection.execute(statement)
+    connection.execute("COMMIT")
+    return connection
+
+
+def _statements(script: str) -> list[str]:
+    return [statement.strip() for statement in script.split(";") if statement.strip()]
+
+
+def connect(path: Path, *, writable: bool) -> sqlite3.Connection:
+    """Open an existing index and check that it is one, of this version; `IndexUnusable` if not."""
+    try:
+        if writable:
+            connection = sqlite3.connect(path, isolation_level=None, timeout=BUSY_TIMEOUT_MS / 1000)
+        else:
+            connection = sqlite3.connect(f"{path.as_uri()}?mode=ro", uri=True, isolation_level=None, timeout=BUSY_TIMEOUT_MS / 1000)
+    except sqlite3.Error as error:
+        raise IndexUnusable(f"cannot open it ({error})") from None
+    try:
+        application, version = (connection.execute(f"PRAGMA {name}").fetchone()[0] for name in ("application_id", "user_version"))
+        if application != APPLICATION_ID:
+            raise IndexUnusable("it is not a corpus index")
+        if version != FORMAT_VERSION:
+            raise IndexUnusable(f"it is of another version ({version}, this corpus reads {FORMAT_VERSION})")
+        connection.execute("SELECT count(*) FROM meta").fetchone()  # a damaged first page shows here
+    except sqlite3.DatabaseError as error:
+        connection.close()
+        raise IndexUnusable(f"it is damaged or not a database ({error})") from None
+    except IndexUnusable:
+        connection.close()
+        raise
+    return connection
+
+
+def get_meta(connection: sqlite3.Connection, key: str) -> str | None:
+    row = connection.execute("SELECT value FROM meta WHERE key = ?", (key,)).fetchone()
+    return None if row is None else row[0]
+
+
+def set_meta(connection: sqlite3.Connection, key: str, value: str) -> None:
+    connection.execute("INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)", (key, value))

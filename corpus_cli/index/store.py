@@ -1,0 +1,94 @@
+"""Reading entries from the index and writing changes to it, each change in one transaction.
+
+A changed file's ``files`` row is replaced by one with a new rowid; its ``words`` row is deleted
+with the terms it was made of; its ``grams`` rows stay as orphans (see `schema`), counted in
+``meta`` so that `corpus index` knows when to rebuild.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+import time
+from collections.abc import Iterable, Sequence
+
+from corpus_cli.index.freshness import Stored
+from corpus_cli.index.records import COLUMNS, Entry, Indexed, word_texts
+from corpus_cli.index.schema import get_meta, set_meta
+
+# Every column but the terms, which only stats needs (fetched per document by `segments`).
+_LIGHT_COLUMNS = ", ".join("NULL" if name == "segments" else name for name in COLUMNS)
+_INSERT = f"INSERT INTO files ({', '.join(COLUMNS)}) VALUES ({', '.join('?' * len(COLUMNS))})"
+
+
+def load(connection: sqlite3.Connection) -> dict[str, Stored]:
+    """Every entry, by path, without its terms."""
+    rows = connection.execute(f"SELECT rowid, {_LIGHT_COLUMNS} FROM files")
+    return {row[1]: Stored(row[0], Entry._make(row[1:])) for row in rows}
+
+
+def segments(connection: sqlite3.Connection, rowid: int) -> bytes | None:
+    row = connection.execute("SELECT segments FROM files WHERE rowid = ?", (rowid,)).fetchone()
+    return None if row is None else row[0]
+
+
+def orphans(connection: sqlite3.Connection) -> int:
+    return int(get_meta(connection, "orphans") or 0)
+
+
+def write(
+    connection: sqlite3.Connection,
+    *,
+    stored: dict[str, Stored],
+    same: Sequence[Entry] = (),
+    indexed: Iterable[Indexed] = (),
+    removed: Iterable[str] = (),
+) -> None:
+    """Apply the changes in one transaction: entries whose stat changed (`same`), files indexed
+    anew, paths whose rows go (deleted or unreadable files). `stored` is updated to match."""
+    connection.execute("BEGIN IMMEDIATE")
+    try:
+        dropped = 0
+        for entry in same:
+            known = stored[entry.path]
+            connection.execute(
+                "UPDATE files SET size = ?, mtime_ns = ?, ctime_ns = ?, inode = ?, read_ns = ? WHERE rowid = ?",
+                (entry.size, entry.mtime_ns, entry.ctime_ns, entry.inode, entry.read_ns, known.rowid),
+            )
+            stored[entry.path] = Stored(known.rowid, entry)
+        for path in removed:
+            dropped += _remove(connection, stored, path)
+        for item in indexed:
+            dropped += _remove(connection, stored, item.entry.path)
+            stored[item.entry.path] = Stored(insert(connection, item), item.entry._replace(segments=None))
+        if dropped:
+            set_meta(connection, "orphans", str(orphans(connection) + dropped))
+        set_meta(connection, "updated_ns", str(time.time_ns()))
+        connection.execute("COMMIT")
+    except BaseException:
+        connection.execute("ROLLBACK")
+        raise
+
+
+def insert(connection: sqlite3.Connection, item: Indexed) -> int:
+    """A new row for `item` in each table; its rowid."""
+    rowid = connection.execute(_INSERT, item.entry).lastrowid
+    assert rowid is not None
+    if item.text is not None:
+        connection.execute("INSERT INTO grams (rowid, text) VALUES (?, ?)", (rowid, item.text))
+        connection.execute("INSERT INTO words (rowid, title, body) VALUES (?, ?, ?)", (rowid, item.title_terms, item.body_terms))
+    return rowid
+
+
+def _remove(connection: sqlite3.Connection, stored: dict[str, Stored], path: str) -> int:
+    """Delete the rows of `path`; 1 when grams rows were left behind, else 0."""
+    known = stored.pop(path, None)
+    if known is None:
+        return 0
+    if known.entry.binary is not None:
+        connection.execute("DELETE FROM files WHERE rowid = ?", (known.rowid,))
+        return 0
+    entry = known.entry._replace(segments=segments(connection, known.rowid))
+    title, body = word_texts(entry)
+    connection.execute("INSERT INTO words (words, rowid, title, body) VALUES ('delete', ?, ?, ?)", (known.rowid, title, body))
+    connection.execute("DELETE FROM files WHERE rowid = ?", (known.rowid,))
+    return 1
