@@ -19,12 +19,13 @@ settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))
 @pytest.fixture(autouse=True)
 def isolated(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     """Run in an empty folder, without $CORPUS_PATH, NO_COLOR, debug settings or the terminal's size
-    and type from the caller (pytest-xdist exports COLUMNS=80, for one)."""
+    and type from the caller (pytest-xdist exports COLUMNS=80, for one), with a cache folder of its own."""
     for name in ("CORPUS_PATH", "CORPUS_DEBUG", "NO_COLOR", "COLUMNS", "LINES", "TERM"):
         monkeypatch.delenv(name, raising=False)
     work = tmp_path / "work"
     work.mkdir()
     monkeypatch.chdir(work)
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))  # an index of the seeds goes here
     return work
 
 

@@ -23,6 +23,8 @@ from corpus_cli.analysis.dispersion import FIELDS as DISPERSION_FIELDS
 from corpus_cli.analysis.keyness import FIELDS as KEYNESS_FIELDS
 from corpus_cli.cli import SUBCOMMANDS
 from corpus_cli.grep.spec import COUNT_FIELDS, FILE_FIELDS, MATCH_FIELDS
+from corpus_cli.index.ranking import SEARCH_FIELDS
+from corpus_cli.index.status import STATUS_FIELDS
 from corpus_cli.text.document import FULL_FIELDS, SUMMARY_FIELDS
 
 SCHEMAS = Path(__file__).resolve().parent.parent / "schemas"
@@ -241,7 +243,23 @@ def test_the_new_schemas_name_the_fields_the_code_writes():
     assert tuple(schema("dispersion")["properties"]) == DISPERSION_FIELDS
 
 
+def test_search_records_conform(varied_corpus: Path):
+    assert run("index", "--corpus", str(varied_corpus)).exit_code == 0
+    records = assert_records_conform(run("search", "ice OR café", "--corpus", str(varied_corpus), "--format", "jsonl").stdout, "search")
+    assert [record["rank"] for record in records] == list(range(1, len(records) + 1))
+    assert tuple(schema("search")["properties"]) == SEARCH_FIELDS
+
+
+@pytest.mark.parametrize("built", [False, True], ids=["none", "built"])
+def test_index_status_records_conform(varied_corpus: Path, built: bool):
+    if built:
+        assert run("index", "--corpus", str(varied_corpus)).exit_code == 0
+    [record] = assert_records_conform(run("index", "--status", "--corpus", str(varied_corpus), "--format", "jsonl").stdout, "index-status")
+    assert record["usable"] is built and record["exists"] is built
+    assert tuple(schema("index-status")["properties"]) == STATUS_FIELDS
+
+
 def test_every_subcommand_has_its_records_checked_here():
     """A new subcommand needs a schema in schemas/ and a test above; then add it here."""
-    checked = {"list", "show", "grep", "stats", "export", "check", "collocates", "keyness", "dispersion"}
+    checked = {"list", "show", "grep", "stats", "export", "check", "collocates", "keyness", "dispersion", "index", "search"}
     assert set(SUBCOMMANDS) <= checked

@@ -233,7 +233,7 @@ def grep_command(session: Session, pattern: str | None, extra_patterns: tuple[st
     chosen = GrepOptions.from_click(pattern, extra_patterns, options)
     output_format = chosen.output_format or default_format(text_view=True)
     spec = chosen.spec(session, output_format)
-    results = search_documents(spec, session.picked(), chosen.jobs)
+    results = search_documents(spec, session.picked(), chosen.jobs, session.settled(spec))
     try:
         matched = _print(spec, _reported(session, results), output_format, chosen)
     finally:

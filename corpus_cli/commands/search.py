@@ -12,8 +12,8 @@ from corpus_cli.output.terminal import color_enabled, default_format, write_text
 from corpus_cli.output.writers import RECORD_FORMATS, RecordWriter
 from corpus_cli.run.session import Session
 
-SEARCH_FIELDS = ("rank", "id", "path", "date", "title", "score", "snippet")
 TABLE_FIELDS = ("rank", "id", "date", "score", "title")
+RECORD_FIELDS = ("rank", "id", "path", "date", "title", "score", "snippet")  # index.ranking.SEARCH_FIELDS
 
 
 @click.command("search")
@@ -40,51 +40,18 @@ def search_command(session: Session, query: str, limit: int, output_format: str 
       corpus search 'deport*' --format csv
       corpus search Mayorkas | corpus stats
     """
-    from corpus_cli.analysis.snippet import MARK, snippet
-    from corpus_cli.index import queries
-    from corpus_cli.index.view import open_view
-    from corpus_cli.source.read import read_document
+    from corpus_cli.analysis.snippet import MARK
+    from corpus_cli.index.ranking import search
 
-    view = open_view(session.corpus, session.reporter.warn)
+    view = session.index
     if view is None:
         raise CorpusError(f"no index for {session.corpus.root}: run 'corpus index' first (search needs it)")
     output_format = output_format or default_format(text_view=True)
-    try:
-        files = session.files
-        entries = dict(view.fresh(session.picked(), files, session.reporter.warn))
-        if view.indexed:
-            session.reporter.warn(f"{len(view.indexed)} changed file(s) could not be written to the index; run 'corpus index'")
-        selection, metadata = session.selection, session.corpus.metadata
-        admitted = {}
-        for source, entry in entries.items():
-            if entry is not None and entry.binary is None and selection.admits_date(entry.header_date if source.id not in metadata else metadata[source.id].date or entry.header_date):
-                admitted[view.stored[source.path].rowid] = (source, entry)
-        results: list[dict[str, Any]] = []
-        for rowid, score in queries.ranked(view.connection, query):
-            if rowid in admitted:
-                source, entry = admitted[rowid]
-                document = read_document(session.corpus, source, lambda message: None)
-                passages = [] if document is None else ([document.article.title] if document.article.title else []) + list(document.article.paragraphs)
-                known = metadata.get(source.id)
-                results.append(
-                    {
-                        "rank": len(results) + 1,
-                        "id": source.id,
-                        "path": source.path,
-                        "date": (known.date if known else None) or entry.header_date,
-                        "title": (known.title if known else None) or entry.title,
-                        "score": round(score, 4),
-                        "snippet": snippet(passages, query),
-                    }
-                )
-                if len(results) >= limit:
-                    break
-    finally:
-        view.close()
+    results = search(view, session.corpus, session.picked(), session.files, session.selection, query, limit, session.reporter.warn)
     if output_format == "text":
         write_text("".join(_text_view(result, color_enabled(), MARK) for result in results))
     else:
-        with RecordWriter(output_format, TABLE_FIELDS if output_format == "table" else SEARCH_FIELDS) as writer:
+        with RecordWriter(output_format, TABLE_FIELDS if output_format == "table" else RECORD_FIELDS) as writer:
             writer.write_all(results)
     return 0 if results else 1
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import dataclasses
 import functools
-from collections.abc import Callable, Generator, Sequence
+from collections.abc import Callable, Generator, Mapping, Sequence
 from contextlib import closing
 from dataclasses import dataclass
 from itertools import islice
@@ -44,12 +44,19 @@ class DocumentResult:
 
 
 def search_documents(
-    spec: SearchSpec, sources: Sequence[SourceFile], processes: int | None = None
+    spec: SearchSpec, sources: Sequence[SourceFile], processes: int | None = None, settled: Mapping[str, DocumentResult] | None = None
 ) -> Generator[DocumentResult, None, None]:
     """The results for `sources`, in their order; by several processes for large corpora.
+    `settled` holds results known without reading (by path, from the index): those files are not read.
 
     Close the generator when stopping early: that ends the worker processes at once.
     """
+    if settled:
+        searched = search_documents(spec, [source for source in sources if source.path not in settled], processes)
+        with closing(searched):
+            for source in sources:
+                yield settled[source.path] if source.path in settled else next(searched)
+        return
     # The sources go to each worker once, with the function (a forked worker has them already);
     # a task is a range of them, and a result comes back as a tuple of the fields the parent does
     # not know: both cost far less to send than file names or dataclasses, 18,726 times.

@@ -28,7 +28,7 @@ def index_status(corpus: Corpus, files: Sequence[SourceFile]) -> dict[str, Any]:
         return record
     record["bytes"] = path.stat().st_size
     try:
-        connection = schema.connect(path, writable=False)
+        connection = schema.connect(path, writable=os.access(path.parent, os.W_OK | os.X_OK))
     except schema.IndexUnusable as error:
         record["problem"] = str(error)
         return record

@@ -8,6 +8,7 @@ cannot be used is reported in one warning and ignored (the command scans as with
 
 from __future__ import annotations
 
+import os
 import sqlite3
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
@@ -95,7 +96,9 @@ def open_view(corpus: Corpus, warn: Warn) -> IndexView | None:
     if path is None:
         return None
     try:
-        connection = schema.connect(path, writable=False)
+        # Writable when it may be: a journal left by a killed writer is rolled back on opening.
+        writable = os.access(path, os.W_OK) and os.access(path.parent, os.W_OK | os.X_OK)
+        connection = schema.connect(path, writable=writable)
         try:
             stored = store.load(connection)
         except sqlite3.DatabaseError as error:

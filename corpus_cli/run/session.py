@@ -11,7 +11,7 @@ from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
-from typing import IO, Any
+from typing import IO, TYPE_CHECKING, Any
 
 import click
 
@@ -23,6 +23,11 @@ from corpus_cli.source.discover import discover
 from corpus_cli.source.files import SourceFile
 from corpus_cli.source.locate import locate
 from corpus_cli.text.document import Document
+
+if TYPE_CHECKING:
+    from corpus_cli.grep.search import DocumentResult
+    from corpus_cli.grep.spec import SearchSpec
+    from corpus_cli.index.view import IndexView
 
 
 @dataclass
@@ -77,6 +82,16 @@ class Session:
     discovery: Discovery
     stdin: bool = False  # take the ids from the records on stdin
     ids: Mapping[str, int] | None = None
+    use_index: bool = True  # False: --no-index
+
+    @cached_property
+    def index(self) -> IndexView | None:
+        """The corpus's index when there is one (and --no-index was not given); opened on first use."""
+        if not self.use_index:
+            return None
+        from corpus_cli.index.view import open_view
+
+        return open_view(self.corpus, self.reporter.warn)
 
     @property
     def files(self) -> list[SourceFile]:
@@ -101,12 +116,26 @@ class Session:
         """The files selected by id (glob, stdin, arguments), before any date is read."""
         return self.selection.pick(self.files)
 
+    def settled(self, spec: SearchSpec) -> dict[str, DocumentResult]:
+        """grep's results known from the index without reading the files (by path); {} without one."""
+        if not self.use_index or self.index is None:
+            return {}
+        from corpus_cli.index.candidates import settled
+
+        return settled(self.index, spec, self.picked(), self.files)
+
     def documents(self) -> Iterator[Document]:
         """The selected documents, parsed."""
         return documents(self.corpus, self.files, self.selection, self.reporter.warn)
 
     def mapped(self, function: Callable[[Document], Result]) -> Iterator[Result]:
-        """``function(document)`` for the selected documents, in order, on every core when it pays."""
+        """``function(document)`` for the selected documents, in order, on every core when it pays;
+        from the index instead of the files when it is there and can make what `function` makes."""
+        if self.use_index:
+            from corpus_cli.index.answers import answerable, answered
+
+            if answerable(function) and self.index is not None:
+                return answered(self.index, self.corpus, self.files, self.picked(), self.selection, self.reporter.warn, function)
         return mapped(self.corpus, self.files, self.selection, self.reporter.warn, function)
 
 
@@ -118,6 +147,7 @@ def open_session(
     id_glob: str | None = None,
     read_stdin: bool | None = None,
     strict: bool = False,
+    use_index: bool = True,
     environ: Mapping[str, str] | None = None,
 ) -> Session:
     """Locate the corpus and build the selection; bad options are `click.BadParameter`."""
@@ -132,4 +162,4 @@ def open_session(
     options = Selection(since=bounds.get("--since"), until=bounds.get("--until"), id_glob=id_glob)
     stdin = read_stdin if read_stdin is not None else stdin_is_data(sys.stdin)
     reporter = Reporter(strict=strict)
-    return Session(corpus=corpus, options=options, reporter=reporter, discovery=Discovery(corpus, reporter.warn), stdin=stdin)
+    return Session(corpus=corpus, options=options, reporter=reporter, discovery=Discovery(corpus, reporter.warn), stdin=stdin, use_index=use_index)
