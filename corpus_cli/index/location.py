@@ -14,6 +14,11 @@ INDEX_FOLDER = ".corpus"  # hidden, so discovery skips it
 INDEX_NAME = "index.sqlite"
 
 
+def writable(folder: Path) -> bool:
+    """Whether files can be made in `folder` by this user."""
+    return os.access(folder, os.W_OK | os.X_OK)
+
+
 def in_corpus(root: Path) -> Path:
     return root / INDEX_FOLDER / INDEX_NAME
 
@@ -41,8 +46,7 @@ def planned(root: Path, environ: Mapping[str, str] | None = None) -> Path:
     if found is not None:
         return found
     folder = in_corpus(root).parent
-    writable = os.access(folder if folder.is_dir() else root, os.W_OK | os.X_OK)
-    return in_corpus(root) if writable else in_cache(root, environ)
+    return in_corpus(root) if writable(folder if folder.is_dir() else root) else in_cache(root, environ)
 
 
 def for_writing(root: Path, environ: Mapping[str, str] | None = None) -> Path:
@@ -52,10 +56,10 @@ def for_writing(root: Path, environ: Mapping[str, str] | None = None) -> Path:
     if found is not None:
         return found
     local = in_corpus(root)
-    if os.access(root, os.W_OK | os.X_OK):
+    if writable(root):
         try:
             local.parent.mkdir(exist_ok=True)
-            if os.access(local.parent, os.W_OK | os.X_OK):
+            if writable(local.parent):
                 return local
         except OSError:
             pass

@@ -1,0 +1,155 @@
+"""`corpus index` and what commands do with it, through the real entry point: the same output as
+without an index, fresh or stale; --status, --drop; an unusable index is one warning."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import sqlite3
+from pathlib import Path
+
+import pytest
+from helpers import SEEDS, run
+from index_corpora import hostile_corpus, make_stale
+
+# A few of each command's modes: the whole matrix is in test_index_differential.py.
+QUICK = [
+    ("list",),
+    ("list", "--since", "2024", "--sort", "words"),
+    ("stats", "--by", "month"),
+    ("stats", "--top", "5"),
+    ("grep", "-c", "-w", "ICE", "--include-zero"),
+    ("grep", "-i", "mayorkas"),
+    ("grep", "-l", "nowhere-at-all"),
+]
+
+
+def same_as_scan(corpus: Path, *args: str) -> None:
+    """The command's stdout, stderr and status with the index equal those with --no-index."""
+    scanned = run(*args, "--corpus", str(corpus), "--no-index")
+    indexed = run(*args, "--corpus", str(corpus))
+    assert (indexed.stdout, indexed.stderr, indexed.exit_code) == (scanned.stdout, scanned.stderr, scanned.exit_code), args
+
+
+def index_of(corpus: Path) -> Path:
+    result = run("index", "--corpus", str(corpus))
+    assert result.exit_code == 0, result.stderr
+    return corpus / ".corpus" / "index.sqlite"
+
+
+def status(corpus: Path) -> dict:
+    result = run("index", "--status", "--corpus", str(corpus), "--format", "json")
+    assert result.exit_code == 0, result.stderr
+    return json.loads(result.stdout)
+
+
+@pytest.fixture
+def hostile(tmp_path: Path) -> Path:
+    return hostile_corpus(tmp_path / "hostile")
+
+
+def test_index_is_built_in_the_corpus_and_reported(hostile: Path):
+    assert status(hostile)["exists"] is False
+    result = run("index", "--corpus", str(hostile))
+    assert result.exit_code == 0 and result.stdout == ""
+    assert ".corpus/index.sqlite" in result.stderr
+    report = status(hostile)
+    listed = run("list", "--corpus", str(hostile), "--no-index").stdout.splitlines()
+    assert (report["usable"], report["documents"], report["stale"]) == (True, len(listed), 0)
+    assert len(listed) == len(list(hostile.rglob("*.txt"))) - 1  # binary.txt is skipped
+    assert report["bytes"] == (hostile / ".corpus" / "index.sqlite").stat().st_size
+
+
+@pytest.mark.parametrize("args", QUICK, ids=" ".join)
+def test_fresh_and_stale_index_give_the_scans_output(hostile: Path, args: tuple[str, ...]):
+    index_of(hostile)
+    same_as_scan(hostile, *args)
+    make_stale(hostile)
+    same_as_scan(hostile, *args)
+    same_as_scan(hostile, *args)  # and again, from the index the first run brought up to date
+
+
+def test_a_command_brings_a_stale_index_up_to_date(hostile: Path):
+    index_of(hostile)
+    make_stale(hostile)
+    before = status(hostile)
+    assert (before["added"], before["changed"], before["deleted"]) == (1, 2, 1)  # the touched file is not a change
+    run("list", "--corpus", str(hostile))
+    assert status(hostile)["stale"] == 0
+
+
+def test_an_edit_that_keeps_size_and_mtime_is_seen(hostile: Path):
+    index_of(hostile)
+    make_stale(hostile)  # bom.txt: same size, mtime put back
+    rows = [json.loads(line) for line in run("grep", "-c", "XYZ", "--corpus", str(hostile)).stdout.splitlines()]
+    assert [row["id"] for row in rows] == ["bom"]
+
+
+def test_index_update_reads_only_what_changed(hostile: Path):
+    index_of(hostile)
+    make_stale(hostile)
+    result = run("index", "--corpus", str(hostile))
+    assert "3 read, 1 removed" in result.stderr  # the edited, the same-size and the added file; the deleted one
+    assert status(hostile)["stale"] == 0
+
+
+def test_drop_removes_the_index(hostile: Path):
+    index_of(hostile)
+    result = run("index", "--drop", "--corpus", str(hostile))
+    assert result.exit_code == 0 and "removed" in result.stderr
+    assert not (hostile / ".corpus").exists()
+    assert status(hostile)["exists"] is False
+    assert run("index", "--drop", "--corpus", str(hostile)).stderr == "corpus: no index to remove\n"
+
+
+def test_status_and_drop_together_are_a_usage_error(hostile: Path):
+    result = run("index", "--status", "--drop", "--corpus", str(hostile))
+    assert result.exit_code == 2 and result.stderr.count("\n") == 1
+
+
+def test_an_unwritable_corpus_is_indexed_in_the_cache(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
+    """XDG_CACHE_HOME points into tmp_path (conftest). Tests may run as root, who can write
+    anywhere, so the corpus folder is made unwritable by saying so."""
+    corpus = tmp_path / "readonly"
+    shutil.copytree(SEEDS, corpus)
+    from corpus_cli.index import location
+
+    monkeypatch.setattr(location, "writable", lambda folder: not Path(folder).is_relative_to(corpus))
+    assert run("index", "--corpus", str(corpus)).exit_code == 0
+    where = Path(status(corpus)["location"])
+    assert where.is_relative_to(tmp_path / "cache" / "corpus") and where.is_file()
+    assert not (corpus / ".corpus").exists()
+    same_as_scan(corpus, "list")
+    same_as_scan(corpus, "grep", "-c", "Mayorkas")
+
+
+@pytest.mark.parametrize("damage", ["garbage", "truncated", "foreign", "other-version"])
+def test_an_unusable_index_is_one_warning_and_a_scan(hostile: Path, damage: str):
+    index = index_of(hostile)
+    if damage == "garbage":
+        index.write_bytes(b"not a database at all" * 100)
+    elif damage == "truncated":
+        index.write_bytes(index.read_bytes()[:5000])
+    else:
+        index.unlink()
+        connection = sqlite3.connect(index)
+        connection.execute("CREATE TABLE files (path TEXT)")
+        if damage == "other-version":
+            connection.execute("PRAGMA application_id = 1668248176")
+            connection.execute("PRAGMA user_version = 999")
+        connection.commit()
+        connection.close()
+    scanned = run("list", "--corpus", str(hostile), "--no-index")
+    indexed = run("list", "--corpus", str(hostile))
+    assert indexed.exit_code == 0 and indexed.stdout == scanned.stdout
+    extra = indexed.stderr.replace(scanned.stderr, "", 1)
+    assert extra.count("\n") == 1 and extra.startswith("corpus: warning: ") and "corpus index" in extra
+    assert status(hostile)["usable"] is False
+    assert run("index", "--corpus", str(hostile)).exit_code == 0  # rebuilt
+    assert status(hostile)["usable"] is True
+    same_as_scan(hostile, "list")
+
+
+def test_no_index_option_is_on_every_document_command():
+    for command in ("list", "show", "grep", "stats", "export", "check", "search"):
+        assert "--no-index" in run(command, "--help").stdout, command

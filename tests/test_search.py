@@ -1,0 +1,88 @@
+"""`corpus search` through the real entry point: ranking, selection, snippets, errors."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from helpers import run
+
+
+def search(corpus: Path, *args: str) -> list[dict]:
+    result = run("search", *args, "--corpus", str(corpus), "--format", "jsonl")
+    assert result.exit_code in (0, 1), result.stderr
+    return [json.loads(line) for line in result.stdout.splitlines()]
+
+
+@pytest.fixture
+def indexed(seeds_copy: Path) -> Path:
+    assert run("index", "--corpus", str(seeds_copy)).exit_code == 0
+    return seeds_copy
+
+
+def naming(corpus: Path, word: str) -> set[str]:
+    """The ids of the files whose text holds `word` (case-folded): counted apart from the index."""
+    return {path.stem for path in corpus.glob("*.txt") if word.casefold() in path.read_text(encoding="utf-8").casefold()}
+
+
+def test_mayorkas_ranks_the_articles_that_name_him_first(indexed: Path):
+    found = search(indexed, "Mayorkas")
+    expected = naming(indexed, "Mayorkas")
+    assert len(expected) == 3
+    assert {record["id"] for record in found[:3]} == expected
+    assert [record["rank"] for record in found] == list(range(1, len(found) + 1))
+    assert all(record["score"] > 0 for record in found)
+    scores = [record["score"] for record in found]
+    assert scores == sorted(scores, reverse=True)
+    assert all("**Mayorkas**" in record["snippet"] for record in found)
+
+
+def test_the_selection_options_narrow_the_results(indexed: Path):
+    dated = {record["id"] for record in search(indexed, "Mayorkas", "--since", "2024")}
+    listed = {json.loads(line)["id"] for line in run("list", "--since", "2024", "--corpus", str(indexed)).stdout.splitlines()}
+    assert dated == naming(indexed, "Mayorkas") & listed and dated
+    first = sorted(naming(indexed, "Mayorkas"))[0]
+    piped = run("search", "Mayorkas", "--corpus", str(indexed), "--stdin", "--format", "jsonl", input=json.dumps({"id": first}) + "\n")
+    assert [json.loads(line)["id"] for line in piped.stdout.splitlines()] == [first]
+    assert len(search(indexed, "Mayorkas", "--limit", "2")) == 2
+
+
+def test_query_language_phrase_or_not_prefix(indexed: Path):
+    assert {record["id"] for record in search(indexed, '"Homeland Security"')} == naming(indexed, "Homeland Security")
+    with_or = {record["id"] for record in search(indexed, "Mayorkas OR Trump")}
+    assert with_or == naming(indexed, "Mayorkas") | naming(indexed, "Trump")
+    without = {record["id"] for record in search(indexed, "Mayorkas NOT Trump")}
+    assert without == naming(indexed, "Mayorkas") - naming(indexed, "Trump")
+    assert {record["id"] for record in search(indexed, "Mayork*")} == naming(indexed, "Mayork")
+
+
+def test_no_match_is_exit_status_1(indexed: Path):
+    result = run("search", "zyzzyva", "--corpus", str(indexed), "--format", "jsonl")
+    assert (result.exit_code, result.stdout) == (1, "")
+
+
+@pytest.mark.parametrize("query", ['"unclosed', "AND", "Mayorkas AND (", "NEAR("])
+def test_a_bad_query_is_one_error_line(indexed: Path, query: str):
+    result = run("search", query, "--corpus", str(indexed))
+    assert result.exit_code == 2
+    assert result.stderr.startswith("corpus: error: cannot read the query") and result.stderr.count("\n") == 1
+
+
+def test_without_an_index_one_line_says_run_corpus_index(seeds_copy: Path):
+    result = run("search", "Mayorkas", "--corpus", str(seeds_copy))
+    assert result.exit_code == 2 and result.stdout == ""
+    assert result.stderr.count("\n") == 1 and "run 'corpus index'" in result.stderr
+
+
+def test_search_sees_files_changed_since_indexing(indexed: Path):
+    (indexed / "999_new.txt").write_text("Zyzzyva news\n\nA zyzzyva was seen.\n", encoding="utf-8")
+    assert [record["id"] for record in search(indexed, "zyzzyva")] == ["999_new"]
+    (indexed / "999_new.txt").unlink()
+    assert search(indexed, "zyzzyva") == []
+
+
+def test_text_view_on_a_terminal_shape(indexed: Path):
+    result = run("search", "Mayorkas", "--corpus", str(indexed), "--format", "text", "--limit", "1")
+    heading, passage = result.stdout.splitlines()
+    assert heading.startswith("  1. ") and "**Mayorkas**" in passage
