@@ -27,7 +27,8 @@ def fold(word: str) -> str:
 
 def query_words(query: str) -> tuple[set[str], tuple[str, ...]]:
     """The whole words and the prefixes (``word*``) of a query, folded; operators left out."""
-    words, prefixes = set(), []
+    words: set[str] = set()
+    prefixes: list[str] = []
     for found in _QUERY_WORD.findall(query):
         if found.rstrip("*") in OPERATORS:
             continue

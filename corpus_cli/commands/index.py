@@ -41,7 +41,8 @@ def index_command(session: Session, status: bool, drop: bool, jobs: int | None, 
       corpus index --status --format json
       corpus index --drop
     """
-    from corpus_cli.index import build, status as index_status
+    from corpus_cli.index import build
+    from corpus_cli.index import status as index_status
 
     if status and drop:
         raise click.UsageError("--status and --drop contradict each other: choose one")

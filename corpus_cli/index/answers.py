@@ -37,7 +37,13 @@ def answerable(function: Callable[..., Any]) -> bool:
 
 
 def answered(
-    view: IndexView, corpus: Corpus, files: Sequence[SourceFile], picked: Sequence[SourceFile], selection: Selection, warn: Warn, function: Callable[..., Any]
+    view: IndexView,
+    corpus: Corpus,
+    files: Sequence[SourceFile],
+    picked: Sequence[SourceFile],
+    selection: Selection,
+    warn: Warn,
+    function: Callable[..., Any],
 ) -> Iterator[Any]:
     """``function(document)`` for the picked documents in the selection's dates, from the index."""
     answer = ANSWERS[function]

@@ -96,6 +96,6 @@ def recheck(source: SourceFile, known: Entry | None) -> Rechecked:
     except OSError as error:
         return Rechecked(source.path, warning=f"{source.path}: cannot read: {error.strerror or error}")
     if known is not None and known.size == len(data) and known.hash == content_hash(data):
-        identity = dict(zip(("size", "mtime_ns", "ctime_ns", "inode"), stat_identity(status)))
-        return Rechecked(source.path, same=known._replace(**identity, read_ns=read_ns))
+        size, mtime_ns, ctime_ns, inode = stat_identity(status)
+        return Rechecked(source.path, same=known._replace(size=size, mtime_ns=mtime_ns, ctime_ns=ctime_ns, inode=inode, read_ns=read_ns))
     return Rechecked(source.path, indexed=index_file(source.path, status, data, read_ns))

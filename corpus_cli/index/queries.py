@@ -27,9 +27,7 @@ def ranked(connection: sqlite3.Connection, query: str) -> Iterator[tuple[int, fl
             yield rowid, -rank
     except sqlite3.OperationalError as error:
         message = str(error).removeprefix("fts5: ")
-        raise BadQuery(
-            f"cannot read the query {query!r}: {message} (write words, \"a phrase\", AND, OR, NOT, prefix*, NEAR(a b))"
-        ) from None
+        raise BadQuery(f'cannot read the query {query!r}: {message} (write words, "a phrase", AND, OR, NOT, prefix*, NEAR(a b))') from None
 
 
 def trigrams(needle: str) -> list[str]:

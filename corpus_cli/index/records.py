@@ -88,7 +88,7 @@ def index_file(path: str, stat: os.stat_result, data: bytes, read_ns: int) -> In
     article = parse(decoded.text)
     texts = ([article.title] if article.title else []) + list(article.paragraphs)
     segments = [words for text in texts if (words := tokens(text))]
-    headline = bool(article.title) and bool(segments) and bool(tokens(article.title))
+    headline = article.title is not None and bool(segments) and bool(tokens(article.title))
     lines = [" ".join(words) for words in segments]
     warnings = ((decoded.warning,) if decoded.warning else ()) + article.warnings
     entry = Entry(

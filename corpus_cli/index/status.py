@@ -15,8 +15,10 @@ from corpus_cli.index.freshness import check
 from corpus_cli.source.config import Corpus
 from corpus_cli.source.files import SourceFile
 
-STATUS_FIELDS = ("location", "corpus", "exists", "usable", "problem", "bytes", "documents", "built", "updated")
-STATUS_FIELDS += ("stale", "added", "changed", "deleted")
+STATUS_FIELDS = (
+    *("location", "corpus", "exists", "usable", "problem", "bytes", "documents", "built", "updated"),
+    *("stale", "added", "changed", "deleted"),
+)
 
 
 def index_status(corpus: Corpus, files: Sequence[SourceFile]) -> dict[str, Any]:

@@ -162,4 +162,6 @@ def open_session(
     options = Selection(since=bounds.get("--since"), until=bounds.get("--until"), id_glob=id_glob)
     stdin = read_stdin if read_stdin is not None else stdin_is_data(sys.stdin)
     reporter = Reporter(strict=strict)
-    return Session(corpus=corpus, options=options, reporter=reporter, discovery=Discovery(corpus, reporter.warn), stdin=stdin, use_index=use_index)
+    return Session(
+        corpus=corpus, options=options, reporter=reporter, discovery=Discovery(corpus, reporter.warn), stdin=stdin, use_index=use_index
+    )
