@@ -39,9 +39,15 @@ ENVIRONMENT = (
     ("NO_COLOR", "When set, to any value, output is never coloured (https://no-color.org)."),
     ("TERM", "When dumb, output is not coloured."),
     ("COLUMNS", "The width tables are fitted to on a terminal."),
+    ("XDG_CACHE_HOME", "Where the index of a corpus whose folder cannot be written goes (default ~/.cache): corpus/NAME-HASH/index.sqlite."),
 )
 COMPLETION_VARIABLE = ("_CORPUS_COMPLETE", "Set by the completion scripts (see Shell completion); not for direct use.")
 FILES = (
+    (
+        ".corpus/index.sqlite",
+        "The corpus's index, made by corpus index, in the corpus folder (or under $XDG_CACHE_HOME/corpus/ when that folder "
+        "cannot be written); commands use it when it is there, and give the same output without it. Safe to delete.",
+    ),
     (
         "corpus.yaml",
         "Optional, in the corpus folder or any parent of the working folder: the corpus's name (name:), "
