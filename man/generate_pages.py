@@ -39,7 +39,10 @@ ENVIRONMENT = (
     ("NO_COLOR", "When set, to any value, output is never coloured (https://no-color.org)."),
     ("TERM", "When dumb, output is not coloured."),
     ("COLUMNS", "The width tables are fitted to on a terminal."),
-    ("XDG_CACHE_HOME", "Where the index of a corpus whose folder cannot be written goes (default ~/.cache): corpus/NAME-HASH/index.sqlite."),
+    (
+        "XDG_CACHE_HOME",
+        "Where the index of a corpus whose folder cannot be written goes (default ~/.cache): corpus/NAME-HASH/index.sqlite.",
+    ),
 )
 COMPLETION_VARIABLE = ("_CORPUS_COMPLETE", "Set by the completion scripts (see Shell completion); not for direct use.")
 FILES = (

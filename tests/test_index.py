@@ -153,3 +153,23 @@ def test_an_unusable_index_is_one_warning_and_a_scan(hostile: Path, damage: str)
 def test_no_index_option_is_on_every_document_command():
     for command in ("list", "show", "grep", "stats", "export", "check", "search"):
         assert "--no-index" in run(command, "--help").stdout, command
+
+
+def test_the_index_is_what_answers(hostile: Path):
+    """Proof that the tests above compare two ways of answering: a title changed inside the index
+    (and nowhere else) shows in `list`, and a file whose trigram rows are unlinked is not searched
+    by grep. (Never do this to a real index: it is how an index that lies would look.)"""
+    index = index_of(hostile)
+    run("list", "--corpus", str(hostile))  # settles the racy entries of files just written
+    connection = sqlite3.connect(index)
+    connection.execute("UPDATE files SET title = 'Planted in the index' WHERE path = 'cp1252.txt'")
+    connection.execute("UPDATE files SET rowid = rowid + 100000 WHERE path = 'crlf.txt'")
+    connection.commit()
+    connection.close()
+    titles = {json.loads(line)["title"] for line in run("list", "--corpus", str(hostile)).stdout.splitlines()}
+    assert "Planted in the index" in titles
+    counted = {json.loads(line)["id"] for line in run("grep", "-c", "ICE", "--corpus", str(hostile)).stdout.splitlines()}
+    assert "crlf" not in counted
+    assert "crlf" in {
+        json.loads(line)["id"] for line in run("grep", "-c", "ICE", "--corpus", str(hostile), "--no-index").stdout.splitlines()
+    }
