@@ -7,7 +7,7 @@ import re
 from pathlib import Path
 
 import pytest
-from helpers import run
+from helpers import SEEDS, run
 from hypothesis import given
 from hypothesis import strategies as st
 from index_corpora import hostile_corpus
@@ -20,14 +20,9 @@ def corpus(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return root
 
 
-def _texts() -> list[str]:
-    from helpers import SEEDS
-
-    texts = [path.read_text(encoding="utf-8") for path in sorted(SEEDS.glob("*.txt"))]
-    return texts + ["The \u017ftop sign and \u0130ce and \u212aelvin.", "Caf\xe9 society", "ICE on a line.\r\n"]
-
-
-TEXTS = _texts()
+# The seeds' texts and the hostile files' (index_corpora), where the patterns are cut from.
+TEXTS = [path.read_text(encoding="utf-8") for path in sorted(SEEDS.glob("*.txt"))]
+TEXTS += ["The \u017ftop sign and \u0130ce and \u212aelvin.", "Caf\xe9 society", "ICE on a line.\r\n"]
 
 
 @st.composite
