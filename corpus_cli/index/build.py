@@ -166,26 +166,19 @@ def _alive(pid: int) -> bool:
 
 
 def drop(corpus: Corpus) -> list[Path]:
-    """Remove the corpus's index files, wherever they are; the paths removed."""
+    """Remove the corpus's index files, wherever they are; the index files removed."""
     removed = []
     for index in (location.in_corpus(corpus.root), location.in_cache(corpus.root)):
-        with writer_lock(index) if index.parent.is_dir() else _nothing() as held:
-            if index.parent.is_dir() and not held:
+        if not index.parent.is_dir():
+            continue
+        with writer_lock(index) as held:
+            if not held:
                 raise CorpusError(f"another 'corpus index' is updating {index}; run --drop again when that one ends")
+            if index.exists():
+                removed.append(index)
             for path in (index, Path(f"{index}-journal"), *index.parent.glob(f"{index.name}.*.tmp")):
-                if path.exists():
-                    path.unlink()
-                    removed.append(path)
-        lock = Path(f"{index}.lock")
-        lock.unlink(missing_ok=True)
-        if index.parent.is_dir() and not any(index.parent.iterdir()):
+                path.unlink(missing_ok=True)
+        Path(f"{index}.lock").unlink(missing_ok=True)
+        if not any(index.parent.iterdir()):
             index.parent.rmdir()
     return removed
-
-
-class _nothing:
-    def __enter__(self) -> bool:
-        return True
-
-    def __exit__(self, *exc: object) -> None:
-        return None

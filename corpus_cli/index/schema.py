@@ -5,14 +5,16 @@ Tables:
 
 - ``files``: one row per document file — its identity for freshness (path, size, mtime_ns, inode,
   a content hash, when it was read) and what was parsed from it (the summary fields, counts, the
-  warnings a read reports, the terms for stats). ``rowid`` is never reused (AUTOINCREMENT), so
-  the rows of the full-text tables always belong to one version of one file.
+  warnings a read reports). ``rowid`` is never reused (AUTOINCREMENT), so the rows of the other
+  tables always belong to one version of one file.
+- ``terms``: the terms of each file for stats, compressed, apart from ``files`` so that reading
+  every entry (as `list` does) does not wade through them.
 - ``grams``: trigrams of each file's decoded text (FTS5 trigram, contentless, ``detail=none``),
   for grep's candidates. SQLite 3.40 cannot delete from a contentless table without the old text,
   so a changed file's old rows stay behind, matched to no file; `corpus index` rebuilds the whole
   index when they grow past a quarter of the live rows.
 - ``words``: the terms of headline and body (FTS5 unicode61, contentless) for ranked search.
-  Their text is kept (in ``files.segments``), so a changed file's rows are deleted exactly.
+  Their text is kept (in ``terms``), so a changed file's rows are deleted exactly.
 - ``meta``: key/value facts about the build (when, which corpus, how many orphan rows).
 """
 
@@ -22,7 +24,7 @@ import sqlite3
 from pathlib import Path
 
 APPLICATION_ID = 0x636F7270  # "corp": marks the file as a corpus index
-FORMAT_VERSION = 1  # bump when the layout or what is stored changes: older files are rebuilt
+FORMAT_VERSION = 2  # bump when the layout or what is stored changes: older files are rebuilt
 
 DDL = """
 CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT);
@@ -46,9 +48,9 @@ CREATE TABLE files (
     paragraphs INTEGER,
     warnings TEXT,
     headline_terms INTEGER,
-    segments BLOB,
     flags INTEGER
 );
+CREATE TABLE terms (rowid INTEGER PRIMARY KEY, segments BLOB NOT NULL);
 CREATE VIRTUAL TABLE grams USING fts5(text, tokenize='trigram', detail='none', content='');
 CREATE VIRTUAL TABLE words USING fts5(title, body, content='');
 """

@@ -16,8 +16,9 @@ from corpus_cli.index.records import COLUMNS, Entry, Indexed, word_texts
 from corpus_cli.index.schema import get_meta, set_meta
 
 # Every column but the terms, which only stats needs (fetched per document by `segments`).
+_FILE_COLUMNS = [name for name in COLUMNS if name != "segments"]
 _LIGHT_COLUMNS = ", ".join("NULL" if name == "segments" else name for name in COLUMNS)
-_INSERT = f"INSERT INTO files ({', '.join(COLUMNS)}) VALUES ({', '.join('?' * len(COLUMNS))})"
+_INSERT = f"INSERT INTO files ({', '.join(_FILE_COLUMNS)}) VALUES ({', '.join('?' * len(_FILE_COLUMNS))})"
 
 
 def load(connection: sqlite3.Connection) -> dict[str, Stored]:
@@ -27,7 +28,7 @@ def load(connection: sqlite3.Connection) -> dict[str, Stored]:
 
 
 def segments(connection: sqlite3.Connection, rowid: int) -> bytes | None:
-    row = connection.execute("SELECT segments FROM files WHERE rowid = ?", (rowid,)).fetchone()
+    row = connection.execute("SELECT segments FROM terms WHERE rowid = ?", (rowid,)).fetchone()
     return None if row is None else row[0]
 
 
@@ -71,8 +72,11 @@ def write(
 
 def insert(connection: sqlite3.Connection, item: Indexed) -> int:
     """A new row for `item` in each table; its rowid."""
-    rowid = connection.execute(_INSERT, item.entry).lastrowid
+    entry = item.entry
+    rowid = connection.execute(_INSERT, [getattr(entry, name) for name in _FILE_COLUMNS]).lastrowid
     assert rowid is not None
+    if entry.segments is not None:
+        connection.execute("INSERT INTO terms (rowid, segments) VALUES (?, ?)", (rowid, entry.segments))
     if item.text is not None:
         connection.execute("INSERT INTO grams (rowid, text) VALUES (?, ?)", (rowid, item.text))
         connection.execute("INSERT INTO words (rowid, title, body) VALUES (?, ?, ?)", (rowid, item.title_terms, item.body_terms))
@@ -90,5 +94,6 @@ def _remove(connection: sqlite3.Connection, stored: dict[str, Stored], path: str
     entry = known.entry._replace(segments=segments(connection, known.rowid))
     title, body = word_texts(entry)
     connection.execute("INSERT INTO words (words, rowid, title, body) VALUES ('delete', ?, ?, ?)", (known.rowid, title, body))
+    connection.execute("DELETE FROM terms WHERE rowid = ?", (known.rowid,))
     connection.execute("DELETE FROM files WHERE rowid = ?", (known.rowid,))
     return 1
