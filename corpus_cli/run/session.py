@@ -118,10 +118,12 @@ class Session:
 
     def settled(self, spec: SearchSpec) -> dict[str, DocumentResult]:
         """grep's results known from the index without reading the files (by path); {} without one."""
-        if not self.use_index or self.index is None:
+        if not self.use_index:
             return {}
-        from corpus_cli.index.candidates import settled
+        from corpus_cli.index.candidates import settled, usable_needle
 
+        if usable_needle(spec) is None or self.index is None:  # -v, \w+: a scan, without loading the index
+            return {}
         return settled(self.index, spec, self.picked(), self.files)
 
     def documents(self) -> Iterator[Document]:
