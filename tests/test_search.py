@@ -86,3 +86,8 @@ def test_text_view_on_a_terminal_shape(indexed: Path):
     result = run("search", "Mayorkas", "--corpus", str(indexed), "--format", "text", "--limit", "1")
     heading, passage = result.stdout.splitlines()
     assert heading.startswith("  1. ") and "**Mayorkas**" in passage
+
+
+def test_search_with_no_index_is_a_usage_error(indexed: Path):
+    result = run("search", "Mayorkas", "--no-index", "--corpus", str(indexed))
+    assert result.exit_code == 2 and result.stderr.count("\n") == 1 and "--no-index" in result.stderr

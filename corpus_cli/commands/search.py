@@ -43,6 +43,8 @@ def search_command(session: Session, query: str, limit: int, output_format: str 
     from corpus_cli.analysis.snippet import MARK
     from corpus_cli.index.ranking import search
 
+    if not session.use_index:
+        raise click.UsageError("search ranks documents with the index: it does not go with --no-index")
     view = session.index
     if view is None:
         raise CorpusError(f"no index for {session.corpus.root}: run 'corpus index' first (search needs it)")

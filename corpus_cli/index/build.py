@@ -34,8 +34,8 @@ class Built:
     """What a run of `corpus index` did."""
 
     location: Path
-    documents: int
-    indexed: int  # files read and indexed (new or changed)
+    documents: int  # in the index now (binary files left out)
+    indexed: int  # files read and indexed (new or changed; all of them for a build from nothing)
     removed: int  # entries of deleted or unreadable files
     rebuilt: bool  # built from nothing
 
@@ -92,7 +92,8 @@ def _update(
     removed &= set(stored)
     if same or indexed or removed:
         store.write(connection, stored=stored, same=same, indexed=indexed, removed=removed)
-    return Built(target, len(stored), len(indexed), len(removed), rebuilt=False)
+    documents = sum(1 for known in stored.values() if known.entry.binary is None)
+    return Built(target, documents, len(indexed), len(removed), rebuilt=False)
 
 
 def _rebuild(
@@ -112,7 +113,7 @@ def _rebuild(
                     warn(result.warning)
                 elif result.indexed is not None:
                     store.insert(connection, result.indexed)
-                    count += 1
+                    count += result.indexed.entry.binary is None
             schema.set_meta(connection, "corpus", os.fspath(corpus.root.resolve()))
             schema.set_meta(connection, "built_ns", str(time.time_ns()))
             schema.set_meta(connection, "updated_ns", str(time.time_ns()))
@@ -127,7 +128,7 @@ def _rebuild(
     except BaseException:
         temporary.unlink(missing_ok=True)
         raise
-    return Built(target, count, count, 0, rebuilt=True)
+    return Built(target, count, len(files), 0, rebuilt=True)
 
 
 def rechecked(
