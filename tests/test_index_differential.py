@@ -52,6 +52,10 @@ COMMANDS = [
     ("export", "--format", "jsonl"),
     ("export", "--format", "csv"),
     ("check",),
+    ("stats", "--term", "ICE", "--dispersion", "--by", "year"),
+    ("dispersion", "Mayorkas", "ICE"),
+    ("collocates", "ICE"),
+    ("keyness", "--id", "00[01]*"),
 ]
 
 
