@@ -118,6 +118,7 @@ class GrepOptions:
             scope=self.field,
             before=context if self.before_context is None else self.before_context,
             after=context if self.after_context is None else self.after_context,
+            separate_groups=any(value is not None for value in (self.context, self.before_context, self.after_context)),
             kwic=self.kwic,
             only_matching=self.only_matching,
             time_limit=self.timeout or None,
@@ -204,11 +205,13 @@ def grep_command(session: Session, pattern: str | None, extra_patterns: tuple[st
     terminal, lines print as id:line:text with the matches highlighted.
 
     Each line is searched as a string of its own (^, $, \\A and \\Z are its
-    ends; a \\r before the newline is left out). With -v a record is the whole
-    line; with -A/-B/-C, before and after reach over the context lines; with
-    -o they are empty, and empty matches are not printed. A document the
-    pattern runs on past --timeout (a regex that backtracks without end) is
-    skipped with a warning.
+    ends; a \\r before the newline is left out). With several patterns the
+    longest match at the leftmost position wins, as in GNU grep. With -v a
+    record is the whole line (-o -v prints nothing, as GNU grep does); with
+    -A/-B/-C, before and after reach over the context lines, and "--"
+    separates groups (-C 0 too); with -o they are empty, and empty matches
+    are not printed. A document the pattern runs on past --timeout (a regex
+    that backtracks without end) is skipped with a warning.
 
     --terms FILE searches every member of the term families in FILE (see
     corpus stats --help) as a word, in any case, where the tokenizer sees
@@ -278,7 +281,7 @@ def _print(spec: SearchSpec, results: Iterator[DocumentResult], output_format: s
         for result in selected:
             if result.lines:
                 write_text(render_grep_lines(result.id, result.lines, color, spec.only_matching, separate))
-                separate = bool(spec.before or spec.after)
+                separate = bool(spec.before or spec.after or spec.separate_groups)
     else:
         records: Iterable[dict[str, Any]] = (record for result in selected for record in result.records)
         if spec.kwic is not None and (options.kwic_sort or text):

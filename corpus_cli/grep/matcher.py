@@ -108,6 +108,12 @@ class Matcher:
         flags = re.MULTILINE | (re.IGNORECASE if ignore_case else 0)
         for pattern, source in zip(patterns, sources):
             _compile(source, flags, pattern)  # each alone first, so an error names its pattern
+        literal_set = len(patterns) > 1 and all(fixed or is_literal(pattern) for pattern in patterns)
+        if literal_set:
+            # GNU grep takes the longest match at the leftmost position; an alternation takes the
+            # first alternative that matches there, so the longer literals go first.
+            ordered = sorted(zip(patterns, sources), key=lambda pair: -len(pair[0]))
+            patterns, sources = [pattern for pattern, _ in ordered], [source for _, source in ordered]
         plain = patterns[0] if len(patterns) == 1 and (fixed or is_literal(patterns[0])) else None
         if plain is not None and "\r" in plain:
             plain = None  # a \r might be found where a line ends, where it is not searchable
@@ -118,6 +124,13 @@ class Matcher:
         # match of the whole pattern starts where a candidate does.
         self._candidates = _compile_all(patterns, sources, flags)
         self._regexes = _compile_all(patterns, [_word_wrapped(source) for source in sources], flags) if word else self._candidates
+        # Several regexes: each one alone, to find the longest of their matches at the leftmost
+        # start (GNU's rule; Python's alternation takes the first alternative that matches).
+        self._alternatives = (
+            [_compile(_word_wrapped(source) if word else source, flags, pattern) for pattern, source in zip(patterns, sources)]
+            if len(patterns) > 1 and not literal_set
+            else []
+        )
         self._word_literal = word and plain is not None
         self._exact = bool(plain) and not word
         # A piece of text every match contains, and whether case is ignored in it.
@@ -199,7 +212,8 @@ class Matcher:
         return False
 
     def search(self, text: str, pos: int = 0, endpos: int = sys.maxsize) -> Span | None:
-        """The leftmost match in ``text[pos:endpos]`` (earlier -e patterns win ties), or None."""
+        """The leftmost match in ``text[pos:endpos]``, the longest of the patterns' matches there
+        (as GNU grep takes the leftmost-longest), or None."""
         if self.literal is not None:
             start = text.find(self.literal, pos, endpos)
             return None if start < 0 else (start, start + len(self.literal))
@@ -208,11 +222,14 @@ class Matcher:
             found = regex.search(text, pos, endpos)
             if found is not None and (best is None or found.start() < best[0]):
                 best = found.span()
+        if best is not None and self._alternatives:
+            at_start = (alone.end() for regex in self._alternatives if (alone := regex.match(text, best[0], endpos)) is not None)
+            best = (best[0], max(at_start, default=best[1]))
         return best
 
     def finditer(self, text: str, pos: int = 0, endpos: int = sys.maxsize) -> Iterator[Span]:
         """Every non-overlapping match in ``text[pos:endpos]``, left to right, as `re.finditer` gives them."""
-        if len(self._regexes) == 1 and self.literal is None:
+        if len(self._regexes) == 1 and self.literal is None and not self._alternatives:
             for found in self._regexes[0].finditer(text, pos, endpos):
                 yield found.span()
             return

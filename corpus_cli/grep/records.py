@@ -60,7 +60,7 @@ def line_views(spec: SearchSpec, text: str, selected: list[Span], whole: bool) -
     for start, end in selected:
         spans = () if spec.invert else tuple(shown_spans(spans_on_line(spec.matcher, text, start, end, whole), spec.only_matching))
         chosen[numbers.at(start)] = ((start, end), tuple((a - start, b - start) for a, b in spans))
-    if not (spec.before or spec.after):
+    if not (spec.before or spec.after or spec.separate_groups):
         for number, ((start, end), spans) in chosen.items():
             yield LineView(number, text[start:end], spans, selected=True)
         return

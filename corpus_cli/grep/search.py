@@ -148,6 +148,9 @@ def search_text(
     if spec.mode == "count":
         return DocumentResult(doc_id, path, date, count=count_lines(matcher, text, segments, spec.invert, spec.max_count, whole))
     selected = list(islice(selected_lines(matcher, text, segments, spec.invert, whole), spec.max_count))
+    if spec.invert and spec.only_matching:
+        # The selected lines hold no match to print: GNU grep prints nothing, and so does every format here.
+        return DocumentResult(doc_id, path, date, count=len(selected))
     if spec.mode == "lines":
         return DocumentResult(doc_id, path, date, count=len(selected), lines=tuple(line_views(spec, text, selected, whole)))
     records = tuple(match_records(spec, text, selected, whole, doc_id, path, date))

@@ -32,6 +32,7 @@ class SearchSpec:
     scope: Scope = "text"
     before: int = 0
     after: int = 0
+    separate_groups: bool = False  # -A, -B or -C was given, 0 too: "--" between groups that do not touch
     kwic: int | None = None
     only_matching: bool = False
     time_limit: float | None = DEFAULT_TIME_LIMIT
