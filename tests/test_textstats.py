@@ -5,7 +5,7 @@ from __future__ import annotations
 from hypothesis import given
 from hypothesis import strategies as st
 
-from corpus_cli.text.tokens import TOKEN, count_words, parse_stopwords, term, tokens
+from corpus_cli.text.tokens import TOKEN, count_words, default_stopwords, parse_stopwords, term, tokens
 
 
 def test_terms_fold_case_quotes_and_possessives():
@@ -33,3 +33,30 @@ def test_count_words_equals_the_number_of_tokens(text):
 @given(st.text())
 def test_tokens_are_the_terms_of_the_words(text):
     assert tokens(text) == [term(word) for word in TOKEN.findall(text)]
+
+
+def _shipped_entries() -> list[str]:
+    from importlib.resources import files
+
+    text = files("corpus_cli.text").joinpath("stopwords.txt").read_text(encoding="utf-8")
+    return [word for word in (line.split("#", 1)[0].strip() for line in text.splitlines()) if word]
+
+
+def test_every_shipped_stopword_is_a_term_the_tokenizer_makes_as_itself():
+    """An entry the tokenizer reads otherwise ("let's" is the term "let") stops another word."""
+    wrong = [entry for entry in _shipped_entries() if tokens(entry) != [entry]]
+    assert wrong == []
+
+
+def test_let_is_no_stopword_and_titles_are():
+    shipped = default_stopwords()
+    assert "let" not in shipped
+    assert {"mr", "mrs", "ms", "dr"} <= shipped
+    assert [word for word in tokens("Let the Mr. and Mrs. Smith, Ms. Jones and Dr. Watson let go") if word not in shipped] == [
+        "let",
+        "smith",
+        "jones",
+        "watson",
+        "let",
+        "go",
+    ]
