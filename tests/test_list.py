@@ -122,7 +122,8 @@ def test_bad_stdin_names_the_line():
     result = run("list", "--stdin", input='{"id": "000_602cce6e2114fdb8"}\nnot json\n')
     assert (result.exit_code, result.stderr) == (
         2,
-        "corpus: error: stdin line 2: not a JSON record (Expecting value); expected JSON Lines with an id\n",
+        "corpus: error: stdin line 2: not a JSON record (Expecting value); expected JSON Lines with an id"
+        " (stdin is read when it is a pipe or a file: add --no-stdin to ignore it)\n",
     )
     result = run("list", "--stdin", input='{"name": "x"}\n')
     assert result.exit_code == 2 and 'stdin line 1: record has no string "id"' in result.stderr

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal
 
 import click
+from click.decorators import FC
 
 from corpus_cli.analysis.families import Family, family_of, member_patterns
 from corpus_cli.commands.families import read_families
@@ -59,6 +60,10 @@ class GrepOptions:
     @classmethod
     def from_click(cls, pattern: str | None, extra_patterns: tuple[str, ...], options: dict[str, Any]) -> GrepOptions:
         """The options, with the patterns given either way; contradictions are usage errors."""
+        if options.pop("json_lines"):
+            if options["output_format"] not in (None, "jsonl"):
+                raise click.UsageError(f"--json is --format jsonl: it does not combine with --format {options['output_format']}")
+            options["output_format"] = "jsonl"
         if options["terms_file"] is not None:
             if pattern is not None or extra_patterns:
                 raise click.UsageError("--terms FILE gives the patterns: give no PATTERN or -e with it")
@@ -127,6 +132,11 @@ class GrepOptions:
         )
 
 
+def _no_op(short: str, long: str, why: str) -> Callable[[FC], FC]:
+    """A grep switch accepted as the no-op it is here, so that habits and old scripts still work."""
+    return click.option(short, long, is_flag=True, expose_value=False, help=f"Accepted, a no-op: {why}.")
+
+
 class KwicWidth(click.ParamType):  # type: ignore[type-arg]  # generic in click's stubs only
     """--kwic's optional WIDTH; a word there is most likely the pattern, so say how to write it."""
 
@@ -193,6 +203,12 @@ class KwicWidth(click.ParamType):  # type: ignore[type-arg]  # generic in click'
 )
 @click.option("-j", "--jobs", type=click.IntRange(min=1), metavar="N", help="Worker processes (default: one per core for large corpora).")
 @format_option(GREP_FORMATS, "text on a terminal, jsonl otherwise")
+@click.option("--json", "json_lines", is_flag=True, help="The same as --format jsonl (ripgrep's --json).")
+@_no_op("-E", "--extended-regexp", "patterns are always Python regular expressions, which are extended")
+@_no_op("-P", "--perl-regexp", "Python's regular expressions are Perl-style already")
+@_no_op("-n", "--line-number", "records always have a line, and the text view prints it")
+@_no_op("-H", "--with-filename", "every line shown is prefixed with its document's id")
+@_no_op("-r", "--recursive", "every document is searched, in sub-folders too")
 @document_options
 def grep_command(session: Session, pattern: str | None, extra_patterns: tuple[str, ...], **options: Any) -> int:
     """Search the documents' lines for PATTERN, a Python regular expression.
@@ -232,6 +248,7 @@ def grep_command(session: Session, pattern: str | None, extra_patterns: tuple[st
       corpus grep -i migrants --kwic 40 --sort right
       corpus grep -w Biden | jq -r '"\\(.id):\\(.line): \\(.match)"'
       corpus grep --terms families.yaml | jq -r .family | sort | uniq -c
+      corpus grep -rnE 'ICE|DHS'          # grep's habits: -E, -P, -n, -H, -r are no-ops
     """
     chosen = GrepOptions.from_click(pattern, extra_patterns, options)
     output_format = chosen.output_format or default_format(text_view=True)

@@ -25,9 +25,9 @@ def document_options(command: Callable[..., Any]) -> Callable[..., Any]:
 def _with_session(command: Callable[..., Any], *, selection: bool) -> Callable[..., Any]:
     @functools.wraps(command)
     def run(*args: Any, corpus_path: str | None, no_index: bool, **kwargs: Any) -> Any:
-        picked = {}
+        picked = {"no_messages": kwargs.pop("no_messages")}
         if selection:
-            picked = {key: kwargs.pop(key) for key in ("strict", "since", "until", "id_glob", "read_stdin")}
+            picked.update({key: kwargs.pop(key) for key in ("strict", "since", "until", "id_glob", "read_stdin")})
         session = open_session(corpus_path=corpus_path, use_index=not no_index, **picked)
         status = command(*args, session=session, **kwargs)
         session.reporter.finish()
@@ -41,6 +41,12 @@ def _with_session(command: Callable[..., Any], *, selection: bool) -> Callable[.
             help="Corpus folder (or its corpus.yaml). Default: $CORPUS_PATH, a corpus.yaml here or above, or the bundled seeds.",
         ),
         click.option("--no-index", is_flag=True, help="Read the files even when the corpus has an index (see 'corpus index')."),
+        click.option(
+            "-s",
+            "--no-messages",
+            is_flag=True,
+            help="Print no warnings on stderr (they still count for --strict); errors are still printed.",
+        ),
     ]
     if selection:
         decorators += [

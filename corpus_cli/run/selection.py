@@ -72,6 +72,10 @@ class Selection:
         return list(files)
 
 
+# Most often stdin is some other program's pipe (a `while read` loop): say how to leave it alone.
+_STDIN_HINT = "(stdin is read when it is a pipe or a file: add --no-stdin to ignore it)"
+
+
 def read_ids(stream: IO[bytes]) -> dict[str, int]:
     """The ids of the JSON Lines records on `stream`, each once, in order, with their line numbers.
 
@@ -86,10 +90,12 @@ def read_ids(stream: IO[bytes]) -> dict[str, int]:
         try:
             record = json.loads(line)
         except json.JSONDecodeError as error:
-            raise CorpusError(f"stdin line {number}: not a JSON record ({error.msg}); expected JSON Lines with an id") from None
+            raise CorpusError(
+                f"stdin line {number}: not a JSON record ({error.msg}); expected JSON Lines with an id {_STDIN_HINT}"
+            ) from None
         doc_id = record.get("id") if isinstance(record, dict) else None
         if not isinstance(doc_id, str):
-            raise CorpusError(f'stdin line {number}: record has no string "id"; expected JSON Lines from a corpus command')
+            raise CorpusError(f'stdin line {number}: record has no string "id"; expected JSON Lines from a corpus command {_STDIN_HINT}')
         ids.setdefault(doc_id, number)
     return ids
 

@@ -32,14 +32,16 @@ if TYPE_CHECKING:
 
 @dataclass
 class Reporter:
-    """Prints warnings to stderr, one line each, and counts them for ``--strict``."""
+    """Prints warnings to stderr, one line each (none with ``-s``), and counts them for ``--strict``."""
 
     strict: bool = False
+    quiet: bool = False  # -s/--no-messages: warnings are counted, not printed
     count: int = 0
 
     def warn(self, message: str) -> None:
         self.count += 1
-        click.echo(f"corpus: warning: {message}", err=True)
+        if not self.quiet:
+            click.echo(f"corpus: warning: {message}", err=True)
 
     def finish(self) -> None:
         """Under ``--strict``, any warning makes the run fail with exit status 2."""
@@ -150,6 +152,7 @@ def open_session(
     read_stdin: bool | None = None,
     strict: bool = False,
     use_index: bool = True,
+    no_messages: bool = False,
     environ: Mapping[str, str] | None = None,
 ) -> Session:
     """Locate the corpus and build the selection; bad options are `click.BadParameter`."""
@@ -160,10 +163,13 @@ def open_session(
                 bounds[name] = parse_bound(value, end=end)
             except ValueError as error:
                 raise click.BadParameter(str(error), param_hint=f"'{name}'") from None
+    if len(bounds) == 2 and bounds["--since"] > bounds["--until"]:
+        # An empty result would look like "nothing in those dates"; the bounds are swapped, or a typo.
+        raise click.UsageError(f"--since {since} is later than --until {until}: nothing could be selected (swap them?)")
     corpus = locate(corpus_path, os.environ if environ is None else environ, Path.cwd())
     options = Selection(since=bounds.get("--since"), until=bounds.get("--until"), id_glob=id_glob)
     stdin = read_stdin if read_stdin is not None else stdin_is_data(sys.stdin)
-    reporter = Reporter(strict=strict)
+    reporter = Reporter(strict=strict, quiet=no_messages)
     return Session(
         corpus=corpus, options=options, reporter=reporter, discovery=Discovery(corpus, reporter.warn), stdin=stdin, use_index=use_index
     )
