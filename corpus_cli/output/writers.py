@@ -18,6 +18,8 @@ from corpus_cli.output.terminal import stdout, terminal_width, write_text
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 
 Record = dict[str, Any]
+# One encoder for every line: json.dumps with options builds a new one per call.
+_JSON = json.JSONEncoder(ensure_ascii=False)
 
 
 class RecordWriter:
@@ -70,7 +72,7 @@ class JsonLinesWriter(RecordWriter):
     """One JSON object a line; an empty result is no line at all."""
 
     def _write(self, row: Record) -> None:
-        self._emit(json.dumps(row, ensure_ascii=False) + "\n")
+        self._emit(_JSON.encode(row) + "\n")
 
 
 class JsonWriter(RecordWriter):
