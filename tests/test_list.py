@@ -86,7 +86,7 @@ def test_empty_results_are_valid_output():
 def test_table_fits_the_width_given(width):
     result = run("list", "--format", "table", env={"COLUMNS": str(width)})
     lines = result.stdout.splitlines()
-    assert lines[0].split() == ["id", "date", "words", "credit", "title"]
+    assert lines[0].split() == ["id", "date", "words", "credit", "title/lede"]
     assert max(map(len, lines)) <= width
     assert "…" in result.stdout
 

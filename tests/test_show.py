@@ -108,7 +108,7 @@ def test_every_record_format_and_a_table():
     (row,) = csv.DictReader(io.StringIO(run("show", "001", "--format", "csv").stdout))
     assert (row["id"], row["credit"], row["text"]) == ("001_487be5ddedc07bcd", "Headline USA", seed_path("001").read_text(encoding="utf-8"))
     table = run("show", "001", "002", "--format", "table").stdout.splitlines()
-    assert table[0].split() == ["id", "date", "words", "credit", "title"] and len(table) == 4
+    assert table[0].split() == ["id", "date", "words", "credit", "title/lede"] and len(table) == 4
 
 
 @pytest.mark.slow

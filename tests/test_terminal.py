@@ -36,7 +36,7 @@ def on_a_terminal(*args: str, env: dict[str, str] | None = None) -> str:
 
 def test_list_prints_a_table_on_a_terminal():
     lines = on_a_terminal("list").splitlines()
-    assert lines[0].split() == ["id", "date", "words", "credit", "title"]
+    assert lines[0].split() == ["id", "date", "words", "credit", "title/lede"]
     assert set(lines[1]) <= {"-", " "}
     assert len(lines) == 2 + 5
     assert max(map(len, lines)) <= 100

@@ -12,7 +12,7 @@ from corpus_cli.commands.options import document_options, format_option
 from corpus_cli.output.terminal import default_format
 from corpus_cli.output.writers import RecordWriter
 from corpus_cli.run.session import Session
-from corpus_cli.text.document import DOCUMENT_TABLE_FIELDS, SUMMARY_FIELDS, Document
+from corpus_cli.text.document import DOCUMENT_TABLE_FIELDS, SUMMARY_FIELDS, TITLE_OR_LEDE, Document, with_title_or_lede
 
 SortKey = Literal["id", "date", "title", "words", "chars", "path"]
 SORT_KEYS: tuple[SortKey, ...] = get_args(SortKey)
@@ -58,7 +58,11 @@ def parse_fields(ctx: click.Context, param: click.Parameter, value: str | None) 
 )
 @format_option()
 def list_command(session: Session, **options: Any) -> int:
-    """List the documents: id, path, date, title, credit, byline, source, url, tags, words, chars.
+    """List the documents: id, path, date, title, credit, byline, source, url, tags, words, chars, lede.
+
+    The lede is the body's first sentence (at most 200 characters, cut at a
+    word when longer; null when the body has no text); a table shows it where
+    a document has no title.
 
     Documents come in id order, or in the order of the records on stdin
     when another corpus command pipes into this one.
@@ -68,6 +72,7 @@ def list_command(session: Session, **options: Any) -> int:
       corpus list --since 2024-01-01
       corpus list --sort words --reverse --limit 3
       corpus list --fields id,date,title --format csv
+      corpus list --fields id,lede --format tsv
       corpus list | jq -r 'select(.date == null) | .id'
       corpus grep Mayorkas | corpus list
     """
@@ -77,6 +82,8 @@ def list_command(session: Session, **options: Any) -> int:
     records = session.mapped(Document.summary)
     if chosen.sort_key is not None or chosen.reverse:  # otherwise stream: memory stays flat on any corpus
         records = iter(sort_records(list(records), chosen.sort_key or "id", chosen.reverse))
+    if TITLE_OR_LEDE in fields:
+        records = map(with_title_or_lede, records)
     with RecordWriter(output_format, fields) as writer:
         writer.write_all(itertools.islice(records, chosen.limit))
     return 0

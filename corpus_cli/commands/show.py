@@ -11,7 +11,7 @@ from corpus_cli.output.views import render_document
 from corpus_cli.output.writers import RECORD_FORMATS, RecordWriter
 from corpus_cli.run.selection import resolve_id
 from corpus_cli.run.session import Session
-from corpus_cli.text.document import DOCUMENT_TABLE_FIELDS, FULL_FIELDS
+from corpus_cli.text.document import DOCUMENT_TABLE_FIELDS, FULL_FIELDS, with_title_or_lede
 
 
 @click.command("show")
@@ -64,7 +64,7 @@ def show_command(session: Session, ids: tuple[str, ...], raw: bool, output_forma
             write_text(("\n" if index else "") + render_document(document, color_enabled()))
     else:
         with RecordWriter(output_format, DOCUMENT_TABLE_FIELDS if output_format == "table" else FULL_FIELDS) as writer:
-            writer.write_all(document.full() for document in session.documents())
+            writer.write_all(with_title_or_lede(document.full()) for document in session.documents())
     for doc_id in missing:
         click.echo(f"corpus: error: no document with id or id prefix {doc_id!r}", err=True)
     return ExitStatus.NOT_FOUND if missing else ExitStatus.OK

@@ -49,6 +49,7 @@ CREATE TABLE documents (
     tags TEXT NOT NULL,
     words INTEGER NOT NULL,
     chars INTEGER NOT NULL,
+    lede TEXT,
     date_source TEXT,
     title_source TEXT,
     encoding TEXT NOT NULL,

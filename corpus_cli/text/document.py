@@ -8,9 +8,12 @@ from typing import Any
 from corpus_cli.text.parser import Article
 
 # The keys of the summary record (`list`), in output order; stable across versions.
-SUMMARY_FIELDS = ("id", "path", "date", "title", "credit", "byline", "source", "url", "tags", "words", "chars")
+# `lede` came last (0.2), so that CSV columns kept their places.
+SUMMARY_FIELDS = ("id", "path", "date", "title", "credit", "byline", "source", "url", "tags", "words", "chars", "lede")
+# The column of a document table that shows the title, or the lede where there is no title.
+TITLE_OR_LEDE = "title/lede"
 # The columns of a document table on a terminal, where every summary field would not fit.
-DOCUMENT_TABLE_FIELDS = ("id", "date", "words", "credit", "title")
+DOCUMENT_TABLE_FIELDS = ("id", "date", "words", "credit", TITLE_OR_LEDE)
 # The full record (`show --format json`, `export`) adds how fields were derived and the text.
 FULL_FIELDS = (
     *SUMMARY_FIELDS,
@@ -27,6 +30,12 @@ class Metadata:
     source: str | None = None
     url: str | None = None
     tags: tuple[str, ...] = ()
+
+
+def with_title_or_lede(record: dict[str, Any]) -> dict[str, Any]:
+    """A summary or full record with the table's `TITLE_OR_LEDE` column: most articles have no
+    headline, and a table of ids, dates and counts alone does not say which article is which."""
+    return record | {TITLE_OR_LEDE: record.get("title") or record.get("lede")}
 
 
 def document_date(metadata: Metadata | None, header_date: str | None) -> str | None:
@@ -83,6 +92,7 @@ class Document:
             "tags": list(self.metadata.tags),
             "words": self.article.words,
             "chars": len(self.article.text),
+            "lede": self.article.lede,
         }
 
     def full(self) -> dict[str, Any]:

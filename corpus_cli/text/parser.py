@@ -21,6 +21,7 @@ import datetime as dt
 import re
 from dataclasses import dataclass
 
+from corpus_cli.text.lede import lede
 from corpus_cli.text.tokens import count_words
 
 HEADER = re.compile(r"[ \t]*date[ \t]+(\d{4}-\d{2}-\d{2})(?:[ \t]+|(?=\r?\n)|\Z)")
@@ -62,6 +63,7 @@ class Article:
     body: str  # the article's lines after header and headline, without furniture
     furniture: tuple[str, ...]  # lines of site furniture, in document order
     paragraphs: tuple[str, ...]  # the body's paragraphs
+    lede: str | None  # the body's first sentence, after the credit (see lede.py)
     words: int  # words of the headline and the body
     warnings: tuple[str, ...]  # why something was not taken (an impossible date, say)
 
@@ -93,6 +95,7 @@ def parse(text: str) -> Article:
         body=body,
         furniture=furniture,
         paragraphs=paragraphs,
+        lede=lede(paragraphs, credit_match.end() if credit_match else 0),
         words=count_words(title or "") + count_words(body),
         warnings=tuple(warnings),
     )
