@@ -21,46 +21,10 @@ _NEXT = re.compile(r"\s*(\S)")
 # Abbreviations that stand before a capital or a number inside a sentence, as news writes them:
 # titles before names, "St. Louis", months before days. Those that often end a sentence ("Inc.",
 # "etc.", "No.") are left out: before a lower-case word the rule above already goes on.
-_ABBREVIATIONS = frozenset(
-    [
-        "mr",
-        "mrs",
-        "ms",
-        "dr",
-        "prof",
-        "sen",
-        "rep",
-        "gov",
-        "gen",
-        "lt",
-        "col",
-        "maj",
-        "capt",
-        "sgt",
-        "cmdr",
-        "adm",
-        "st",
-        "jr",
-        "sr",
-        "rev",
-        "hon",
-        "pres",
-        "supt",
-        "vs",
-        "jan",
-        "feb",
-        "mar",
-        "apr",
-        "jun",
-        "jul",
-        "aug",
-        "sep",
-        "sept",
-        "oct",
-        "nov",
-        "dec",
-    ]
-)
+_TITLES = {"mr", "mrs", "ms", "dr", "prof", "sen", "rep", "gov", "gen", "lt", "col", "maj", "capt", "sgt", "cmdr", "adm"}
+_OTHERS = {"st", "jr", "sr", "rev", "hon", "pres", "supt", "vs"}
+_MONTHS = {"jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep", "sept", "oct", "nov", "dec"}
+_ABBREVIATIONS = frozenset(_TITLES | _OTHERS | _MONTHS)
 
 
 def lede(paragraphs: Sequence[str], skip: int = 0) -> str | None:
