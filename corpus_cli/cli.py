@@ -31,6 +31,7 @@ SUBCOMMANDS = {
     "dispersion": "corpus_cli.commands.dispersion:dispersion_command",
     "index": "corpus_cli.commands.index:index_command",
     "search": "corpus_cli.commands.search:search_command",
+    "help": "corpus_cli.commands.help:help_command",
 }
 
 
@@ -138,7 +139,8 @@ def cli(debug: bool) -> None:
     Commands compose: when stdin is a pipe or a file, a command that works on documents
     reads the JSON Lines records another corpus command printed and works on those
     documents, in that order (--no-stdin ignores stdin). Output is a table on a terminal
-    and JSON Lines otherwise. Run 'corpus COMMAND --help' for a command's options.
+    and JSON Lines otherwise. Run 'corpus help COMMAND' (or 'corpus COMMAND --help') for a
+    command's options.
 
     \b
     Examples:

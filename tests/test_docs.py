@@ -227,7 +227,8 @@ def code_lines(markdown: str) -> list[str]:
 def test_readme_documents_every_subcommand_with_a_jq_pipeline(name: str):
     lines = code_lines(readme_section(f"`corpus {name}`"))
     assert any(line.startswith(f"corpus {name}") for line in lines)
-    assert any("| jq" in line and "corpus" in line for line in lines), f"no jq pipeline for corpus {name}"
+    if name != "help":  # help prints text, no records for jq
+        assert any("| jq" in line and "corpus" in line for line in lines), f"no jq pipeline for corpus {name}"
 
 
 def test_readme_quick_start_is_what_ci_runs():

@@ -47,7 +47,7 @@ def test_id_glob():
 
 def test_sort_reverse_limit_fields():
     rows = records(run("list", "--sort", "words", "--reverse", "--limit", "2", "--fields", "id,words"))
-    assert rows == [{"id": "004_b26c48024a5263f5", "words": 767}, {"id": "002_8558860120d3c356", "words": 655}]
+    assert rows == [{"id": "004_b26c48024a5263f5", "words": 767}, {"id": "002_8558860120d3c356", "words": 652}]  # U.S. thrice
 
 
 def test_sort_by_date_puts_undated_last_either_way():

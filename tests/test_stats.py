@@ -169,18 +169,13 @@ def test_a_term_without_by_is_one_row_over_everything_even_for_no_documents() ->
 @pytest.mark.parametrize(
     ("args", "message"),
     [
-        (("--term", "ICE", "--top", "3"), "--term and --top answer different questions"),
-        (
-            (
-                "--ngram",
-                "2",
-            ),
-            "--ngram, --stopwords and --no-stopwords go with --top N",
-        ),
+        (("--term", "ICE", "--top", "3"), "--term and --top (or --ngram) answer different questions"),
+        (("--term", "ICE", "--ngram", "2"), "--term and --top (or --ngram) answer different questions"),
+        (("--no-stopwords",), "--stopwords and --no-stopwords go with --top N"),
         (("--top", "3", "--no-stopwords", "--stopwords", "/dev/null"), "not both"),
         (("--term", "!!!"), "holds no word to count"),
         (("--top", "0"), "0 is not in the range x>=1"),
-        (("--by", "week"), "'week' is not one of"),
+        (("--by", "fortnight"), "'fortnight' is not one of"),
     ],
 )
 def test_bad_usage_is_one_error_line_and_exit_2(args: tuple[str, ...], message: str) -> None:

@@ -14,7 +14,7 @@ def test_terms_fold_case_quotes_and_possessives():
 
 
 def test_hyphens_and_digits_stay_inside_a_word():
-    assert tokens("anti-border FY-21 2.2 million U.S.") == ["anti-border", "fy-21", "2", "2", "million", "u", "s"]
+    assert tokens("anti-border FY-21 2.2 million U.S.") == ["anti-border", "fy-21", "2", "2", "million", "u.s."]
 
 
 def test_punctuation_and_underscores_separate_words():

@@ -11,7 +11,8 @@ Record keys, flat so that JSON, CSV and a table hold them alike:
   per document, `chars` (characters of the whole text) likewise, `paragraphs` (the total) and
   `distinct_terms` (distinct case-folded words). Means and medians are rounded to two decimals;
   for no documents they, the extremes and the dates are null.
-- ``--by`` puts the group first: `id` (doc), `year`, `month` or `credit`. Documents without a
+- ``--by`` puts the group first: `id` (doc), `year`, `month`, `week` (ISO 8601, ``2024-W04``),
+  `day` or `credit`. Documents without a
   date (or a credit) form their own group, whose key is null, after the others.
 - frequent terms: `rank`, `term`, `count` (uses), `doc_freq` (documents using the term).
 - term trends: `term`, `count`, `doc_freq`, then the group's `documents` and `words`, and
@@ -20,6 +21,7 @@ Record keys, flat so that JSON, CSV and a table hold them alike:
 
 from __future__ import annotations
 
+import datetime as dt
 import heapq
 import statistics
 from collections import Counter
@@ -33,9 +35,9 @@ from corpus_cli.text.document import Document
 from corpus_cli.text.tokens import ngrams, tokens
 
 # --by choices and the key each puts first in its rows.
-Grouping = Literal["doc", "year", "month", "credit"]
+Grouping = Literal["doc", "year", "month", "week", "day", "credit"]
 # Each --by grouping and the key it puts in its records.
-GROUPINGS: dict[Grouping, str] = {"doc": "id", "year": "year", "month": "month", "credit": "credit"}
+GROUPINGS: dict[Grouping, str] = {"doc": "id", "year": "year", "month": "month", "week": "week", "day": "day", "credit": "credit"}
 MEASURE_FIELDS = (
     *("documents", "dated", "undated", "first_date", "last_date"),
     *("words", "words_mean", "words_median", "words_min", "words_max"),
@@ -73,7 +75,7 @@ def counted(document: Document) -> Counted:
     return Counted(
         id=document.id,
         date=document.date,
-        credit=article.credit,
+        credit=document.credit,
         words=article.words,
         chars=len(document.text),
         paragraphs=len(article.paragraphs),
@@ -89,7 +91,16 @@ def group_of(document: Counted, by: Grouping) -> str | None:
         return document.credit
     if document.date is None:
         return None
-    return document.date[:4] if by == "year" else document.date[:7]
+    if by == "week":
+        return iso_week(document.date)
+    return document.date[: {"year": 4, "month": 7}.get(by, 10)]
+
+
+def iso_week(date: str) -> str:
+    """The ISO 8601 week of an ISO date, as ``YYYY-Www``: weeks start on Monday, and the first
+    week of a year holds its first Thursday (so 2024-12-30 falls in 2025-W01)."""
+    year, week, _ = dt.date.fromisoformat(date).isocalendar()
+    return f"{year}-W{week:02d}"
 
 
 def fields_for(by: Grouping | None, fields: Sequence[str]) -> tuple[str, ...]:

@@ -17,7 +17,7 @@ from corpus_cli.errors import ExitStatus
 from corpus_cli.grep.matcher import Matcher
 from corpus_cli.grep.search import DocumentResult, search_documents
 from corpus_cli.grep.spec import COUNT_FIELDS, DEFAULT_TIME_LIMIT, FILE_FIELDS, MATCH_FIELDS, SEARCH_FIELDS, Mode, Scope, SearchSpec
-from corpus_cli.output.terminal import color_enabled, default_format, write_text
+from corpus_cli.output.terminal import color_enabled, default_format, terminal_width, write_text
 from corpus_cli.output.views import render_grep_count, render_grep_file, render_grep_lines, render_kwic
 from corpus_cli.output.writers import RECORD_FORMATS, RecordWriter
 from corpus_cli.run.selection import Selection
@@ -235,7 +235,8 @@ def grep_command(session: Session, pattern: str | None, extra_patterns: tuple[st
     family's name.
 
     --kwic prints a concordance, each match centred in WIDTH characters of
-    context; --sort left|right orders it by the words before or after.
+    context (narrower where the terminal's width needs it; the records keep
+    WIDTH); --sort left|right orders it by the words before or after.
 
     Exit status: 0 when a line was selected, 1 when none was, 2 on an error.
 
@@ -304,7 +305,7 @@ def _print(spec: SearchSpec, results: Iterator[DocumentResult], output_format: s
         if spec.kwic is not None and (options.kwic_sort or text):
             records = _kwic_sorted(list(records), options.kwic_sort)
         if spec.kwic is not None and text:
-            write_text(render_kwic(list(records), spec.kwic, color))
+            write_text(render_kwic(list(records), spec.kwic, color, terminal_width()))
         else:
             fields = MATCH_TABLE_FIELDS if output_format == "table" else MATCH_FIELDS
             if options.families:

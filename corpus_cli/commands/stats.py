@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -23,7 +24,8 @@ from corpus_cli.text.tokens import default_stopwords, parse_stopwords, tokens
 
 # A table has room for the measures a reader scans first; the other formats carry them all.
 TABLE_MEASURES = ("documents", "first_date", "last_date", "words", "words_mean", "distinct_terms")
-NULL_GROUP_LABELS = {"doc": "", "year": "(undated)", "month": "(undated)", "credit": "(no credit)"}
+NULL_GROUP_LABELS = {"doc": "", "year": "(undated)", "month": "(undated)", "week": "(undated)", "day": "(undated)", "credit": "(no credit)"}
+DEFAULT_TOP = 20  # --ngram alone asks for the frequent phrases: this many
 TABLE_DOC_MEASURES = ("first_date", "words", "chars", "paragraphs", "distinct_terms")
 
 
@@ -33,7 +35,7 @@ class StatsOptions:
 
     by: Grouping | None
     top: int | None
-    ngram: int
+    ngram: int | None
     stopwords_file: Path | None
     no_stopwords: bool
     terms: tuple[str, ...]
@@ -46,17 +48,19 @@ class StatsOptions:
     def from_click(cls, options: dict[str, Any]) -> StatsOptions:
         """The options; those that make no sense together are a usage error, not silently ignored."""
         chosen = cls(**options)
-        if chosen.terms and chosen.top is not None:
-            raise click.UsageError("--term and --top answer different questions: give one of them")
-        if chosen.top is None and (chosen.ngram != 1 or chosen.stopwords_file or chosen.no_stopwords):
-            raise click.UsageError("--ngram, --stopwords and --no-stopwords go with --top N")
+        if chosen.terms and (chosen.top is not None or chosen.ngram is not None):
+            raise click.UsageError("--term and --top (or --ngram) answer different questions: give one of them")
+        if chosen.terms_file and (chosen.top is not None or chosen.ngram is not None):
+            raise click.UsageError("--terms FILE and --top answer different questions: give one of them")
+        if chosen.top is None and chosen.ngram is not None:
+            chosen = dataclasses.replace(chosen, top=DEFAULT_TOP)
+        if chosen.top is None and (chosen.stopwords_file or chosen.no_stopwords):
+            raise click.UsageError("--stopwords and --no-stopwords go with --top N (or --ngram N)")
         if chosen.stopwords_file and chosen.no_stopwords:
             raise click.UsageError("give --stopwords FILE or --no-stopwords, not both")
         for term in chosen.terms:
             if not stats.normalize_term(term):
                 raise click.BadParameter(f"{term!r} holds no word to count", param_hint="'--term'")
-        if chosen.terms_file and chosen.top is not None:
-            raise click.UsageError("--terms FILE and --top answer different questions: give one of them")
         if chosen.dispersion and not (chosen.terms or chosen.terms_file):
             raise click.UsageError("--dispersion goes with --term WORD or --terms FILE")
         if chosen.containing is not None:
@@ -80,9 +84,14 @@ class StatsOptions:
 
 
 @click.command("stats")
-@click.option("--by", type=click.Choice(tuple(stats.GROUPINGS)), help="One row per document, year, month or credit.")
+@click.option("--by", type=click.Choice(tuple(stats.GROUPINGS)), help="One row per document, year, month, ISO week, day or credit.")
 @click.option("--top", type=click.IntRange(min=1), metavar="N", help="The N most frequent terms, with their document frequency.")
-@click.option("--ngram", type=click.IntRange(1, 9), default=1, show_default=True, metavar="N", help="With --top: phrases of N words.")
+@click.option(
+    "--ngram",
+    type=click.IntRange(1, 9),
+    metavar="N",
+    help=f"Frequent phrases of N words (default 1: words); --top {DEFAULT_TOP} unless --top is given.",
+)
 @click.option(
     "--stopwords",
     "stopwords_file",
@@ -109,8 +118,9 @@ def stats_command(session: Session, **options: Any) -> int:
     By default one summary record: documents, dated, undated, first_date,
     last_date, words (total) with words_mean, words_median, words_min and
     words_max per document, chars likewise, paragraphs and distinct_terms.
-    --by doc|year|month|credit gives the same measures per group; documents
-    without a date (or credit) form their own group, keyed null, last.
+    --by doc|year|month|week|day|credit gives the same measures per group
+    (week: the ISO 8601 week, 2024-W04); documents without a date (or
+    credit) form their own group, keyed null, last.
 
     Words are the case-folded tokens of the headline and body (not the date
     header or site furniture): the same count as `corpus list` shows. A
@@ -121,7 +131,7 @@ def stats_command(session: Session, **options: Any) -> int:
 
     --top N lists frequent terms (rank, term, count, doc_freq), leaving out
     an English stopword list; --ngram N counts phrases of N words, leaving
-    out those that begin or end with a stopword. --term WORD (repeatable,
+    out those that begin or end with a stopword (the top 20 without --top). --term WORD (repeatable,
     a phrase works too) gives term, count, doc_freq, the group's documents
     and words, and per_10k: uses per 10,000 words; on a terminal, --by
     year|month draws per_10k as a bar. --containing WORD keeps the --top
@@ -144,8 +154,9 @@ def stats_command(session: Session, **options: Any) -> int:
     Examples:
       corpus stats
       corpus stats --by year --format csv
-      corpus stats --top 20 --ngram 2
+      corpus stats --ngram 2
       corpus stats --top 10 --ngram 3 --containing ICE
+      corpus stats --by week --format csv
       corpus stats --term ICE --term deport --by month
       corpus stats --term Mayorkas --dispersion --by year
       corpus stats --terms families.yaml --by year
@@ -164,7 +175,7 @@ def stats_command(session: Session, **options: Any) -> int:
             rows, fields = iter(with_bars(rows, "per_10k")), (*fields, "bar")
     elif chosen.top is not None:
         containing = tokens(chosen.containing)[0] if chosen.containing else None
-        rows = stats.top_terms(documents, chosen.top, ngram=chosen.ngram, stopwords=chosen.stopwords(), by=by, containing=containing)
+        rows = stats.top_terms(documents, chosen.top, ngram=chosen.ngram or 1, stopwords=chosen.stopwords(), by=by, containing=containing)
         fields = stats.fields_for(by, stats.TOP_FIELDS)
     elif by is not None:
         rows = stats.summarize_by(documents, by)

@@ -17,14 +17,16 @@ def render_document(document: Document, color: bool) -> str:
     for label, value in (
         ("date", document.date),
         ("title", document.title),
-        ("credit", document.article.credit),
-        ("byline", document.article.byline),
+        ("credit", document.credit),
+        ("byline", document.byline),
         ("source", document.metadata.source),
         ("url", document.metadata.url),
     ):
         if value:
             lines.append(style(f"{label}: ", dim=True) + value)
     lines.append(style(f"words: {document.article.words}  paragraphs: {len(document.article.paragraphs)}", dim=True))
+    lines.append(style(f"encoding: {document.encoding}", dim=True))
+    lines.extend(style("warning: ", fg="yellow") + warning for warning in document.warnings)
     lines.append("")
     lines.extend(paragraph + "\n" for paragraph in document.article.paragraphs)
     if document.article.furniture:
@@ -80,21 +82,30 @@ def render_grep_file(doc_id: str) -> str:
     return f"{doc_id}\n"
 
 
-def render_kwic(records: Sequence[dict[str, Any]], width: int, color: bool) -> str:
+def render_kwic(records: Sequence[dict[str, Any]], width: int, color: bool, columns: int | None = None) -> str:
     """A keyword-in-context concordance: the matches in one column, `width` characters each side.
 
     Line breaks and tabs in the context show as spaces, so every row stays one line and aligned.
+    With `columns` (the terminal's width) the context is narrowed so that every row fits; a match
+    too long for the row is cut with "…", the only thing then cut.
     """
     style = _styler(color)
     prefixes = [f"{record['id']}:{record['line']}:" for record in records]
     prefix_width = max(map(len, prefixes), default=0)
+    if columns is not None:
+        widest_match = max((len(record["match"]) for record in records), default=0)
+        # prefix, two spaces, before, a space, the match, a space, after
+        width = max(0, min(width, (columns - prefix_width - 4 - widest_match) // 2))
     out = []
     for prefix, record in zip(prefixes, records):
         doc_id, number = prefix[:-1].rsplit(":", 1)
         shown = style(doc_id, **_GREP_ID) + ":" + style(number, **_GREP_NUMBER) + ":" + " " * (prefix_width - len(prefix))
-        before = record["before"].translate(_FLATTEN)[-width:].rjust(width)
+        before = record["before"].translate(_FLATTEN)[-width:].rjust(width) if width else ""
         after = record["after"].translate(_FLATTEN)[:width]
         match = record["match"].translate(_FLATTEN)
+        if columns is not None and prefix_width + 4 + 2 * width + len(match) > columns:
+            room = max(1, columns - prefix_width - 4 - 2 * width)
+            match = match[: room - 1] + "…"
         out.append(f"{shown}  {before} {style(match, **_GREP_MATCH)} {after}".rstrip() + "\n")
     return "".join(out)
 

@@ -14,7 +14,7 @@ from corpus_cli.text.document import Metadata
 from corpus_cli.text.parser import valid_iso_date
 
 CONFIG_NAME = "corpus.yaml"
-METADATA_KEYS = ("title", "date", "source", "url", "tags")
+METADATA_KEYS = ("title", "date", "source", "url", "tags", "byline", "credit")
 
 
 @dataclass(frozen=True)
@@ -79,4 +79,12 @@ def _metadata(config: Path, doc_id: str, fields: Any) -> Metadata:
         value = fields.get(key)
         return None if value is None else str(value)
 
-    return Metadata(title=text("title"), date=date, source=text("source"), url=text("url"), tags=tuple(map(str, tags)))
+    return Metadata(
+        title=text("title"),
+        date=date,
+        source=text("source"),
+        url=text("url"),
+        tags=tuple(map(str, tags)),
+        byline=text("byline"),
+        credit=text("credit"),
+    )

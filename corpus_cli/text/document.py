@@ -30,6 +30,8 @@ class Metadata:
     source: str | None = None
     url: str | None = None
     tags: tuple[str, ...] = ()
+    byline: str | None = None
+    credit: str | None = None
 
 
 def with_title_or_lede(record: dict[str, Any]) -> dict[str, Any]:
@@ -75,6 +77,14 @@ class Document:
         return "config" if self.metadata.title else ("headline" if self.article.title else None)
 
     @property
+    def credit(self) -> str | None:
+        return self.metadata.credit or self.article.credit
+
+    @property
+    def byline(self) -> str | None:
+        return self.metadata.byline or self.article.byline
+
+    @property
     def warnings(self) -> tuple[str, ...]:
         return ((self.decode_warning,) if self.decode_warning else ()) + self.article.warnings
 
@@ -85,8 +95,8 @@ class Document:
             "path": self.path,
             "date": self.date,
             "title": self.title,
-            "credit": self.article.credit,
-            "byline": self.article.byline,
+            "credit": self.credit,
+            "byline": self.byline,
             "source": self.metadata.source,
             "url": self.metadata.url,
             "tags": list(self.metadata.tags),

@@ -6,9 +6,12 @@ import re
 from collections.abc import Iterator, Sequence
 
 # A word is a run of Unicode letters or digits, with inner apostrophes or hyphens kept
-# ("don't", "anti-border"). A term is a word case-folded, with ’ written ' and a possessive
-# 's dropped, so "ICE", "ice" and "ICE’s" are one term; "anti-border" stays one term.
-TOKEN = re.compile(r"[^\W_]+(?:['’\-][^\W_]+)*")
+# ("don't", "anti-border"), or a dotted initialism: two or more single letters, each followed by
+# a period ("U.S.", "D.C.", "a.m."), as NLTK's tokenizer keeps them, possessive included
+# ("U.S.'s"). A term is a word case-folded, with ’ written ' and a possessive 's dropped, so
+# "ICE", "ice" and "ICE’s" are one term, and "U.S." and "U.S.’s" are "u.s."; "anti-border" stays
+# one term.
+TOKEN = re.compile(r"(?<![^\W_])(?:[^\W\d_]\.){2,}(?:['’][sS](?![^\W_]))?|[^\W_]+(?:['’\-][^\W_]+)*")
 POSSESSIVE = re.compile(r"'s$", re.MULTILINE)
 
 
