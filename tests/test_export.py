@@ -185,18 +185,18 @@ def test_a_full_disk_during_sqlite_export_is_one_error_line_and_the_old_file_sta
 
 
 def test_no_progress_bar_when_not_on_a_terminal(seeds_copy: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    from corpus_cli.commands import export as command
+    from corpus_cli.run import progress
 
-    monkeypatch.setattr(command, "PROGRESS_MIN_DOCUMENTS", 1)
+    monkeypatch.setattr(progress, "PROGRESS_MIN_DOCUMENTS", 1)
     result = run("export", "--corpus", str(seeds_copy), "-o", "out.jsonl")
     assert (result.exit_code, result.stderr) == (0, "")
 
 
 def test_a_progress_bar_on_a_terminal_for_a_long_export(seeds_copy: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    from corpus_cli.commands import export as command
+    from corpus_cli.run import progress  # the one mechanism every command uses (real terminals: test_progress.py)
 
-    monkeypatch.setattr(command, "PROGRESS_MIN_DOCUMENTS", 1)
-    monkeypatch.setattr(command, "is_terminal", lambda stream=None: True)
+    monkeypatch.setattr(progress, "PROGRESS_MIN_DOCUMENTS", 1)
+    monkeypatch.setattr(progress, "is_terminal", lambda stream=None: True)
     result = run("export", "--corpus", str(seeds_copy), "-o", "out.jsonl")
     assert result.exit_code == 0 and "Exporting" in result.stderr
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import sys
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 
@@ -11,12 +10,9 @@ import click
 from corpus_cli.commands.options import document_options
 from corpus_cli.export import formats as export
 from corpus_cli.export.formats import Record
-from corpus_cli.output.terminal import is_terminal, stdout
+from corpus_cli.output.terminal import stdout
 from corpus_cli.run.session import Session
 from corpus_cli.text.document import Document
-
-# Below this many documents an export is over before a progress bar would be read.
-PROGRESS_MIN_DOCUMENTS = 500
 
 
 @click.command("export")
@@ -60,10 +56,11 @@ def export_command(session: Session, export_format: str, output: str | None, for
         if export_format in ("markdown", "sqlite"):
             what = "a folder" if export_format == "markdown" else "a database file"
             raise click.UsageError(f"--format {export_format} writes {what}: name it with -o PATH")
-        export.write_records(session.mapped(Document.full), export_format, stdout())
+        records = session.mapped(Document.full, progress="Exporting", output_waits=False)
+        export.write_records(records, export_format, stdout())
         return 0
     target = Path(output)
-    export.export(_with_progress(session, _strictly(session, session.mapped(Document.full))), export_format, target, force=force)
+    export.export(_strictly(session, session.mapped(Document.full, progress="Exporting")), export_format, target, force=force)
     return 0
 
 
@@ -72,15 +69,3 @@ def _strictly(session: Session, records: Iterable[Record]) -> Iterator[Record]:
     in place, so a CI run never leaves behind the file of a run it failed."""
     yield from records
     session.reporter.finish()
-
-
-def _with_progress(session: Session, records: Iterable[Record]) -> Iterator[Record]:
-    """The records, with a progress bar on stderr when it is a terminal and the export is long."""
-    total = len(session.picked())
-    if total < PROGRESS_MIN_DOCUMENTS or not is_terminal(sys.stderr):
-        yield from records
-        return
-    with click.progressbar(length=total, label="Exporting", file=sys.stderr) as bar:
-        for record in records:
-            yield record
-            bar.update(1)

@@ -20,6 +20,7 @@ from corpus_cli.grep.spec import COUNT_FIELDS, DEFAULT_TIME_LIMIT, FILE_FIELDS, 
 from corpus_cli.output.terminal import color_enabled, default_format, terminal_width, write_text
 from corpus_cli.output.views import render_grep_count, render_grep_file, render_grep_lines, render_kwic
 from corpus_cli.output.writers import RECORD_FORMATS, RecordWriter
+from corpus_cli.run.progress import Tick
 from corpus_cli.run.selection import Selection
 from corpus_cli.run.session import Session
 from corpus_cli.text.tokens import tokens
@@ -255,8 +256,11 @@ def grep_command(session: Session, pattern: str | None, extra_patterns: tuple[st
     output_format = chosen.output_format or default_format(text_view=True)
     spec = chosen.spec(session, output_format)
     results = search_documents(spec, session.picked(), chosen.jobs, session.settled(spec))
+    # Lines and counts print as they come (progress enough on a terminal); a table or a sorted concordance waits for the end.
+    waits = output_format == "table" or (spec.kwic is not None and (output_format == "text" or chosen.kwic_sort is not None))
     try:
-        matched = _print(spec, _reported(session, results), output_format, chosen)
+        with session.progress("Searching", output_waits=waits) as tick:
+            matched = _print(spec, _reported(session, results, tick), output_format, chosen)
     finally:
         results.close()  # stops the worker processes when output ends early
     return ExitStatus.OK if matched else ExitStatus.NOT_FOUND
@@ -270,9 +274,11 @@ def _patterns(pattern: str | None, extra: tuple[str, ...]) -> tuple[str, ...]:
     return (pattern,) if pattern is not None else extra
 
 
-def _reported(session: Session, results: Iterator[DocumentResult]) -> Iterator[DocumentResult]:
-    """The results, with their warnings reported as they come (in document order)."""
+def _reported(session: Session, results: Iterator[DocumentResult], tick: Tick) -> Iterator[DocumentResult]:
+    """The results, with their warnings reported as they come (in document order), each one
+    ticked off on the progress bar."""
     for result in results:
+        tick(1)
         for warning in result.warnings:
             session.reporter.warn(warning)
         if result.searched:

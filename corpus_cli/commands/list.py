@@ -79,8 +79,9 @@ def list_command(session: Session, **options: Any) -> int:
     chosen = ListOptions(**options)
     output_format = chosen.output_format or default_format()
     fields = chosen.fields or (DOCUMENT_TABLE_FIELDS if output_format == "table" else SUMMARY_FIELDS)
-    records = session.mapped(Document.summary)
-    if chosen.sort_key is not None or chosen.reverse:  # otherwise stream: memory stays flat on any corpus
+    sorting = chosen.sort_key is not None or chosen.reverse
+    records = session.mapped(Document.summary, progress="Listing", output_waits=sorting or output_format == "table")
+    if sorting:  # otherwise stream: memory stays flat on any corpus
         records = iter(sort_records(list(records), chosen.sort_key or "id", chosen.reverse))
     if TITLE_OR_LEDE in fields:
         records = map(with_title_or_lede, records)

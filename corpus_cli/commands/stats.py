@@ -165,7 +165,7 @@ def stats_command(session: Session, **options: Any) -> int:
     chosen = StatsOptions.from_click(options)
     by = chosen.by
     output_format = chosen.output_format or default_format()
-    documents = session.mapped(stats.counted)
+    documents = session.mapped(stats.counted, progress="Counting")  # every answer comes after the last document
     if chosen.terms or chosen.terms_file:
         rows = stats.term_trends(documents, chosen.families(session), by, dispersion=chosen.dispersion)
         fields = stats.fields_for(by, stats.TREND_FIELDS + (stats.DISPERSION_FIELDS if chosen.dispersion else ()))

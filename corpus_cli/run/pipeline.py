@@ -7,6 +7,7 @@ from collections.abc import Callable, Iterator, Sequence
 from typing import TypeVar
 
 from corpus_cli.run.parallel import ordered_map, plan
+from corpus_cli.run.progress import Tick, no_tick
 from corpus_cli.run.selection import Selection
 from corpus_cli.source.config import Corpus
 from corpus_cli.source.files import SourceFile, Warn
@@ -16,15 +17,16 @@ from corpus_cli.text.document import Document
 Result = TypeVar("Result")
 
 
-def documents(corpus: Corpus, files: Sequence[SourceFile], selection: Selection, warn: Warn) -> Iterator[Document]:
+def documents(corpus: Corpus, files: Sequence[SourceFile], selection: Selection, warn: Warn, tick: Tick = no_tick) -> Iterator[Document]:
     """The selected documents, parsed, in id order (or in the order of the ids from stdin)."""
-    return _read(corpus, selection.pick(files), selection, warn)
+    return _read(corpus, selection.pick(files), selection, warn, tick)
 
 
-def _read(corpus: Corpus, picked: Sequence[SourceFile], selection: Selection, warn: Warn) -> Iterator[Document]:
-    """The documents of the files picked by id, those in the selection's dates."""
+def _read(corpus: Corpus, picked: Sequence[SourceFile], selection: Selection, warn: Warn, tick: Tick) -> Iterator[Document]:
+    """The documents of the files picked by id, those in the selection's dates; `tick(1)` for each file read."""
     for source in picked:
         document = read_document(corpus, source, warn)
+        tick(1)
         if document is not None and selection.admits_date(document.date):
             yield document
 
@@ -36,18 +38,21 @@ def mapped(
     warn: Warn,
     function: Callable[[Document], Result],
     processes: int | None = None,
+    tick: Tick = no_tick,
 ) -> Iterator[Result]:
     """``function(document)`` for the selected documents, in their order; on every core for a
     large corpus. Parsing is most of the work and happens in the workers, which send back only
     what `function` makes (a record, say), with the warnings, printed here in document order.
+    `tick(n)` is told of every `n` files read (a progress bar).
     """
     picked = selection.pick(files)
     ranges, processes = plan(len(picked), processes)
     if processes <= 1:
-        yield from map(function, _read(corpus, picked, selection, warn))
+        yield from map(function, _read(corpus, picked, selection, warn, tick))
         return
     task = functools.partial(_map_range, corpus, picked, selection, function)
     for batch in ordered_map(task, ranges, processes=processes):
+        tick(len(batch))
         for warnings, result in batch:
             for message in warnings:
                 warn(message)

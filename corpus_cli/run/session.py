@@ -8,6 +8,7 @@ import os
 import stat
 import sys
 from collections.abc import Callable, Iterator, Mapping
+from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
@@ -17,6 +18,7 @@ import click
 
 from corpus_cli.errors import CorpusError
 from corpus_cli.run.pipeline import Result, documents, mapped
+from corpus_cli.run.progress import Tick, progress
 from corpus_cli.run.selection import Selection, parse_bound, read_ids
 from corpus_cli.source.config import Corpus
 from corpus_cli.source.discover import discover
@@ -132,15 +134,26 @@ class Session:
         """The selected documents, parsed."""
         return documents(self.corpus, self.files, self.selection, self.reporter.warn)
 
-    def mapped(self, function: Callable[[Document], Result]) -> Iterator[Result]:
+    def mapped(self, function: Callable[[Document], Result], progress: str | None = None, output_waits: bool = True) -> Iterator[Result]:
         """``function(document)`` for the selected documents, in order, on every core when it pays;
-        from the index instead of the files when it is there and can make what `function` makes."""
+        from the index instead of the files when it is there and can make what `function` makes;
+        reading the files, with a progress bar labelled `progress` when the run is long (see run/progress.py)."""
         if self.use_index:
             from corpus_cli.index.answers import answerable, answered
 
             if answerable(function) and self.index is not None:
                 return answered(self.index, self.corpus, self.files, self.picked(), self.selection, self.reporter.warn, function)
-        return mapped(self.corpus, self.files, self.selection, self.reporter.warn, function)
+        if progress is None:
+            return mapped(self.corpus, self.files, self.selection, self.reporter.warn, function)
+        return self._mapped_with_progress(function, progress, output_waits)
+
+    def _mapped_with_progress(self, function: Callable[[Document], Result], label: str, output_waits: bool) -> Iterator[Result]:
+        with self.progress(label, output_waits=output_waits) as tick:
+            yield from mapped(self.corpus, self.files, self.selection, self.reporter.warn, function, tick=tick)
+
+    def progress(self, label: str, *, output_waits: bool = True) -> AbstractContextManager[Tick]:
+        """A progress bar over the files picked (the one mechanism every command uses)."""
+        return progress(len(self.picked()), label, output_waits=output_waits)
 
 
 def open_session(
