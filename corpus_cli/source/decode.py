@@ -63,28 +63,28 @@ def decode(data: bytes) -> Decoded:
                 return Decoded(
                     text, encoding, f"invalid {encoding.upper()} at byte {error.start + len(bom)}; bad code units replaced by U+FFFD"
                 )
-    if is_binary(data):
+    # One search for a NUL byte (no copy of the first 8 KB): near the start it makes the file binary.
+    nul = data.find(b"\x00")
+    if 0 <= nul < BINARY_SNIFF_BYTES:
         raise BinaryFile("binary file (NUL byte in the first 8 KB)")
     skip = len(codecs.BOM_UTF8) if data.startswith(codecs.BOM_UTF8) else 0
-    return _decode_utf8(data, skip)
+    return _decode_utf8(data, skip, nul)
 
 
-def _decode_utf8(data: bytes, skip: int) -> Decoded:
-    """Decode `data` after its first `skip` bytes (a byte-order mark); offsets count from byte 0."""
+def _decode_utf8(data: bytes, skip: int, nul: int) -> Decoded:
+    """Decode `data` after its first `skip` bytes (a byte-order mark); offsets count from byte 0.
+    `nul` is where the first NUL byte is (-1: none)."""
     encoding = "utf-8-sig" if skip else "utf-8"
-    body = data[skip:]
+    body = data[skip:] if skip else data
     try:
         decoded = Decoded(body.decode("utf-8"), encoding)
     except UnicodeDecodeError as error:
         text = body.decode("cp1252", errors="corpus-latin1")
         decoded = Decoded(text, "windows-1252", f"invalid UTF-8 at byte {error.start + skip}; decoded as Windows-1252")
-    return _note_late_nul(data, decoded)
+    return decoded if nul < 0 else _note_late_nul(nul, decoded)
 
 
-def _note_late_nul(data: bytes, decoded: Decoded) -> Decoded:
+def _note_late_nul(position: int, decoded: Decoded) -> Decoded:
     """A NUL byte past the first 8 KB does not make a file binary, but it is said, not kept quiet."""
-    position = data.find(b"\x00")
-    if position < 0:
-        return decoded
     note = f"NUL byte at byte {position} (after the first 8 KB); kept as text"
     return Decoded(decoded.text, decoded.encoding, f"{decoded.warning}; {note}" if decoded.warning else note)
