@@ -103,7 +103,8 @@ def collocates_command(session: Session, **options: Any) -> int:
     chosen = CollocatesOptions.from_click(options)
     output_format = chosen.output_format or default_format()
     counts = collocates.CollocateCounts()
-    for document in session.mapped(functools.partial(collocates.count_document, node=chosen.node, window=chosen.window)):
+    counting = functools.partial(collocates.count_document, node=chosen.node, window=chosen.window)
+    for document in session.mapped(counting, progress="Counting"):
         counts.add(document)
     rows = collocates.collocates(
         counts, chosen.window, measure=chosen.measure, min_freq=chosen.min_freq, top=chosen.top, stopwords=chosen.stopwords

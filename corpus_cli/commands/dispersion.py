@@ -73,7 +73,7 @@ def dispersion_command(session: Session, **options: Any) -> int:
     """
     chosen = DispersionOptions.from_click(options, session)
     output_format = chosen.output_format or default_format(text_view=True)
-    documents = list(session.mapped(functools.partial(dispersion.document_hits, families=chosen.families)))
+    documents = list(session.mapped(functools.partial(dispersion.document_hits, families=chosen.families), progress="Counting"))
     records = [record for document in documents for record in document.records()]
     if output_format == "text":
         write_text(render_strips(records, terminal_width(), color_enabled(), len(documents)))
