@@ -2,8 +2,9 @@
 turned back into what commands print: the summary record of `list` and the `Counted` of `stats`.
 
 An entry holds what parsing found, not what corpus.yaml says: the metadata (title, date, source,
-url, tags) and the id (which depends on the other files' names) are joined in when a record is
-made, so editing corpus.yaml or adding a file of the same name never makes an entry wrong.
+url, tags, byline, credit) and the id (which depends on the other files' names) are joined in
+when a record is made, so editing corpus.yaml or adding a file of the same name never makes an
+entry wrong.
 """
 
 from __future__ import annotations
@@ -28,8 +29,8 @@ FOLD_TRAP, UNSEARCHABLE = 1, 2
 FOLD_TRAPS = ("ı", "İ", "ſ", "\u212a")
 
 COLUMNS = (
-    *("path", "size", "mtime_ns", "ctime_ns", "inode", "hash", "read_ns", "binary", "encoding", "header_date", "title", "credit", "byline"),
-    *("words", "chars", "paragraphs", "warnings", "headline_terms", "segments", "flags"),
+    *("path", "size", "mtime_ns", "ctime_ns", "inode", "hash", "read_ns", "binary", "encoding", "header_date", "title", "credit"),
+    *("byline", "lede", "words", "chars", "paragraphs", "warnings", "headline_terms", "segments", "flags"),
 )
 
 
@@ -51,6 +52,7 @@ class Entry(NamedTuple):
     title: str | None
     credit: str | None
     byline: str | None
+    lede: str | None
     words: int | None
     chars: int | None
     paragraphs: int | None
@@ -84,7 +86,7 @@ def index_file(path: str, stat: os.stat_result, data: bytes, read_ns: int) -> In
     try:
         decoded = decode(data)
     except BinaryFile as error:
-        return Indexed(Entry(*identity, str(error), *([None] * 12)), None, None, None)
+        return Indexed(Entry(*identity, str(error), *([None] * 13)), None, None, None)
     article = parse(decoded.text)
     texts = ([article.title] if article.title else []) + list(article.paragraphs)
     segments = [words for text in texts if (words := tokens(text))]
@@ -99,6 +101,7 @@ def index_file(path: str, stat: os.stat_result, data: bytes, read_ns: int) -> In
         article.title,
         article.credit,
         article.byline,
+        article.lede,
         article.words,
         len(article.text),
         len(article.paragraphs),
@@ -144,13 +147,14 @@ def summary(entry: Entry, doc_id: str, metadata: Metadata | None) -> dict[str, A
         "path": entry.path,
         "date": document_date(metadata, entry.header_date),
         "title": metadata.title or entry.title,
-        "credit": entry.credit,
-        "byline": entry.byline,
+        "credit": metadata.credit or entry.credit,
+        "byline": metadata.byline or entry.byline,
         "source": metadata.source,
         "url": metadata.url,
         "tags": list(metadata.tags),
         "words": entry.words,
         "chars": entry.chars,
+        "lede": entry.lede,
     }
 
 
@@ -159,7 +163,7 @@ def counted(entry: Entry, doc_id: str, metadata: Metadata | None) -> Counted:
     return Counted(
         id=doc_id,
         date=document_date(metadata, entry.header_date),
-        credit=entry.credit,
+        credit=(metadata.credit if metadata is not None else None) or entry.credit,
         words=entry.words or 0,
         chars=entry.chars or 0,
         paragraphs=entry.paragraphs or 0,

@@ -24,7 +24,9 @@ import sqlite3
 from pathlib import Path
 
 APPLICATION_ID = 0x636F7270  # "corp": marks the file as a corpus index
-FORMAT_VERSION = 2  # bump when the layout or what is stored changes: older files are rebuilt
+# bump when the layout or what is stored changes: older files are rebuilt. 3: the lede, and terms
+# with dotted initialisms kept whole ("u.s.").
+FORMAT_VERSION = 3
 
 DDL = """
 CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT);
@@ -43,6 +45,7 @@ CREATE TABLE files (
     title TEXT,
     credit TEXT,
     byline TEXT,
+    lede TEXT,
     words INTEGER,
     chars INTEGER,
     paragraphs INTEGER,
