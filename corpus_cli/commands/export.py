@@ -22,12 +22,20 @@ from corpus_cli.text.document import Document
     type=click.Choice(export.EXPORT_FORMATS),
     default="jsonl",
     show_default=True,
-    help="jsonl, json, yaml: full records; csv, tsv: a flat row each; markdown: a folder; sqlite: a database.",
+    help="jsonl, json, yaml: full records; csv, tsv: a flat row each; markdown: a folder; sqlite: a database; parquet: a folder.",
 )
-@click.option("-o", "--output", metavar="PATH", help="File (a folder for markdown) to write; '-' or none: stdout (not markdown, sqlite).")
+@click.option(
+    "-o",
+    "--output",
+    metavar="PATH",
+    help="File (a folder for markdown, parquet) to write; '-' or none: stdout (not markdown, sqlite, parquet).",
+)
 @click.option("--force", is_flag=True, help="Overwrite PATH if it exists (it is replaced whole, at the end).")
+@click.option(
+    "--shard-rows", type=click.IntRange(min=1), metavar="N", help="With --format parquet: at most N rows a file [default: 100000]."
+)
 @document_options
-def export_command(session: Session, export_format: str, output: str | None, force: bool) -> int:
+def export_command(session: Session, export_format: str, output: str | None, force: bool, shard_rows: int | None) -> int:
     """Export the selected documents for other tools.
 
     JSON Lines, JSON and YAML carry full records: the text, paragraphs,
@@ -36,7 +44,9 @@ def export_command(session: Session, export_format: str, output: str | None, for
     a formula (starting = + - @) gets a leading '. markdown writes a folder
     with one ID.md per document, with YAML front matter. sqlite writes a
     database with tables documents and paragraphs and the FTS5 indexes
-    documents_fts and paragraphs_fts.
+    documents_fts and paragraphs_fts. parquet writes a folder of typed,
+    zstd-compressed files part-00000.parquet, ... of at most --shard-rows
+    rows each (it needs pyarrow: pip install 'corpus-cli[parquet]').
 
     A file is written beside PATH under a hidden temporary name and renamed
     into place when complete, so PATH is never half-written; an existing
@@ -51,16 +61,26 @@ def export_command(session: Session, export_format: str, output: str | None, for
       sqlite3 corpus.db "SELECT d.id FROM documents_fts f JOIN documents d ON d.rowid = f.rowid
         WHERE documents_fts MATCH 'deport*' ORDER BY rank"
       corpus grep -l ICE | corpus export --format markdown -o ice/
+      corpus export --format parquet -o corpus.parquet
+      duckdb -c "SELECT count(*) FROM 'corpus.parquet/*.parquet'"
     """
+    if shard_rows is not None and export_format != "parquet":
+        raise click.UsageError("--shard-rows goes with --format parquet")
     if output in (None, "-"):
-        if export_format in ("markdown", "sqlite"):
-            what = "a folder" if export_format == "markdown" else "a database file"
+        if export_format in ("markdown", "sqlite", "parquet"):
+            what = "a database file" if export_format == "sqlite" else "a folder"
             raise click.UsageError(f"--format {export_format} writes {what}: name it with -o PATH")
         records = session.mapped(Document.full, progress="Exporting", output_waits=False)
         export.write_records(records, export_format, stdout())
         return 0
     target = Path(output)
-    export.export(_strictly(session, session.mapped(Document.full, progress="Exporting")), export_format, target, force=force)
+    export.export(
+        _strictly(session, session.mapped(Document.full, progress="Exporting")),
+        export_format,
+        target,
+        force=force,
+        shard_rows=shard_rows,
+    )
     return 0
 
 

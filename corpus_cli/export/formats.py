@@ -14,6 +14,7 @@ back cheaply, rather than `Document` objects.
   `paragraphs` (document_id, position from 1, text), and the FTS5 indexes `documents_fts`
   (title, body) and `paragraphs_fts` (text) over them as external content, in the layout
   sqlite-utils and Datasette recognise. Rows go in in batches, so memory stays flat.
+- parquet: a folder of typed, zstd-compressed shards (`export.parquet`, needs pyarrow).
 """
 
 from __future__ import annotations
@@ -30,7 +31,7 @@ from corpus_cli.output.writers import RecordWriter, yaml_dump
 from corpus_cli.text.document import FULL_FIELDS, SUMMARY_FIELDS
 
 STREAM_FORMATS = ("jsonl", "json", "csv", "tsv", "yaml")  # written to one file or stdout
-EXPORT_FORMATS = (*STREAM_FORMATS, "markdown", "sqlite")
+EXPORT_FORMATS = (*STREAM_FORMATS, "markdown", "sqlite", "parquet")
 FLAT_FIELDS = (*SUMMARY_FIELDS, "date_source", "title_source", "encoding", "header", "body", "text")
 FRONT_MATTER_FIELDS = (*SUMMARY_FIELDS, "date_source", "title_source", "encoding", "header", "furniture", "warnings")
 BATCH_SIZE = 500
@@ -76,10 +77,14 @@ JSON_COLUMNS = ("tags", "furniture", "warnings")
 Record = dict[str, Any]
 
 
-def export(records: Iterable[Record], format: str, target: Path, *, force: bool = False) -> None:
+def export(records: Iterable[Record], format: str, target: Path, *, force: bool = False, shard_rows: int | None = None) -> None:
     """Write `records` to `target` in `format`, atomically; never over an existing target
-    unless `force`."""
-    if format == "markdown":
+    unless `force`. `shard_rows` bounds the rows of each Parquet file."""
+    if format == "parquet":
+        from corpus_cli.export import parquet  # pyarrow is an optional extra, loaded only here
+
+        parquet.export_parquet(records, target, force=force, shard_rows=shard_rows or parquet.SHARD_ROWS)
+    elif format == "markdown":
         with atomic_folder(target, force=force) as folder:
             write_markdown(records, folder)
     elif format == "sqlite":

@@ -1,0 +1,183 @@
+"""Parquet export: the document records as typed columns in zstd-compressed shards of a folder.
+
+The folder holds ``part-00000.parquet``, ``part-00001.parquet``, … of at most `shard_rows` rows
+each, in id order, always at least one (with no rows when nothing was selected, so readers still
+find the schema). `COLUMNS` is the one description of the columns: pyarrow's schema here and the
+Spark job's schema are both made from it, and schemas/parquet.md documents it.
+
+pyarrow is an optional dependency (``corpus-cli[parquet]``), imported only when a Parquet file is
+written; `require_pyarrow` turns its absence into one line that says how to install it. Rows are
+turned into Arrow batches a few at a time, so memory stays flat however large the corpus.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import re
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from corpus_cli.errors import CorpusError
+from corpus_cli.export.atomic import atomic_folder
+from corpus_cli.text.document import FULL_FIELDS
+
+if TYPE_CHECKING:
+    import pyarrow as pa
+
+Record = dict[str, Any]
+
+SHARD_ROWS = 100_000
+# A batch (one row group) ends at whichever comes first: many 5 KB articles make 1,000-row
+# groups that DuckDB and Spark read in parallel; a few huge files cannot make one of gigabytes.
+BATCH_ROWS = 1_000
+BATCH_CHARS = 32 * 1024 * 1024
+COMPRESSION = "zstd"
+INSTALL_HINT = "pip install 'corpus-cli[parquet]' (or uv tool install 'corpus-cli[parquet]')"
+SHARD_NAME = re.compile(r"part-\d{5,}\.parquet")
+
+
+@dataclass(frozen=True)
+class Column:
+    """One column: its name (the JSON record's key), its type and whether it may be null."""
+
+    name: str
+    type: str  # "string", "date", "int64" or "list<string>"
+    nullable: bool
+    description: str
+
+
+COLUMNS: tuple[Column, ...] = (
+    Column("id", "string", False, "the file name without .txt (the path without .txt when two files share a name)"),
+    Column("path", "string", False, "relative to the corpus root, with /"),
+    Column("date", "date", True, "from corpus.yaml or the ` date YYYY-MM-DD ` header"),
+    Column("title", "string", True, "from corpus.yaml or the headline"),
+    Column("credit", "string", True, "`(Headline USA)` at the start of the body, without parentheses"),
+    Column("byline", "string", True, "the author's name in the furniture, without `By`"),
+    Column("source", "string", True, "from corpus.yaml"),
+    Column("url", "string", True, "from corpus.yaml"),
+    Column("tags", "list<string>", False, "from corpus.yaml; empty when none"),
+    Column("words", "int64", False, "tokens of the headline and body, as `stats` counts them"),
+    Column("chars", "int64", False, "characters of the decoded text"),
+    Column("date_source", "string", True, "`header`, `config`, or null when there is no date"),
+    Column("title_source", "string", True, "`headline`, `config`, or null when there is no title"),
+    Column("encoding", "string", False, "`utf-8`, `utf-8-sig`, `utf-16-le`, `utf-16-be` or `windows-1252`"),
+    Column("header", "string", True, "the ` date YYYY-MM-DD ` part as it stands"),
+    Column("paragraphs", "list<string>", False, "the body's paragraphs, stripped, in order"),
+    Column("furniture", "list<string>", False, "lines of site furniture, in document order"),
+    Column("body", "string", False, "the article's text after header and headline, without furniture"),
+    Column("text", "string", False, "the decoded text, exactly"),
+    Column("warnings", "list<string>", False, "why something was not taken, how the text was decoded"),
+)
+assert tuple(column.name for column in COLUMNS) == FULL_FIELDS, "a Parquet row is the full JSON record, in its order"
+DATE_COLUMNS = frozenset(column.name for column in COLUMNS if column.type == "date")
+
+
+def require_pyarrow() -> None:
+    """Fail with one line naming the install command when pyarrow is not installed."""
+    try:
+        import pyarrow
+        import pyarrow.parquet  # noqa: F401
+    except ImportError:
+        raise CorpusError(f"--format parquet needs pyarrow, which is not installed: {INSTALL_HINT}") from None
+
+
+def arrow_schema() -> pa.Schema:
+    """The Arrow schema of an export, made from `COLUMNS`."""
+    import pyarrow as pa
+
+    types = {
+        "string": pa.string(),
+        "date": pa.date32(),
+        "int64": pa.int64(),
+        "list<string>": pa.list_(pa.field("element", pa.string(), False)),
+    }
+    return pa.schema([pa.field(column.name, types[column.type], column.nullable) for column in COLUMNS])
+
+
+def record_batch(records: Sequence[Record], schema: pa.Schema | None = None) -> pa.RecordBatch:
+    """Full records (`Document.full()`) as one Arrow batch; dates become dates."""
+    import pyarrow as pa
+
+    schema = schema or arrow_schema()
+    columns = {name: [record[name] for record in records] for name in schema.names}
+    for name in DATE_COLUMNS & set(columns):
+        columns[name] = [None if value is None else dt.date.fromisoformat(value) for value in columns[name]]
+    return pa.RecordBatch.from_pydict(columns, schema=schema)
+
+
+def batches(records: Iterable[Record], rows: int = BATCH_ROWS, chars: int = BATCH_CHARS) -> Iterator[list[Record]]:
+    """The records in lists of at most `rows`, cut early once they hold `chars` of text."""
+    batch: list[Record] = []
+    held = 0
+    for record in records:
+        batch.append(record)
+        held += len(record["text"])
+        if len(batch) >= rows or held >= chars:
+            yield batch
+            batch, held = [], 0
+    if batch:
+        yield batch
+
+
+def shard_name(number: int) -> str:
+    return f"part-{number:05d}.parquet"
+
+
+def write_parquet(records: Iterable[Record], folder: Path, *, shard_rows: int = SHARD_ROWS) -> int:
+    """Write the records into `folder` (existing and empty) as shards; returns how many rows."""
+    import pyarrow.parquet as pq
+
+    schema = arrow_schema()
+    writer: pq.ParquetWriter | None = None
+    shards = rows_in_shard = total = 0
+    try:
+        for batch in batches(records, rows=min(BATCH_ROWS, shard_rows)):
+            arrow = record_batch(batch, schema)
+            while arrow.num_rows:
+                if writer is None or rows_in_shard == shard_rows:
+                    if writer is not None:
+                        writer.close()
+                    writer = pq.ParquetWriter(folder / shard_name(shards), schema, compression=COMPRESSION)
+                    shards, rows_in_shard = shards + 1, 0
+                taken = arrow.slice(0, shard_rows - rows_in_shard)
+                writer.write_batch(taken)
+                rows_in_shard += taken.num_rows
+                total += taken.num_rows
+                arrow = arrow.slice(taken.num_rows)
+        if writer is None:  # nothing selected: one empty shard still carries the schema
+            writer = pq.ParquetWriter(folder / shard_name(0), schema, compression=COMPRESSION)
+    finally:
+        if writer is not None:
+            writer.close()
+    return total
+
+
+def export_parquet(records: Iterable[Record], target: Path, *, force: bool = False, shard_rows: int = SHARD_ROWS) -> int:
+    """Write the folder `target` atomically: complete or absent, an old export replaced only with
+    `force`, and never a folder that an export did not write."""
+    require_pyarrow()
+    if force:
+        check_replaceable(target)
+    with atomic_folder(target, force=force) as folder:
+        return write_parquet(records, folder, shard_rows=shard_rows)
+
+
+def check_replaceable(target: Path) -> None:
+    """--force replaces a Parquet export, not whatever else happens to be at `target`."""
+    if target.is_symlink() or (target.exists() and not target.is_dir()):
+        raise CorpusError(f"{target} is not a folder that corpus export wrote; remove it yourself or choose another -o")
+    if not target.is_dir():
+        return
+    try:
+        with os.scandir(target) as scan:
+            entries = sorted(scan, key=lambda entry: entry.name)
+    except OSError as error:
+        raise CorpusError(f"cannot read {target}: {error.strerror or error}") from error
+    names = [entry.name for entry in entries]
+    strangers = [entry.name for entry in entries if not (SHARD_NAME.fullmatch(entry.name) and entry.is_file(follow_symlinks=False))]
+    if strangers or not names:
+        held = f"it holds {strangers[0]!r}" if strangers else "it is empty"
+        raise CorpusError(f"{target} is not a Parquet export ({held}); --force replaces only a folder of part-NNNNN.parquet files")

@@ -1,0 +1,204 @@
+"""`corpus export --format parquet`: typed shards that read back as the JSONL export, written atomically.
+
+The reference is the JSONL export of the same corpus (every column of every row must equal its
+key in the record), and for the text, the file's bytes decoded by the package's own `decode`.
+pyarrow is an optional extra: these tests skip without it, except the one that checks what a
+user without it is told.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import json
+import re
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+import pytest
+from helpers import SEEDS, generated_corpus, run
+from test_hostile import write_hostile_corpus
+
+from corpus_cli.export import parquet
+from corpus_cli.source.decode import BinaryFile, decode
+from corpus_cli.text.document import FULL_FIELDS
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+@pytest.fixture
+def pq() -> Any:
+    pytest.importorskip("pyarrow")
+    import pyarrow.parquet
+
+    return pyarrow.parquet
+
+
+def jsonl_records(*args: str) -> list[dict[str, Any]]:
+    result = run("export", "--format", "jsonl", *args)
+    assert result.exit_code == 0, result.stderr
+    return [json.loads(line) for line in result.stdout.splitlines()]
+
+
+def parquet_rows(pq: Any, folder: Path) -> list[dict[str, Any]]:
+    """The rows of every shard in name order, dates written back as JSON writes them."""
+    rows = []
+    for shard in sorted(folder.iterdir()):
+        for row in pq.read_table(shard).to_pylist():
+            row["date"] = row["date"].isoformat() if isinstance(row["date"], dt.date) else row["date"]
+            rows.append(row)
+    return rows
+
+
+def export_parquet(*args: str, target: str = "out.parquet") -> Path:
+    result = run("export", "--format", "parquet", "-o", target, *args)
+    assert (result.exit_code, result.stdout) == (0, ""), result.stderr
+    return Path(target)
+
+
+def test_seeds_read_back_equal_to_the_jsonl_export(pq: Any) -> None:
+    folder = export_parquet()
+    assert [path.name for path in folder.iterdir()] == ["part-00000.parquet"]
+    rows = parquet_rows(pq, folder)
+    assert rows == jsonl_records()
+    assert all(list(row) == list(FULL_FIELDS) for row in rows)
+
+
+def test_columns_are_typed_and_lists_are_lists_of_strings(pq: Any) -> None:
+    schema = pq.read_schema(export_parquet() / "part-00000.parquet")
+    types = {field.name: str(field.type) for field in schema}
+    assert types["date"] == "date32[day]"
+    assert types["words"] == types["chars"] == "int64"
+    for name in ("tags", "paragraphs", "furniture", "warnings"):
+        assert types[name].startswith("list<") and "string" in types[name]
+    assert [field.name for field in schema if not field.nullable] == [c.name for c in parquet.COLUMNS if not c.nullable]
+    metadata = pq.ParquetFile(export_parquet(target="again.parquet") / "part-00000.parquet").metadata
+    assert {metadata.row_group(0).column(i).compression for i in range(metadata.num_columns)} == {"ZSTD"}
+
+
+def test_a_generated_corpus_goes_into_shards_of_shard_rows_in_id_order(pq: Any, tmp_path: Path) -> None:
+    corpus = generated_corpus(tmp_path / "generated", 0.2)
+    records = jsonl_records("--corpus", str(corpus))
+    folder = export_parquet("--corpus", str(corpus), "--shard-rows", "7")
+    shards = sorted(folder.iterdir())
+    assert [path.name for path in shards] == [f"part-{n:05d}.parquet" for n in range(-(-len(records) // 7))]
+    assert [pq.read_metadata(shard).num_rows for shard in shards[:-1]] == [7] * (len(shards) - 1)
+    assert parquet_rows(pq, folder) == records
+    assert len(records) > 20 and any(record["date"] is None for record in records)
+
+
+def test_the_hostile_corpus_keeps_every_column_and_the_text_exactly(pq: Any, tmp_path: Path) -> None:
+    corpus = write_hostile_corpus(tmp_path / "hostile")
+    records = jsonl_records("--corpus", str(corpus))
+    rows = parquet_rows(pq, export_parquet("--corpus", str(corpus)))
+    assert rows == records
+    decoded = {}  # every regular file inside the corpus with a UTF-8 name, decoded unless binary
+    for path in corpus.rglob("*.txt"):
+        if path.is_file() and path.resolve().is_relative_to(corpus.resolve()) and str(path).isprintable():
+            with contextlib.suppress(BinaryFile):
+                decoded[path.relative_to(corpus).as_posix()] = decode(path.read_bytes()).text
+    assert {row["path"]: row["text"] for row in rows} == decoded
+    assert any("\x00" in row["text"] for row in rows) and any(len(row["text"]) >= 5_000_000 for row in rows)
+
+
+def test_an_empty_selection_is_one_shard_with_the_schema_and_no_rows(pq: Any) -> None:
+    result = run("export", "--stdin", "--format", "parquet", "-o", "empty.parquet", input="")
+    assert result.exit_code == 0, result.stderr
+    table = pq.read_table("empty.parquet/part-00000.parquet")
+    assert table.num_rows == 0 and table.schema.names == list(FULL_FIELDS)
+
+
+def test_an_existing_export_is_kept_without_force_and_replaced_with_it(pq: Any) -> None:
+    folder = export_parquet("--id", "000*")
+    result = run("export", "--format", "parquet", "-o", "out.parquet")
+    assert (result.exit_code, result.stderr) == (2, "corpus: error: out.parquet already exists; use --force to overwrite it\n")
+    assert len(parquet_rows(pq, folder)) == 1
+    export_parquet("--force")
+    assert len(parquet_rows(pq, folder)) == 5
+    assert sorted(path.name for path in Path().iterdir()) == ["out.parquet"]
+
+
+@pytest.mark.parametrize("content", [None, "notes.txt", "part-00000.parquet/"])
+def test_force_refuses_a_folder_that_an_export_did_not_write(pq: Any, content: str | None) -> None:
+    target = Path("mine")
+    target.mkdir()
+    if content:
+        (target / content).mkdir() if content.endswith("/") else (target / content).write_text("keep me")
+    result = run("export", "--format", "parquet", "-o", "mine", "--force")
+    assert result.exit_code == 2
+    refusal = r"corpus: error: mine is not a Parquet export \(it (is empty|holds '[^']+')\); --force replaces .*\n"
+    assert re.fullmatch(refusal, result.stderr)
+    assert sorted(p.name for p in target.iterdir()) == ([content.rstrip("/")] if content else [])
+
+
+def test_force_refuses_a_file_in_the_way(pq: Any) -> None:
+    Path("out.parquet").write_text("precious")
+    result = run("export", "--format", "parquet", "-o", "out.parquet", "--force")
+    assert result.exit_code == 2 and result.stderr.startswith("corpus: error: out.parquet is not a folder that corpus export wrote")
+    assert Path("out.parquet").read_text() == "precious"
+
+
+def test_a_failed_export_leaves_no_folder_and_no_temporary(pq: Any, seeds_copy: Path) -> None:
+    (seeds_copy / "999_ff.txt").write_bytes(b"\x00binary")
+    result = run("export", "--corpus", str(seeds_copy), "--strict", "--format", "parquet", "-o", "out.parquet", "--shard-rows", "2")
+    assert result.exit_code == 2
+    assert result.stderr.splitlines()[-1] == "corpus: error: 1 warning(s) and --strict is set"
+    assert list(Path().iterdir()) == []
+
+
+def test_without_pyarrow_one_line_names_the_install_command(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setitem(sys.modules, "pyarrow", None)  # what `import pyarrow` meets when it is not installed
+    monkeypatch.setitem(sys.modules, "pyarrow.parquet", None)
+    result = run("export", "--format", "parquet", "-o", "out.parquet")
+    assert result.exit_code == 2
+    assert result.stderr == f"corpus: error: --format parquet needs pyarrow, which is not installed: {parquet.INSTALL_HINT}\n"
+    assert "pip install 'corpus-cli[parquet]'" in result.stderr
+    assert list(Path().iterdir()) == []
+
+
+@pytest.mark.parametrize("args", [(), ("-o", "-")])
+def test_parquet_needs_a_folder_to_write(args: tuple[str, ...]) -> None:
+    result = run("export", "--format", "parquet", *args)
+    assert result.exit_code == 2
+    assert result.stderr.startswith("corpus: error: --format parquet writes a folder: name it with -o PATH")
+
+
+def test_shard_rows_goes_with_parquet_only() -> None:
+    result = run("export", "--format", "jsonl", "--shard-rows", "5")
+    assert result.exit_code == 2 and "--shard-rows goes with --format parquet" in result.stderr
+    assert run("export", "--format", "parquet", "-o", "x", "--shard-rows", "0").exit_code == 2
+
+
+def test_the_export_is_deterministic(pq: Any) -> None:
+    first = (export_parquet(target="a") / "part-00000.parquet").read_bytes()
+    assert first == (export_parquet(target="b") / "part-00000.parquet").read_bytes()
+
+
+def test_batches_end_at_the_row_or_the_character_limit() -> None:
+    records = [{"text": "x" * size} for size in (1, 2, 30, 1, 1, 1)]
+    assert [len(batch) for batch in parquet.batches(records, rows=3, chars=10)] == [3, 3]
+    assert [len(batch) for batch in parquet.batches(records, rows=100, chars=3)] == [2, 1, 3]
+    assert list(parquet.batches([], rows=3)) == []
+
+
+def test_the_schema_page_documents_every_column() -> None:
+    """schemas/parquet.md's table lists the columns of `COLUMNS`, in order, with their types."""
+    rows = re.findall(r"^\| `(\w+)` \| `([^`]+)` \| (yes|no) \|", (ROOT / "schemas" / "parquet.md").read_text(encoding="utf-8"), re.M)
+    arrow = {"string": "string", "date": "date32", "int64": "int64", "list<string>": "list<string>"}
+    assert rows == [(c.name, arrow[c.type], "yes" if c.nullable else "no") for c in parquet.COLUMNS]
+
+
+@pytest.mark.slow
+def test_ordinary_commands_do_not_import_pyarrow_or_pyspark() -> None:
+    code = (
+        "import sys\n"
+        "from click.testing import CliRunner\n"
+        "from corpus_cli.cli import cli\n"
+        "for args in (['list'], ['stats', '--term', 'ice', '--by', 'month'], ['export', '--format', 'jsonl']):\n"
+        "    assert CliRunner().invoke(cli, [*args, '--corpus', sys.argv[1]]).exit_code == 0\n"
+        "print(sorted(name for name in sys.modules if name.split('.')[0] in ('pyarrow', 'pyspark', 'duckdb', 'pandas')))\n"
+    )
+    result = subprocess.run([sys.executable, "-c", code, str(SEEDS)], capture_output=True, text=True, timeout=120, stdin=subprocess.DEVNULL)
+    assert (result.returncode, result.stdout) == (0, "[]\n"), result.stderr
