@@ -256,16 +256,21 @@ class TermTrend:
     uses: list[Counter[str]] = field(default_factory=list)
 
 
-def term_trends(
-    documents: Iterable[Counted], terms: Sequence[str | Family], by: Grouping | None = None, *, dispersion: bool = False
-) -> Iterator[dict[str, Any]]:
-    """Uses of each term (a word, a phrase or a family) per group: counts and rates per 10,000
-    words; with `dispersion`, the group's `range` and `dp` over its documents.
+def wanted_families(terms: Sequence[str | Family]) -> list[Family]:
+    """The terms sought, as families (a word or a phrase is a family of one), each once, in order."""
+    return list({family.name: family for family in (term if isinstance(term, Family) else plain(term) for term in terms)}.values())
 
-    Every group has a row for every term, zero included, so a series has no holes.
+
+def count_terms(
+    documents: Iterable[Counted], families: Sequence[Family], by: Grouping | None = None, *, dispersion: bool = False
+) -> dict[str | None, TermTrend]:
+    """The uses of each family per group, with each group's size (and, for dispersion, each
+    document's size and uses).
+
+    Without dispersion, the groups of separate batches of documents add up, field by field: the
+    Spark job counts its batches here and sums them, so its numbers are this function's.
     """
-    families = list({family.name: family for family in (term if isinstance(term, Family) else plain(term) for term in terms)}.values())
-    groups: dict[str | None, TermTrend] = {} if by else {None: TermTrend()}
+    groups: dict[str | None, TermTrend] = {}
     for document in documents:
         trend = groups.setdefault(group_of(document, by) if by else None, TermTrend())
         trend.documents += 1
@@ -275,6 +280,21 @@ def term_trends(
         if dispersion:
             trend.sizes.append(document.words)
             trend.uses.append(used)
+    return groups
+
+
+def per_10k(count: int, words: int) -> float | None:
+    """Uses per 10,000 words, rounded to two decimals; None for a group without words."""
+    return round(count * RATE_BASE / words, 2) if words else None
+
+
+def trend_rows(
+    groups: dict[str | None, TermTrend], families: Sequence[Family], by: Grouping | None = None, *, dispersion: bool = False
+) -> Iterator[dict[str, Any]]:
+    """The records of `count_terms`' groups: every group has a row for every family, zero
+    included, so a series has no holes; ungrouped, a row a family even for no documents."""
+    if by is None and not groups:
+        groups = {None: TermTrend()}
 
     def rows(trend: TermTrend) -> list[dict[str, Any]]:
         records = []
@@ -286,7 +306,7 @@ def term_trends(
                 "doc_freq": trend.counts.doc_freq[term],
                 "documents": trend.documents,
                 "words": trend.words,
-                "per_10k": round(trend.counts.count[term] * RATE_BASE / trend.words, 2) if trend.words else None,
+                "per_10k": per_10k(trend.counts.count[term], trend.words),
             }
             if dispersion:
                 hits = [uses[term] for uses in trend.uses]
@@ -297,6 +317,18 @@ def term_trends(
         return records
 
     yield from _grouped_rows(groups, by, rows)
+
+
+def term_trends(
+    documents: Iterable[Counted], terms: Sequence[str | Family], by: Grouping | None = None, *, dispersion: bool = False
+) -> Iterator[dict[str, Any]]:
+    """Uses of each term (a word, a phrase or a family) per group: counts and rates per 10,000
+    words; with `dispersion`, the group's `range` and `dp` over its documents.
+
+    Every group has a row for every term, zero included, so a series has no holes.
+    """
+    families = wanted_families(terms)
+    yield from trend_rows(count_terms(documents, families, by, dispersion=dispersion), families, by, dispersion=dispersion)
 
 
 def _grouped_rows(

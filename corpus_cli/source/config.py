@@ -28,8 +28,11 @@ class Corpus:
     families: Mapping[str, Family] = field(default_factory=dict)  # terms:, named term families
 
 
-def load_config(path: Path) -> Corpus:
-    """Read a corpus.yaml safely; a malformed one is a `CorpusError` naming the file."""
+def load_config(path: Path, *, need_folder: bool = True) -> Corpus:
+    """Read a corpus.yaml safely; a malformed one is a `CorpusError` naming the file.
+
+    The documents' folder must exist unless not `need_folder` (the Spark job reads only the
+    metadata, and its documents are on a cluster's file system)."""
     import yaml  # imported here: most runs never read a corpus.yaml
 
     try:
@@ -44,7 +47,7 @@ def load_config(path: Path) -> Corpus:
     if not isinstance(data, dict):
         raise CorpusError(f"{path}: expected a mapping with name, path and documents")
     root = path.parent / str(data.get("path") or ".")
-    if not root.is_dir():
+    if need_folder and not root.is_dir():
         raise CorpusError(f"{path}: path: folder not found: {root}")
     documents = data.get("documents") or {}
     if not isinstance(documents, dict):

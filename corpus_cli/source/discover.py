@@ -30,7 +30,7 @@ def discover(corpus: Corpus, warn: Warn) -> list[SourceFile]:
     _documents_below(os.fspath(root), "", root.resolve(), warn, found)
     counts = Counter(stem for _, stem, _ in found)
     files = [
-        SourceFile(id=stem if counts[stem] == 1 else _path_id(relative), path=relative, location=location)
+        SourceFile(id=file_id(relative, counts[stem] > 1), path=relative, location=location)
         for relative, stem, location in found
     ]
     if len(counts) < len(found):
@@ -90,6 +90,17 @@ def _is_dir(entry: os.DirEntry[str]) -> bool:
         return entry.is_dir()
     except OSError:
         return False
+
+
+def file_stem(relative: str) -> str:
+    """The file name without its ".txt" (of any case): what two files may share."""
+    return _stem(relative)
+
+
+def file_id(relative: str, stem_shared: bool) -> str:
+    """A document's id: its stem, or its path without ".txt" when another file has the same stem.
+    `discover` names files so; the Spark job, which lists files its own way, too."""
+    return _path_id(relative) if stem_shared else _stem(relative)
 
 
 def _path_id(relative: str) -> str:
