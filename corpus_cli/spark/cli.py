@@ -99,11 +99,13 @@ def run(args: argparse.Namespace) -> int:
     for term in args.terms if args.action == "stats" else ():
         if not tokens(term):
             raise CorpusError(f"--term {term!r} holds no word to count")
-    source = jobs.Input(path=args.input, config=args.config, partitions=args.partitions)
+    source = jobs.Input(path=absolute(args.input), config=args.config, partitions=args.partitions)
     spark, owned = session(args.master, f"corpus {args.action}")
     try:
         if args.action == "export":
-            skipped = jobs.export(spark, source, args.output, shard_rows=args.shard_rows, force=args.force, sort=args.sort)
+            skipped = jobs.export(
+                spark, source, absolute(args.output), shard_rows=args.shard_rows, force=args.force, sort=args.sort, shown=args.output
+            )
         else:
             rows, skipped = jobs.term_trends(spark, source, args.terms, args.by)
             with RecordWriter(args.format, stats.fields_for(args.by, stats.TREND_FIELDS), sys.stdout.buffer) as writer:
@@ -125,10 +127,13 @@ def session(master: str | None, name: str) -> tuple[SparkSession, bool]:
     active = SparkSession.getActiveSession()
     if active is not None:
         return active, False
+    builder = SparkSession.builder.appName(name)
     if master is None or master.startswith("local"):
         # Local workers must run this interpreter, which has the package; a cluster says its own.
         os.environ.setdefault("PYSPARK_PYTHON", sys.executable)
-    builder = SparkSession.builder.appName(name)
+        # and a local run talks to itself over the loopback, not the machine's network address.
+        os.environ.setdefault("SPARK_LOCAL_IP", "127.0.0.1")
+        builder = builder.config("spark.driver.host", "127.0.0.1").config("spark.driver.bindAddress", "127.0.0.1")
     if master:
         builder = builder.master(master)
     if not sys.stderr.isatty():
@@ -143,6 +148,13 @@ def session(master: str | None, name: str) -> tuple[SparkSession, bool]:
         if not given.contains(key):
             spark.conf.set(key, value)
     return spark, True
+
+
+def absolute(path: str) -> str:
+    """A local path made absolute here: Spark's JVM may have another working folder (a test's)."""
+    if "://" in path or path.startswith("file:"):
+        return path
+    return os.path.abspath(path)
 
 
 def _positive(text: str) -> int:

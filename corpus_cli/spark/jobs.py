@@ -57,14 +57,17 @@ def list_files(spark: SparkSession, path: str) -> DataFrame:
     return spark.read.format("binaryFile").option("recursiveFileLookup", "true").option("pathGlobFilter", FILE_GLOB).load(path)
 
 
-def naming(spark: SparkSession, source: Input) -> Naming:
-    """The root's URI, the shared file names (reading paths only) and the corpus.yaml metadata."""
+def naming(spark: SparkSession, source: Input) -> tuple[Naming, int]:
+    """The root's URI, the shared file names and the corpus.yaml metadata; and how many files
+    there are. One pass over the listing, reading paths only."""
     from pyspark.sql import functions as F
 
     names = list_files(spark, source.path).select(F.regexp_extract("path", r"([^/]*)\.[tT][xX][tT]$", 1).alias("stem"))
-    shared = frozenset(row["stem"] for row in names.groupBy("stem").count().where("count > 1").collect())
+    per_stem = names.groupBy("stem").count()
+    shared_stem = F.when(F.col("count") > 1, F.col("stem"))
+    found = per_stem.agg(F.sum("count").alias("files"), F.collect_list(shared_stem).alias("shared")).collect()[0]
     metadata = load_config(source.config, need_folder=False).metadata if source.config else {}
-    return Naming(root=_qualified(spark, source.path), shared_stems=shared, metadata=metadata)
+    return Naming(root=_qualified(spark, source.path), shared_stems=frozenset(found["shared"]), metadata=metadata), int(found["files"] or 0)
 
 
 def files(spark: SparkSession, source: Input) -> DataFrame:
@@ -76,43 +79,46 @@ def files(spark: SparkSession, source: Input) -> DataFrame:
     return frame
 
 
-def export(spark: SparkSession, source: Input, output: str, *, shard_rows: int, force: bool = False, sort: bool = False) -> int:
-    """Write the documents of `source` to the folder `output` as the Parquet export; returns how
-    many binary files were skipped."""
-    check_output(spark, output, force=force)
-    shared = spark.sparkContext.broadcast(naming(spark, source))
-    skipped = spark.sparkContext.accumulator(0)
+def export(
+    spark: SparkSession, source: Input, output: str, *, shard_rows: int, force: bool = False, sort: bool = False, shown: str | None = None
+) -> int:
+    """Write the documents of `source` to the folder `output` (`shown` so in errors) as the
+    Parquet export; returns how many files were skipped as binary."""
+    check_output(spark, output, force=force, shown=shown or output)
+    found, total = naming(spark, source)
+    shared = spark.sparkContext.broadcast(found)
 
     def to_records(batches: Any) -> Any:
-        return record_batches(batches, shared.value, lambda path: skipped.add(1))
+        return record_batches(batches, shared.value)
 
     records = files(spark, source).mapInArrow(to_records, spark_schema())
     if sort:
         records = records.orderBy("id")
     writer = records.write.mode("overwrite" if force else "errorifexists").option("compression", COMPRESSION)
     writer.option("maxRecordsPerFile", shard_rows).parquet(output)
-    return int(skipped.value)
+    # Counted from the files' footers: an accumulator would count twice what a sort samples first.
+    return total - spark.read.parquet(output).count()
 
 
 def term_trends(spark: SparkSession, source: Input, terms: Sequence[str], by: str | None) -> tuple[Iterator[dict[str, Any]], int]:
     """The records of ``corpus stats --term ... [--by ...]``, counted by Spark, and how many
-    binary files were skipped."""
+    files were skipped as binary."""
     from pyspark.sql import functions as F
 
     families = stats.wanted_families(terms)
-    shared = spark.sparkContext.broadcast(naming(spark, source))
-    skipped = spark.sparkContext.accumulator(0)
+    found, total = naming(spark, source)
+    shared = spark.sparkContext.broadcast(found)
 
     def to_counts(batches: Any) -> Any:
-        return term_count_batches(batches, shared.value, families, by, lambda path: skipped.add(1))
+        return term_count_batches(batches, shared.value, families, by)
 
     counts = files(spark, source).mapInArrow(to_counts, term_count_spark_schema())
     summed = counts.groupBy("group", "term").agg(*(F.sum(name).alias(name) for name in TERM_COUNT_COLUMNS[2:])).collect()
     groups = trends_from_sums(tuple(row[name] for name in TERM_COUNT_COLUMNS) for row in summed)
-    return stats.trend_rows(groups, families, by), int(skipped.value)
+    return stats.trend_rows(groups, families, by), total - sum(trend.documents for trend in groups.values())
 
 
-def check_output(spark: SparkSession, output: str, *, force: bool) -> None:
+def check_output(spark: SparkSession, output: str, *, force: bool, shown: str) -> None:
     """No clobber without --force, and --force replaces only what Spark's Parquet writer wrote."""
     jvm = spark.sparkContext._jvm
     assert jvm is not None
@@ -121,13 +127,13 @@ def check_output(spark: SparkSession, output: str, *, force: bool) -> None:
     if not filesystem.exists(path):
         return
     if not force:
-        raise TargetExists(Path(output))
+        raise TargetExists(Path(shown))
     if not filesystem.getFileStatus(path).isDirectory():
-        raise CorpusError(f"{output} is not a folder that an export wrote; remove it yourself or choose another OUTPUT")
+        raise CorpusError(f"{shown} is not a folder that an export wrote; remove it yourself or choose another OUTPUT")
     strangers = [status.getPath().getName() for status in filesystem.listStatus(path)]
     strangers = [name for name in strangers if not SPARK_OUTPUT_NAME.fullmatch(name)]
     if strangers:
-        raise CorpusError(f"{output} is not a Parquet export (it holds {strangers[0]!r}); --force replaces only an export's folder")
+        raise CorpusError(f"{shown} is not a Parquet export (it holds {strangers[0]!r}); --force replaces only an export's folder")
 
 
 def _qualified(spark: SparkSession, path: str) -> str:
