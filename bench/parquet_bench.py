@@ -1,0 +1,119 @@
+"""Parquet export and the Spark job on a generated corpus: time, peak memory, throughput per core,
+and what 1 TB would take on a cluster.
+
+    uv run --all-extras python bench/parquet_bench.py                 # 100 MB: export, then Spark
+    uv run --all-extras python bench/parquet_bench.py --mb 100 500 --no-spark
+    uv run --all-extras python bench/parquet_bench.py --executors 50 --cores 4 --core-hour 0.048
+
+The corpora come from `bench/generate.py` (built once, kept under --out). The export is a real
+process (`python -m corpus_cli export --format parquet`), its peak memory the child's maximum
+resident set from `os.wait4`; the target is under 200 MB at 500 MB of text. The Spark job runs in
+local mode on --spark-cores cores, in a session started (and warmed on the seeds) before the
+clock starts, so the figure is the job's throughput, not the JVM's start. The cluster estimate
+scales that per-core throughput linearly to 1 TB on EXECUTORS x CORES, at a price per core-hour
+(default 0.048 USD: an on-demand general-purpose cloud vCPU); reading from object storage and
+the cluster's own start are not in it.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from generate import generate  # a sibling script, not a package
+
+PEAK_TARGET_MB = 200
+SEEDS = Path(__file__).resolve().parent.parent / "seeds"
+TERABYTE_MB = 1_000_000
+
+
+def export(corpus: Path, target: Path) -> tuple[float, float, int]:
+    """One `corpus export --format parquet` to completion: (seconds, peak resident MB, exit status)."""
+    argv = [sys.executable, "-m", "corpus_cli", "export", "--corpus", str(corpus), "--format", "parquet", "-o", str(target)]
+    started = time.perf_counter()
+    process = subprocess.Popen(argv, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    _, status, usage = os.wait4(process.pid, 0)
+    return time.perf_counter() - started, usage.ru_maxrss / 1024, os.waitstatus_to_exitcode(status)
+
+
+def megabytes_of(corpus: Path) -> float:
+    return sum(file.stat().st_size for file in corpus.rglob("*.txt")) / 1e6
+
+
+def spark_seconds(corpus: Path, target: Path, cores: int) -> float:
+    """The Spark export's wall time in a warm local session of `cores` cores."""
+    os.environ.setdefault("PYSPARK_PYTHON", sys.executable)
+    os.environ.setdefault("SPARK_LOCAL_IP", "127.0.0.1")
+    from pyspark.sql import SparkSession
+
+    from corpus_cli.spark import cli
+
+    spark = (
+        SparkSession.builder.master(f"local[{cores}]")
+        .config("spark.driver.host", "127.0.0.1")
+        .config("spark.driver.bindAddress", "127.0.0.1")
+        .config("spark.ui.showConsoleProgress", "false")
+        .config("spark.driver.memory", "2g")
+        .getOrCreate()
+    )
+    spark.sparkContext.setLogLevel("ERROR")
+    for key, value in cli.SESSION_DEFAULTS.items():
+        spark.conf.set(key, value)
+    try:
+        assert cli.main(["export", str(SEEDS), str(target.with_name("warm")), "--force"]) == 0
+        started = time.perf_counter()
+        assert cli.main(["export", str(corpus), str(target), "--force"]) == 0
+        return time.perf_counter() - started
+    finally:
+        spark.stop()
+
+
+def main(argv: list[str]) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--mb", type=float, nargs="+", default=[100], help="corpus sizes in MB for the export (default 100)")
+    parser.add_argument("--spark-mb", type=float, default=100, help="corpus size for the Spark run (default 100)")
+    parser.add_argument("--spark-cores", type=int, default=2, help="local cores for Spark (default 2)")
+    parser.add_argument("--no-spark", action="store_true", help="the export only")
+    parser.add_argument("--executors", type=int, default=50, help="cluster estimate: executors (default 50)")
+    parser.add_argument("--cores", type=int, default=4, help="cluster estimate: cores per executor (default 4)")
+    parser.add_argument("--core-hour", type=float, default=0.048, help="cluster estimate: USD per core-hour (default 0.048)")
+    parser.add_argument("--out", type=Path, default=Path(tempfile.gettempdir(), "corpus-bench"), help="where generated corpora are kept")
+    args = parser.parse_args(argv)
+    failed = False
+    with tempfile.TemporaryDirectory(dir=args.out.parent if args.out.exists() else None) as scratch:
+        print(f"{'corpus MB':>9} {'documents':>10} {'seconds':>8} {'MB/s':>7} {'peak MB':>8} {'output MB':>10}  status")
+        for size in args.mb:
+            corpus = generate(args.out / f"{size:g}", size)
+            target = Path(scratch, "export.parquet")
+            seconds, peak, status = export(corpus, target)
+            output = sum(file.stat().st_size for file in target.iterdir()) / 1e6 if target.exists() else 0.0
+            documents = (corpus / ".complete").read_text().split()[0]
+            ok = status == 0 and (peak < PEAK_TARGET_MB or size < 500)
+            verdict = "ok" if ok else f"FAIL (exit {status}, target < {PEAK_TARGET_MB} MB peak at 500 MB)"
+            failed |= not ok
+            megabytes = megabytes_of(corpus)
+            print(f"{megabytes:>9.0f} {documents:>10} {seconds:>8.2f} {megabytes / seconds:>7.1f} {peak:>8.1f} {output:>10.1f}  {verdict}")
+            shutil.rmtree(target, ignore_errors=True)
+        if args.no_spark:
+            return 1 if failed else 0
+        corpus = generate(args.out / f"{args.spark_mb:g}", args.spark_mb)
+        megabytes = megabytes_of(corpus)
+        seconds = spark_seconds(corpus, Path(scratch, "spark.parquet"), args.spark_cores)
+        per_core = megabytes / seconds / args.spark_cores
+        print(f"spark local[{args.spark_cores}]: {megabytes:.0f} MB in {seconds:.1f} s = {megabytes / seconds:.1f} MB/s, {per_core:.1f} MB/s per core")
+        cores = args.executors * args.cores
+        hours = TERABYTE_MB / (per_core * cores) / 3600
+        cost = hours * cores * args.core_hour
+        print(f"1 TB on {args.executors} executors x {args.cores} cores: {hours:.2f} h, about {cost:.0f} USD at {args.core_hour} USD/core-hour")
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))
