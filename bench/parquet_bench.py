@@ -107,11 +107,13 @@ def main(argv: list[str]) -> int:
         megabytes = megabytes_of(corpus)
         seconds = spark_seconds(corpus, Path(scratch, "spark.parquet"), args.spark_cores)
         per_core = megabytes / seconds / args.spark_cores
-        print(f"spark local[{args.spark_cores}]: {megabytes:.0f} MB in {seconds:.1f} s = {megabytes / seconds:.1f} MB/s, {per_core:.1f} MB/s per core")
+        rate = megabytes / seconds
+        print(f"spark local[{args.spark_cores}]: {megabytes:.0f} MB in {seconds:.1f} s = {rate:.1f} MB/s, {per_core:.1f} MB/s per core")
         cores = args.executors * args.cores
         hours = TERABYTE_MB / (per_core * cores) / 3600
         cost = hours * cores * args.core_hour
-        print(f"1 TB on {args.executors} executors x {args.cores} cores: {hours:.2f} h, about {cost:.0f} USD at {args.core_hour} USD/core-hour")
+        cluster = f"{args.executors} executors x {args.cores} cores"
+        print(f"1 TB on {cluster}: {hours:.2f} h, about {cost:.0f} USD at {args.core_hour} USD/core-hour")
     return 1 if failed else 0
 
 

@@ -202,3 +202,14 @@ def test_ordinary_commands_do_not_import_pyarrow_or_pyspark() -> None:
     )
     result = subprocess.run([sys.executable, "-c", code, str(SEEDS)], capture_output=True, text=True, timeout=120, stdin=subprocess.DEVNULL)
     assert (result.returncode, result.stdout) == (0, "[]\n"), result.stderr
+
+
+def test_ci_and_the_quick_start_install_the_extras_and_java() -> None:
+    """The Parquet, DuckDB and Spark tests skip without their packages: CI must install them."""
+    from test_docs import code_lines, readme_section
+
+    ci = (ROOT / ".ci" / "run").read_text(encoding="utf-8").splitlines()
+    assert any(line.startswith("uv sync --all-extras") for line in code_lines(readme_section("Quick start")))
+    assert any(line.startswith("uv sync --all-extras") for line in ci)
+    assert ci.index(next(line for line in ci if line.startswith("uv sync --all-extras"))) < ci.index("uv run pytest")
+    assert any("apt-get install" in line and "openjdk-17-jre-headless" in line for line in ci)

@@ -131,7 +131,8 @@ def test_a_corpus_yaml_overlay_gives_dates_and_titles(spark: Any, tmp_path: Path
     assert sorted(pq.read_table(folder).to_pylist(), key=lambda row: row["id"]) == cli_rows(corpus)
     options = ["--term", "deport", "--by", "month"]
     result = run("stats", "--corpus", str(corpus), *options, "--format", "jsonl")
-    assert spark_stats(capsysbinary, str(corpus), *options, "--config", str(config)) == [json.loads(line) for line in result.stdout.splitlines()]
+    expected = [json.loads(line) for line in result.stdout.splitlines()]
+    assert spark_stats(capsysbinary, str(corpus), *options, "--config", str(config)) == expected
 
 
 def test_an_existing_output_is_kept_without_force_and_a_stranger_folder_even_with_it(

@@ -112,4 +112,3 @@ def test_the_help_shows_examples_for_both_actions(capsys: pytest.CaptureFixture[
         cli.main(["--help"])
     out = capsys.readouterr().out
     assert "python -m corpus_cli.spark export" in out and "python -m corpus_cli.spark stats" in out and "spark-submit" in out
-

@@ -93,7 +93,7 @@ def term_count_batches(
     batches: Iterable[pa.RecordBatch],
     naming: Naming,
     families: Sequence[Family],
-    by: str | None,
+    by: stats.Grouping | None,
     skipped: Callable[[str], None] = lambda path: None,
 ) -> Iterator[pa.RecordBatch]:
     """Per input batch, `stats.count_terms` of its documents as rows to sum: one per group and term."""

@@ -46,7 +46,7 @@ class Parser(argparse.ArgumentParser):
 
 
 def build_parser() -> Parser:
-    common = argparse.ArgumentParser(add_help=False)
+    common = Parser(add_help=False)
     common.add_argument(
         "--master", metavar="URL", help="Spark master: local[4], yarn, spark://host:7077 (default: spark-submit's, else local[*])"
     )

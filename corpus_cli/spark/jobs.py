@@ -100,7 +100,9 @@ def export(
     return total - spark.read.parquet(output).count()
 
 
-def term_trends(spark: SparkSession, source: Input, terms: Sequence[str], by: str | None) -> tuple[Iterator[dict[str, Any]], int]:
+def term_trends(
+    spark: SparkSession, source: Input, terms: Sequence[str], by: stats.Grouping | None
+) -> tuple[Iterator[dict[str, Any]], int]:
     """The records of ``corpus stats --term ... [--by ...]``, counted by Spark, and how many
     files were skipped as binary."""
     from pyspark.sql import functions as F
@@ -123,7 +125,7 @@ def check_output(spark: SparkSession, output: str, *, force: bool, shown: str) -
     jvm = spark.sparkContext._jvm
     assert jvm is not None
     path = jvm.org.apache.hadoop.fs.Path(output)
-    filesystem = path.getFileSystem(spark.sparkContext._jsc.hadoopConfiguration())  # type: ignore[union-attr]
+    filesystem = path.getFileSystem(spark.sparkContext._jsc.hadoopConfiguration())
     if not filesystem.exists(path):
         return
     if not force:
@@ -141,5 +143,5 @@ def _qualified(spark: SparkSession, path: str) -> str:
     jvm = spark.sparkContext._jvm
     assert jvm is not None
     hadoop_path = jvm.org.apache.hadoop.fs.Path(path)
-    filesystem = hadoop_path.getFileSystem(spark.sparkContext._jsc.hadoopConfiguration())  # type: ignore[union-attr]
+    filesystem = hadoop_path.getFileSystem(spark.sparkContext._jsc.hadoopConfiguration())
     return str(filesystem.makeQualified(hadoop_path).toString()).rstrip("/")
