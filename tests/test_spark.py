@@ -31,8 +31,12 @@ if shutil.which("java") is None:
 
 
 @pytest.fixture(scope="module")
-def spark() -> Iterator[Any]:
+def spark(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Any]:
     from pyspark.sql import SparkSession
+
+    # The JVM keeps the working folder it starts in: a scratch one, never the repository.
+    started_in = os.getcwd()
+    os.chdir(tmp_path_factory.mktemp("spark-jvm"))
 
     os.environ.setdefault("PYSPARK_PYTHON", sys.executable)
     os.environ.setdefault("SPARK_LOCAL_IP", "127.0.0.1")  # the loopback only, never the network
@@ -48,6 +52,7 @@ def spark() -> Iterator[Any]:
         .config("spark.sql.execution.arrow.maxRecordsPerBatch", "16")  # several batches a task
         .getOrCreate()
     )
+    os.chdir(started_in)
     session.sparkContext.setLogLevel("ERROR")
     yield session
     session.stop()
