@@ -1,9 +1,10 @@
 """Parquet export and the Spark job on a generated corpus: time, peak memory, throughput per core,
 and what 1 TB would take on a cluster.
 
-    uv run --all-extras python bench/parquet_bench.py                 # 100 MB: export, then Spark
-    uv run --all-extras python bench/parquet_bench.py --mb 100 500 --no-spark
-    uv run --all-extras python bench/parquet_bench.py --executors 50 --cores 4 --core-hour 0.048
+    uv sync --all-extras                                  # pyarrow and pyspark, once
+    uv run python bench/parquet_bench.py                  # 100 MB: export, then Spark
+    uv run python bench/parquet_bench.py --mb 100 500 --no-spark
+    uv run python bench/parquet_bench.py --executors 50 --cores 4 --core-hour 0.048
 
 The corpora come from `bench/generate.py` (built once, kept under --out). The export is a real
 process (`python -m corpus_cli export --format parquet`), its peak memory the child's maximum
