@@ -89,6 +89,7 @@ def test_a_generated_corpus_goes_into_shards_of_shard_rows_in_id_order(pq: Any, 
     assert len(records) > 20 and any(record["date"] is None for record in records)
 
 
+@pytest.mark.slow  # a 5 MB line and twenty odd files: about 2 s
 def test_the_hostile_corpus_keeps_every_column_and_the_text_exactly(pq: Any, tmp_path: Path) -> None:
     corpus = write_hostile_corpus(tmp_path / "hostile")
     records = jsonl_records("--corpus", str(corpus))

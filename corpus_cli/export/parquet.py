@@ -33,7 +33,7 @@ SHARD_ROWS = 100_000
 # A row group ends at 1,000 rows or 32 MB of Arrow data, whichever comes first: many 5 KB articles
 # make groups that DuckDB and Spark read in parallel; a few huge files cannot make one of gigabytes.
 # Records become Arrow data 100 at a time: a Python record weighs several times its Arrow row, and
-# converting 1,000 at once raised the peak by some 75 MB (bench/parquet_bench.py).
+# converting 1,000 at once raised the peak by some 75 MB (6,000 generated articles, in one process).
 ROW_GROUP_ROWS = 1_000
 ROW_GROUP_BYTES = 32 * 1024 * 1024
 CONVERT_ROWS = 100
