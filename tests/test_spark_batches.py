@@ -57,7 +57,7 @@ def test_records_equal_the_jsonl_export_and_binary_files_are_skipped() -> None:
 @pytest.mark.parametrize("by", [None, "month", "year", "doc", "credit"])
 def test_term_counts_of_separate_batches_add_up_to_corpus_stats(by: str | None) -> None:
     terms = ["ICE", "border wall", "Biden's"]
-    wanted = stats.wanted_terms(terms)
+    wanted = stats.wanted_families(terms)
     files = list(seed_files().items())
     batches = [file_batch(dict(files[:2])), file_batch(dict(files[2:]))]
     sums: dict[tuple[str | None, str], list[int]] = {}
@@ -73,7 +73,7 @@ def test_term_counts_of_separate_batches_add_up_to_corpus_stats(by: str | None) 
 
 
 def test_no_documents_still_give_one_row_a_term_when_not_grouped() -> None:
-    rows = list(stats.trend_rows(trends_from_sums([]), ["ice"], None))
+    rows = list(stats.trend_rows(trends_from_sums([]), stats.wanted_families(["ice"]), None))
     assert rows == [{"term": "ice", "count": 0, "doc_freq": 0, "documents": 0, "words": 0, "per_10k": None}]
 
 
