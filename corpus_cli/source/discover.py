@@ -29,10 +29,7 @@ def discover(corpus: Corpus, warn: Warn) -> list[SourceFile]:
     found: list[tuple[str, str, str]] = []
     _documents_below(os.fspath(root), "", root.resolve(), warn, found)
     counts = Counter(stem for _, stem, _ in found)
-    files = [
-        SourceFile(id=file_id(relative, counts[stem] > 1), path=relative, location=location)
-        for relative, stem, location in found
-    ]
+    files = [SourceFile(id=file_id(relative, counts[stem] > 1), path=relative, location=location) for relative, stem, location in found]
     if len(counts) < len(found):
         shared = [source.id for source, (_, stem, _) in zip(files, found) if counts[stem] > 1]
         names = sum(1 for count in counts.values() if count > 1)
