@@ -54,7 +54,7 @@ def test_records_equal_the_jsonl_export_and_binary_files_are_skipped() -> None:
     assert skipped == ["zz_binary.txt"]
 
 
-@pytest.mark.parametrize("by", [None, "month", "year", "doc", "credit"])
+@pytest.mark.parametrize("by", [None, "month", "year", "week", "day", "doc", "credit"])
 def test_term_counts_of_separate_batches_add_up_to_corpus_stats(by: str | None) -> None:
     terms = ["ICE", "border wall", "Biden's"]
     wanted = stats.wanted_families(terms)
@@ -91,7 +91,7 @@ def test_without_pyspark_one_line_names_the_install_command(monkeypatch: pytest.
         (["export", "in"], "the following arguments are required: output"),
         (["stats", "in"], "the following arguments are required: --term"),
         (["export", "in", "out", "--shard-rows", "0"], "argument --shard-rows: 0 is not 1 or more"),
-        (["stats", "in", "--term", "x", "--by", "week"], "argument --by: invalid choice: 'week'"),
+        (["stats", "in", "--term", "x", "--by", "fortnight"], "argument --by: invalid choice: 'fortnight'"),
     ],
 )
 def test_usage_errors_are_one_line_and_exit_2(argv: list[str], message: str, capsys: pytest.CaptureFixture[str]) -> None:

@@ -65,6 +65,7 @@ COLUMNS: tuple[Column, ...] = (
     Column("tags", "list<string>", False, "from corpus.yaml; empty when none"),
     Column("words", "int64", False, "tokens of the headline and body, as `stats` counts them"),
     Column("chars", "int64", False, "characters of the decoded text"),
+    Column("lede", "string", True, "the body's first sentence (after the credit), at most 200 characters"),
     Column("date_source", "string", True, "`header`, `config`, or null when there is no date"),
     Column("title_source", "string", True, "`headline`, `config`, or null when there is no title"),
     Column("encoding", "string", False, "`utf-8`, `utf-8-sig`, `utf-16-le`, `utf-16-be` or `windows-1252`"),

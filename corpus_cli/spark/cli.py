@@ -71,7 +71,7 @@ def build_parser() -> Parser:
     trend = actions.add_parser("stats", parents=[common], help="the records of corpus stats --term WORD [--by ...]")
     trend.add_argument("input", help="a folder tree of .txt files: a path, hdfs://..., s3a://...")
     trend.add_argument("--term", dest="terms", action="append", required=True, metavar="WORD", help="a word or phrase; repeatable")
-    trend.add_argument("--by", choices=tuple(stats.GROUPINGS), help="one row per document, year, month or credit, per term")
+    trend.add_argument("--by", choices=tuple(stats.GROUPINGS), help="one row per document, year, month, week, day or credit, per term")
     trend.add_argument("--format", choices=OUTPUT_FORMATS, default="jsonl", help="output format (default: jsonl)")
     return parser
 
