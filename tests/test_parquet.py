@@ -205,8 +205,9 @@ def test_ordinary_commands_do_not_import_pyarrow_or_pyspark() -> None:
     assert (result.returncode, result.stdout) == (0, "[]\n"), result.stderr
 
 
-def test_ci_and_the_quick_start_install_the_extras_and_java() -> None:
-    """The Parquet, DuckDB and Spark tests skip without their packages: CI must install them."""
+def test_ci_installs_the_extras_and_java_and_the_readme_says_how() -> None:
+    """The Parquet, DuckDB and Spark tests skip without their packages: CI must install them, and the
+    quick start (two commands) says how to install them too."""
     from test_docs import code_lines, readme_section
 
     ci = (ROOT / ".ci" / "run").read_text(encoding="utf-8").splitlines()
