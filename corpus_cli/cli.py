@@ -32,6 +32,8 @@ SUBCOMMANDS = {
     "index": "corpus_cli.commands.index:index_command",
     "search": "corpus_cli.commands.search:search_command",
     "help": "corpus_cli.commands.help:help_command",
+    "quotes": "corpus_cli.commands.quotes:quotes_command",
+    "dupes": "corpus_cli.commands.dupes:dupes_command",
 }
 
 
