@@ -2,9 +2,10 @@
 
 tests/data/quotes_gold.jsonl labels the seeds' quotations (read from the articles, following the
 rules in corpus_cli/analysis/quotes.py); tests/data/quotes_heldout_gold.jsonl labels nine short
-articles in ABC News style (tests/data/heldout/) written and labelled after the rules were
-fixed, and measured without changing them afterwards. tests/data/README.md says how each
-doubtful case was labelled.
+articles in ABC News style (tests/data/heldout/) written and labelled after the first rules were
+fixed, and measured once with them (speakers 0.76); the rules were then corrected on it, so it is
+no longer held out, and tests/data/heldout2/ (six more articles) was written and labelled after
+that and measured once. tests/data/README.md says how doubtful cases were labelled.
 
 A found quotation matches a labelled one of the same document when their words overlap with
 F1 >= 0.8 (each matched once, best overlap first). Speakers are scored on the matched
@@ -111,17 +112,21 @@ def test_the_seed_quotations_reach_the_targets():
     assert figures.speakers_right >= 0.85
 
 
-def test_held_out_articles_are_measured_and_stay_above_a_floor():
-    """Labelled after the rules were fixed; the floor guards against a regression, the targets
-    are the seeds' (the closing note of issue 14 reports the figures)."""
-    figures = measured(DATA / "heldout", "quotes_heldout_gold.jsonl")
-    assert figures.labelled >= 40
+@pytest.mark.parametrize(("folder", "gold_file"), [("heldout", "quotes_heldout_gold.jsonl"), ("heldout2", "quotes_heldout2_gold.jsonl")])
+def test_held_out_articles_are_measured_and_stay_above_a_floor(folder: str, gold_file: str):
+    """Written and labelled after the rules they were first measured with; the floor guards
+    against a regression (the targets are the seeds'; the commit messages give the figures)."""
+    figures = measured(DATA / folder, gold_file)
+    assert figures.labelled >= 25
     assert min(figures.precision, figures.recall, figures.speakers_right) >= 0.75
 
 
-@pytest.mark.parametrize("gold_file", ["quotes_gold.jsonl", "quotes_heldout_gold.jsonl"])
-def test_every_label_stands_in_its_article(gold_file: str):
-    folder = SEEDS if gold_file == "quotes_gold.jsonl" else DATA / "heldout"
+@pytest.mark.parametrize(
+    ("folder", "gold_file"),
+    [(SEEDS, "quotes_gold.jsonl"), (DATA / "heldout", "quotes_heldout_gold.jsonl"), (DATA / "heldout2", "quotes_heldout2_gold.jsonl")],
+    ids=["seeds", "heldout", "heldout2"],
+)
+def test_every_label_stands_in_its_article(folder: Path, gold_file: str):
     for label in read_jsonl(DATA / gold_file):
         text = (folder / f"{label['id']}.txt").read_text(encoding="utf-8")
         assert label["quote"] in text

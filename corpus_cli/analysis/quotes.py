@@ -56,6 +56,15 @@ class Part:
 
 
 @dataclass(frozen=True)
+class Person:
+    """A person quoted: where (paragraph index, offset), and the name."""
+
+    paragraph: int
+    offset: int
+    name: str
+
+
+@dataclass(frozen=True)
 class Quotation:
     parts: tuple[Part, ...]
     text: str  # the parts, joined by one space
@@ -176,7 +185,7 @@ def attribute(text: str, paragraphs: list[Paragraph], found: list[Quotation]) ->
     """The attribution of each quotation, in order (see the module's docstring for the rules)."""
     results: list[Attribution | None] = []
     last: tuple[int, Attribution] | None = None  # paragraph of the last attributed quotation, and it
-    last_person: tuple[int, str] | None = None
+    last_person: Person | None = None
     for index, quotation in enumerate(found):
         first, final = quotation.parts[0], quotation.parts[-1]
         paragraph, last_paragraph = paragraphs[first.paragraph], paragraphs[final.paragraph]
@@ -191,28 +200,29 @@ def attribute(text: str, paragraphs: list[Paragraph], found: list[Quotation]) ->
         if attribution is None and last is not None and first.paragraph - last[0] <= INHERIT_PARAGRAPHS:
             attribution = last[1]
         elif attribution is not None:
-            attribution = _resolved(attribution, text, paragraphs, first.paragraph, last_person)
+            attribution = _resolved(attribution, text, paragraphs, first, last_person)
             if attribution.kind in ("named", "pronoun"):  # "he" keeps pointing at the person it stood for
-                last_person = (first.paragraph, attribution.speaker)
+                last_person = Person(first.paragraph, first.start, attribution.speaker)
             last = (final.paragraph, attribution)
         results.append(attribution)
     return results
 
 
-def _resolved(
-    attribution: Attribution, text: str, paragraphs: list[Paragraph], at: int, last_person: tuple[int, str] | None
-) -> Attribution:
-    """A name in its fullest form; a pronoun as the person it stands for (kind `unresolved` if none)."""
+def _resolved(attribution: Attribution, text: str, paragraphs: list[Paragraph], part: Part, last_person: Person | None) -> Attribution:
+    """A name in its fullest form; a pronoun as the person it stands for (kind `unresolved` if none):
+    the later of the person last quoted (a few paragraphs back at most) and the last name that opens
+    a sentence in this paragraph or the two before ("Cotton grower Sam Whitfield said ...")."""
     if attribution.kind == "named":
         return Attribution(fullest_name(attribution.speaker, text), "named", attribution.cue)
     if attribution.kind != "pronoun":
         return attribution
-    if last_person is not None and at - last_person[0] <= PRONOUN_PARAGRAPHS:
-        return Attribution(last_person[1], "pronoun", attribution.cue)
-    window = text[paragraphs[max(0, at - 2)].start : paragraphs[at].start]
-    subjects = sentence_subjects(window)
-    if subjects:
-        return Attribution(fullest_name(subjects[-1], text), "pronoun", attribution.cue)
+    candidates = []
+    if last_person is not None and part.paragraph - last_person.paragraph <= PRONOUN_PARAGRAPHS:
+        candidates.append((last_person.offset, last_person.name))
+    window_start = paragraphs[max(0, part.paragraph - 2)].start
+    candidates += [(window_start + offset, fullest_name(name, text)) for offset, name in sentence_subjects(text[window_start : part.start])]
+    if candidates:
+        return Attribution(max(candidates)[1], "pronoun", attribution.cue)
     return Attribution(attribution.speaker, "unresolved", attribution.cue)
 
 

@@ -41,7 +41,10 @@ CUE = re.compile(r"\b(?:" + "|".join(sorted((re.escape(cue) for cue in CUES), ke
 PRONOUNS = frozenset({"he", "she", "they", "i", "we"})
 DETERMINERS = frozenset({"the", "a", "an", "one", "another", "some", "two", "three", "several", "many", "its", "his", "her", "their"})
 # Words between a speaker and the cue: "Mayorkas reportedly said", "he then added", "she has said".
-MODIFIER = re.compile(r"(?:\s+(?:\w+ly|also|then|even|later|once|again|has|had|have|would|will|was|is|had|further|since|never))*\s*$")
+MODIFIER_STRIP = re.compile(r"(?:\s+(?:\w+ly|also|then|even|later|once|again|has|had|have|would|will|was|is|had|further|since|never))*\s*$")
+ABBREVIATION = re.compile(r"\b(?:[A-Z]|Mr|Mrs|Ms|Dr|St|Jr|Sr|Gen|Gov|Sen|Rep|Lt|Col|Capt|Sgt|Prof|Rev)\.")
+POSSESSIVE_WORD = re.compile(r"[’']s$")
+AFFILIATION = re.compile(r"\s+(?:from|at)\s+(?:the\s+)?[A-Z][^,]*$")
 # Titles and roles that come before a name and are not part of it ("Senator", "ICE Deputy Director").
 TITLES = _word_set(
     """mr mr. mrs mrs. ms ms. miss dr dr. prof prof. professor sen sen. senator rep rep. representative gov gov.
@@ -49,8 +52,10 @@ TITLES = _word_set(
     sgt sgt. lt lt. capt capt. captain general gen gen. col col. commissioner chairman chairwoman chair spokesman
     spokeswoman spokesperson superintendent inspector detective coach attorney rev rev. father sir dame lord lady
     king queen pope premier treasurer speaker leader manager ceo commander agent constable staff executive
-    principal dean ambassador councillor councilman councilwoman assistant acting former chancellor
-    congressman congresswoman senior first lieutenant sergeant corporal private dame"""
+    principal ambassador councillor councilman councilwoman assistant acting former chancellor
+    congressman congresswoman senior first lieutenant sergeant corporal private dame cr cr. cllr supt supt.
+    det det. insp insp. const const. snr nurse resident grower farmer teacher doctor lawyer student
+    economist researcher scientist owner worker"""
 )
 # A capitalised word; a stop ends it only in an initial or a title, so a run never crosses a sentence end.
 NAME_WORD = r"(?:[A-Z]\.(?:[A-Z]\.)*|(?:Mr|Mrs|Ms|Dr|St|Jr|Sr|Gen|Gov|Sen|Rep|Lt|Col|Capt|Sgt|Prof|Rev)\.|[A-Z][\w’'\-]*)"
@@ -75,11 +80,13 @@ class Attribution:
 def after_attribution(after: str) -> Attribution | None:
     """The attribution that follows a quotation: ``, Lechleitner said``, ``said Mr Howard``, ``the source told``."""
     match = CUE.search(after)
-    if match is None or len(after[: match.start()].split()) > 6:
+    if match is None or len(after[: match.start()].split()) > 10:
         return None
     before_cue = after[: match.start()].strip(" \t,;:—–-")
-    if re.search(r"[.!?;:“”\"()]", before_cue):
+    if re.search(r"[.!?;:“”\"()]", ABBREVIATION.sub("", before_cue)):
         return None
+    # "lead researcher Dr Conrad Hoskin from James Cook University said": the person, not the place.
+    before_cue = AFFILIATION.sub("", before_cue)
     cue = match.group(0).lower()
     before_cue = MODIFIER_STRIP.sub("", before_cue)
     if before_cue:
@@ -106,9 +113,6 @@ def before_attribution(before: str) -> Attribution | None:
     return _tail_phrase(phrase, cue) if phrase else None
 
 
-MODIFIER_STRIP = re.compile(MODIFIER.pattern)
-
-
 def _speaker_after_cue(text: str, cue: str) -> Attribution | None:
     """The phrase after a cue: ``said Mr Howard``, ``according to the New York Post``."""
     phrase = re.match(r"\s*([^,.;:!?“”\"()]*)", text)
@@ -120,7 +124,9 @@ def _speaker_after_cue(text: str, cue: str) -> Attribution | None:
         return Attribution(lead, "pronoun", cue)
     name = NAME_RUN.match(" ".join(words[1:] if lead == "the" else words))
     if name is not None and (lead == "the" or words[0][0].isupper()):
-        return _named(name.group(0), cue)
+        # "said Master Builders Australia chief executive Denita Wawn": the last name of the phrase.
+        runs = list(NAME_RUN.finditer(phrase.group(1).strip())) if phrase else []
+        return _named(runs[-1].group(0) if runs else name.group(0), cue)
     if lead in DETERMINERS:
         return Attribution(" ".join(words[:6]), "description", cue)
     return None
@@ -136,7 +142,7 @@ def _tail_phrase(phrase: str, cue: str) -> Attribution | None:
         runs = list(NAME_RUN.finditer(phrase))
         if runs and runs[-1].end() == len(phrase):
             return _named(runs[-1].group(0), cue)
-    for index in range(len(words) - 1, max(-1, len(words) - 7), -1):
+    for index in range(max(0, len(words) - 6), len(words)):  # the whole phrase: "a spokeswoman for the company"
         if words[index].lower() in DETERMINERS:
             return Attribution(" ".join(words[index:]), "description", cue)
     return Attribution(" ".join(words[-2:]), "description", cue) if last[0].islower() else None
@@ -176,7 +182,8 @@ def clean_name(run: str) -> str:
     words = run.split()
     while words and words[0].lower().rstrip(".") in LEADING_FUNCTION_WORDS:
         words.pop(0)
-    title_at = max((index for index, word in enumerate(words[:-1]) if word.lower() in TITLES), default=-1)
+    # Titles, and a possessive before the name ("Australia's Ariarne Titmus"), are not the name.
+    title_at = max((index for index, word in enumerate(words[:-1]) if word.lower() in TITLES or POSSESSIVE_WORD.search(word)), default=-1)
     words = words[title_at + 1 :]
     if words:
         words[-1] = re.sub(r"(?:[’']s?)$", "", words[-1])
@@ -214,11 +221,12 @@ def fullest_name(name: str, text: str) -> str:
     return " ".join(best)
 
 
-def sentence_subjects(text: str) -> list[str]:
-    """The names that open sentences in `text`, in order: who a later "he" may be."""
+def sentence_subjects(text: str) -> list[tuple[int, str]]:
+    """The names that open sentences in `text` (not inside a quotation), with their offsets, in
+    order: who a later "he" may be. A role before the name is passed over ("Cotton grower Sam ...")."""
     names = []
-    for match in re.finditer(rf"(?:^|[.!?]\s+|\n)\s*(?:[“\"]\s*)?(?:\w+,\s+)?({NAME_RUN.pattern})", text):
+    for match in re.finditer(rf"(?:^|[.!?]\s+|\n)\s*(?:\w+,\s+)?(?:[\w’']+\s+){{0,3}}({NAME_RUN.pattern})(?=\s*,|\s+[a-z])", text):
         name = clean_name(match.group(1))
         if name:
-            names.append(name)
+            names.append((match.start(1), name))
     return names
