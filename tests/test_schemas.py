@@ -21,6 +21,8 @@ from corpus_cli.analysis.check import FIELDS as CHECK_FIELDS
 from corpus_cli.analysis.collocates import FIELDS as COLLOCATE_FIELDS
 from corpus_cli.analysis.dispersion import FIELDS as DISPERSION_FIELDS
 from corpus_cli.analysis.keyness import FIELDS as KEYNESS_FIELDS
+from corpus_cli.analysis.quotes import BY_SPEAKER_FIELDS
+from corpus_cli.analysis.quotes import FIELDS as QUOTE_FIELDS
 from corpus_cli.cli import SUBCOMMANDS
 from corpus_cli.grep.spec import COUNT_FIELDS, FILE_FIELDS, MATCH_FIELDS
 from corpus_cli.index.ranking import SEARCH_FIELDS
@@ -259,8 +261,18 @@ def test_index_status_records_conform(varied_corpus: Path, built: bool):
     assert tuple(schema("index-status")["properties"]) == STATUS_FIELDS
 
 
+@pytest.mark.parametrize(("options", "name"), [((), "quote"), (("--by", "speaker"), "quote-speaker")], ids=["quotes", "by-speaker"])
+def test_quotes_records_conform(varied_corpus: Path, options: tuple[str, ...], name: str):
+    assert_records_conform(run("quotes", *options, "--corpus", str(varied_corpus), "--format", "jsonl", "--no-stdin").stdout, name)
+
+
+def test_the_quotes_schemas_name_the_fields_the_code_writes():
+    assert tuple(schema("quote")["properties"]) == QUOTE_FIELDS
+    assert tuple(schema("quote-speaker")["properties"]) == BY_SPEAKER_FIELDS
+
+
 def test_every_subcommand_has_its_records_checked_here():
     """A new subcommand needs a schema in schemas/ and a test above; then add it here."""
-    checked = {"list", "show", "grep", "stats", "export", "check", "collocates", "keyness", "dispersion", "index", "search"}
+    checked = {"list", "show", "grep", "stats", "export", "check", "collocates", "keyness", "dispersion", "index", "search", "quotes"}
     without_records = {"help"}  # prints help text, never a record
     assert set(SUBCOMMANDS) <= checked | without_records

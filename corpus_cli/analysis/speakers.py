@@ -82,8 +82,8 @@ def after_attribution(after: str) -> Attribution | None:
     match = CUE.search(after)
     if match is None or len(after[: match.start()].split()) > 10:
         return None
-    before_cue = after[: match.start()].strip(" \t,;:—–-")
-    if re.search(r"[.!?;:“”\"()]", ABBREVIATION.sub("", before_cue)):
+    before_cue = after[: match.start()].lstrip(" \t,;:—–-").rstrip()
+    if re.search(r"[.!?;:,“”\"()]", ABBREVIATION.sub("", before_cue)):  # another clause, not an attribution
         return None
     # "lead researcher Dr Conrad Hoskin from James Cook University said": the person, not the place.
     before_cue = AFFILIATION.sub("", before_cue)
