@@ -33,6 +33,7 @@ SUBCOMMANDS = {
     "search": "corpus_cli.commands.search:search_command",
     "help": "corpus_cli.commands.help:help_command",
     "quotes": "corpus_cli.commands.quotes:quotes_command",
+    "dupes": "corpus_cli.commands.dupes:dupes_command",
 }
 
 

@@ -20,6 +20,7 @@ from corpus_cli.analysis.check import CHECKS
 from corpus_cli.analysis.check import FIELDS as CHECK_FIELDS
 from corpus_cli.analysis.collocates import FIELDS as COLLOCATE_FIELDS
 from corpus_cli.analysis.dispersion import FIELDS as DISPERSION_FIELDS
+from corpus_cli.analysis.dupes import GROUP_FIELDS, PAIR_FIELDS
 from corpus_cli.analysis.keyness import FIELDS as KEYNESS_FIELDS
 from corpus_cli.analysis.quotes import BY_SPEAKER_FIELDS
 from corpus_cli.analysis.quotes import FIELDS as QUOTE_FIELDS
@@ -271,8 +272,28 @@ def test_the_quotes_schemas_name_the_fields_the_code_writes():
     assert tuple(schema("quote-speaker")["properties"]) == BY_SPEAKER_FIELDS
 
 
+def test_the_dupes_schemas_name_the_fields_the_code_writes():
+    """Records of `corpus dupes` are checked against these schemas in test_dupes.py."""
+    assert tuple(schema("dupe-pair")["properties"]) == PAIR_FIELDS
+    assert tuple(schema("dupe-group")["properties"]) == GROUP_FIELDS
+
+
 def test_every_subcommand_has_its_records_checked_here():
     """A new subcommand needs a schema in schemas/ and a test above; then add it here."""
-    checked = {"list", "show", "grep", "stats", "export", "check", "collocates", "keyness", "dispersion", "index", "search", "quotes"}
+    checked = {
+        "list",
+        "show",
+        "grep",
+        "stats",
+        "export",
+        "check",
+        "collocates",
+        "keyness",
+        "dispersion",
+        "index",
+        "search",
+        "quotes",
+        "dupes",
+    }
     without_records = {"help"}  # prints help text, never a record
     assert set(SUBCOMMANDS) <= checked | without_records

@@ -1,0 +1,232 @@
+"""Near-duplicate articles: word shingles, MinHash signatures, LSH banding, the exact similarity.
+
+An article's shingles are its runs of `SHINGLE_WORDS` consecutive terms (the tokenizer's, over the
+headline and body: the date header, site furniture, white space and line endings do not count).
+Two articles' similarity is the Jaccard index of their shingle sets; `contained` is the share of
+the shorter one's shingles found in the other (an update cut short, a bulletin carrying a story).
+
+Comparing every pair is quadratic, so a MinHash signature (`PERMUTATIONS` minimums of universal
+hashes of the shingles) stands for each article, and LSH banding (`bands` bands of `rows` rows)
+makes candidates of the pairs that agree on a whole band: a pair of similarity s is a candidate
+with probability 1 - (1 - s**rows)**bands. Banding is chosen so that a pair at the threshold is
+missed with probability under 0.1 % (`banding`); for 0.8 it is 16 bands of 4 rows:
+
+    similarity   0.1      0.3      0.5      0.7      0.8        0.9
+    candidate    0.16 %   12.2 %   64.4 %   98.8 %   99.978 %   99.999996 %
+
+so a pair just at 0.8 is missed with probability 0.022 %, and one at 0.85 with 0.0007 %.
+
+Every candidate is then compared exactly, on the sets of word runs themselves (not their
+hashes), so a false candidate costs time but never shows in the output. Pairs one article
+carries inside a longer one (`--reuse`) have a low Jaccard index, which banding does not find;
+they come from an index of a fixed sample of shingles (those whose hash is 0 modulo
+`SAMPLE_EVERY`) instead: articles sharing sampled shingles are candidates.
+
+NumPy is imported inside the functions that need it: start-up time stays as it was.
+"""
+
+from __future__ import annotations
+
+import math
+import zlib
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from itertools import combinations
+from typing import TYPE_CHECKING, Any
+
+from corpus_cli.text.document import Document
+from corpus_cli.text.tokens import ngrams, tokens
+
+if TYPE_CHECKING:
+    import numpy as np
+
+SHINGLE_WORDS = 5
+PERMUTATIONS = 64
+MISS_AT_THRESHOLD = 0.001
+DEFAULT_THRESHOLD = 0.8
+SAMPLE_EVERY = 8  # --reuse indexes one shingle in this many (by hash), ...
+COMMON_SAMPLE = 100  # ... leaving out those in more documents than this: boilerplate, not a story
+PAIR_FIELDS = ("a", "b", "jaccard", "contained", "shorter")
+GROUP_FIELDS = ("group", "ids", "size")
+_SEED = 20240125  # fixed, so every run picks the same hash functions and gives the same output
+_MASK32 = (1 << 32) - 1
+
+
+def words_of(document: Document) -> list[str]:
+    """The terms whose runs are shingled: the headline's and the body's."""
+    return tokens(document.article.title or "") + tokens(document.article.body)
+
+
+def shingle_set(words: Sequence[str]) -> set[tuple[str, ...]]:
+    """The runs of `SHINGLE_WORDS` terms; an article shorter than that is one shingle (or none)."""
+    if len(words) < SHINGLE_WORDS:
+        return {tuple(words)} if words else set()
+    return set(ngrams(words, SHINGLE_WORDS))
+
+
+def similarity(one: set[tuple[str, ...]], other: set[tuple[str, ...]]) -> tuple[float, float]:
+    """Jaccard index of two shingle sets, and the share of the smaller set found in the other."""
+    if not one or not other:
+        return 0.0, 0.0
+    common = len(one & other)
+    return common / (len(one) + len(other) - common), common / min(len(one), len(other))
+
+
+@dataclass(frozen=True)
+class Sketch:
+    """What the first pass keeps of a document: small, whatever the article's length."""
+
+    id: str
+    date: str | None
+    shingles: int
+    signature: bytes  # PERMUTATIONS little-endian uint32 minimums
+    sample: tuple[int, ...] = ()  # sampled shingle hashes, for --reuse
+
+
+def sketch(document: Document, with_sample: bool = False) -> Sketch:
+    """A document's MinHash signature (and its sampled shingle hashes when `with_sample`)."""
+    import numpy as np
+
+    hashes = shingle_hashes(words_of(document))
+    if hashes.size == 0:
+        return Sketch(document.id, document.date, 0, b"")
+    a, b = _hash_family()
+    # Multiply-shift hashing (Dietzfelbinger): the high 32 bits of a*x + b mod 2**64 are a universal family.
+    signature = ((a[:, None] * hashes[None, :] + b[:, None]) >> np.uint64(32)).min(axis=1).astype("<u4")
+    sample = tuple(int(value) for value in hashes[hashes % SAMPLE_EVERY == 0]) if with_sample else ()
+    return Sketch(document.id, document.date, int(hashes.size), signature.tobytes(), sample)
+
+
+def shingle_hashes(words: Sequence[str]) -> np.ndarray:
+    """The distinct 32-bit hashes of the shingles, as uint64 (the width the hashing multiplies in)."""
+    import numpy as np
+
+    if not words:
+        return np.zeros(0, dtype=np.uint64)
+    word_hashes = np.fromiter((_word_hash(word) for word in words), dtype=np.uint64, count=len(words))
+    count = max(1, len(words) - SHINGLE_WORDS + 1)
+    combined = np.zeros(count, dtype=np.uint64)
+    with np.errstate(over="ignore"):
+        for offset in range(min(SHINGLE_WORDS, len(words))):
+            combined = combined * np.uint64(1_000_003) + word_hashes[offset : offset + count]
+        combined = (combined * np.uint64(0x9E3779B97F4A7C15)) >> np.uint64(32)
+    return np.unique(combined)
+
+
+_word_hashes: dict[str, int] = {}
+
+
+def _word_hash(word: str) -> int:
+    found = _word_hashes.get(word)
+    if found is None:
+        found = _word_hashes[word] = zlib.crc32(word.encode("utf-8", "surrogatepass"))
+    return found
+
+
+def _hash_family() -> tuple[np.ndarray, np.ndarray]:
+    import numpy as np
+
+    rng = np.random.default_rng(_SEED)
+    a = rng.integers(1, 2**63, size=PERMUTATIONS, dtype=np.uint64) | np.uint64(1)
+    b = rng.integers(0, 2**63, size=PERMUTATIONS, dtype=np.uint64)
+    return a, b
+
+
+def banding(threshold: float, permutations: int = PERMUTATIONS, miss: float = MISS_AT_THRESHOLD) -> tuple[int, int]:
+    """(bands, rows): the most rows a band (fewest false candidates) that still miss a pair at
+    `threshold` with probability under `miss`."""
+    best = (permutations, 1)
+    for rows in range(1, permutations + 1):
+        bands = permutations // rows
+        if candidate_probability(threshold, bands, rows) >= 1 - miss:
+            best = (bands, rows)
+    return best
+
+
+def candidate_probability(similarity: float, bands: int, rows: int) -> float:
+    """The S-curve: the chance that a pair of this similarity shares at least one whole band."""
+    return 1 - (1 - similarity**rows) ** bands
+
+
+def banded_candidates(sketches: Sequence[Sketch], threshold: float) -> set[tuple[int, int]]:
+    """Index pairs (i < j) whose signatures agree on at least one band."""
+    bands, rows = banding(threshold)
+    width = rows * 4
+    pairs: set[tuple[int, int]] = set()
+    for band in range(bands):
+        buckets: dict[bytes, list[int]] = defaultdict(list)
+        for index, item in enumerate(sketches):
+            if item.shingles:
+                buckets[item.signature[band * width : (band + 1) * width]].append(index)
+        for members in buckets.values():
+            pairs.update(combinations(members, 2))
+    return pairs
+
+
+def sampled_candidates(sketches: Sequence[Sketch], reuse: float) -> set[tuple[int, int]]:
+    """Index pairs sharing enough sampled shingles for the shorter to be `reuse` contained."""
+    postings: dict[int, list[int]] = defaultdict(list)
+    for index, item in enumerate(sketches):
+        for value in item.sample:
+            postings[value].append(index)
+    shared: dict[tuple[int, int], int] = defaultdict(int)
+    for members in postings.values():
+        if len(members) <= COMMON_SAMPLE:
+            for pair in combinations(members, 2):
+                shared[pair] += 1
+    pairs = set()
+    for (i, j), count in shared.items():
+        smaller = min(len(sketches[i].sample), len(sketches[j].sample))
+        # Half the expected share: sampling one shingle in eight scatters the count of a short article.
+        if count >= max(1, math.floor(0.5 * reuse * smaller)):
+            pairs.add((i, j))
+    return pairs
+
+
+@dataclass(frozen=True)
+class Pair:
+    a: str
+    b: str
+    jaccard: float
+    contained: float
+    shorter: str
+
+    def record(self) -> dict[str, Any]:
+        return {"a": self.a, "b": self.b, "jaccard": round(self.jaccard, 4), "contained": round(self.contained, 4), "shorter": self.shorter}
+
+
+def pair(one: tuple[str, set[tuple[str, ...]]], other: tuple[str, set[tuple[str, ...]]]) -> Pair:
+    """The exact similarity of two documents given as (id, shingle set); `a` the smaller id."""
+    (a, a_set), (b, b_set) = sorted((one, other), key=lambda item: item[0])
+    jaccard, contained = similarity(a_set, b_set)
+    return Pair(a, b, jaccard, contained, b if len(b_set) < len(a_set) else a)
+
+
+def reported(candidate: Pair, threshold: float, reuse: float | None) -> bool:
+    return candidate.jaccard >= threshold or (reuse is not None and candidate.contained >= reuse)
+
+
+def groups(pairs: Iterable[Pair], dates: dict[str, str | None]) -> list[dict[str, Any]]:
+    """Connected documents as groups: the representative (earliest date, undated last, then the
+    smallest id), the ids in id order, and the size; groups in the order of their representative."""
+    parent: dict[str, str] = {}
+
+    def root(item: str) -> str:
+        parent.setdefault(item, item)
+        while parent[item] != item:
+            parent[item] = parent[parent[item]]
+            item = parent[item]
+        return item
+
+    for found in pairs:
+        parent[root(found.a)] = root(found.b)
+    members: dict[str, list[str]] = defaultdict(list)
+    for item in list(parent):
+        members[root(item)].append(item)
+    rows = []
+    for ids in members.values():
+        ids.sort()
+        representative = min(ids, key=lambda item: (dates.get(item) is None, dates.get(item) or "", item))
+        rows.append({"group": representative, "ids": ids, "size": len(ids)})
+    return sorted(rows, key=lambda row: row["group"])
