@@ -31,6 +31,7 @@ import sys
 import threading
 import time
 from pathlib import Path
+from typing import Any
 
 TYPES = 30_000
 DOC_WORDS = (500, 1100)
@@ -46,12 +47,16 @@ def vocabulary(rng: random.Random) -> tuple[list[str], list[float]]:
     return words, weights
 
 
-def article(rng: random.Random, words: list[str], cumulative: list[float]) -> list[list[str]]:
+Paragraphs = list[list[list[str]]]  # paragraphs of sentences of words
+
+
+def article(rng: random.Random, words: list[str], cumulative: list[float]) -> Paragraphs:
     """Paragraphs of sentences of words."""
     count = rng.randint(*DOC_WORDS)
     total = cumulative[-1]
     drawn = [words[bisect.bisect(cumulative, rng.random() * total)] for _ in range(count)]
-    sentences, at = [], 0
+    sentences: list[list[str]] = []
+    at = 0
     while at < len(drawn):
         length = rng.randint(12, 30)
         sentences.append(drawn[at : at + length])
@@ -59,7 +64,7 @@ def article(rng: random.Random, words: list[str], cumulative: list[float]) -> li
     return [sentences[i : i + rng.randint(2, 4)] for i in range(0, len(sentences), 3)]
 
 
-def render(paragraphs: list[list[list[str]]], rng: random.Random, layout: int) -> str:
+def render(paragraphs: Paragraphs, rng: random.Random, layout: int) -> str:
     separator = "\n" if layout % 3 == 0 else "\n\n"
     body = separator.join(" ".join(" ".join(sentence).capitalize() + "." for sentence in paragraph) for paragraph in paragraphs)
     if layout % 4 == 0:
@@ -69,7 +74,7 @@ def render(paragraphs: list[list[list[str]]], rng: random.Random, layout: int) -
     return body + "\n"
 
 
-def edited(paragraphs: list[list[list[str]]], rng: random.Random, how: str, words: list[str]) -> list[list[list[str]]]:
+def edited(paragraphs: Paragraphs, rng: random.Random, how: str, words: list[str]) -> Paragraphs:
     copy = [[list(sentence) for sentence in paragraph] for paragraph in paragraphs]
     sentences = [sentence for paragraph in copy for sentence in paragraph]
     if how == "words":
@@ -88,7 +93,7 @@ def build(folder: Path, megabytes: float, planted_share: float, seed: int = 14) 
     """Write the corpus once (reused when complete); return the planted (original, copy) pairs."""
     marker = folder / ".planted.json"
     if marker.exists():
-        return {tuple(pair) for pair in json.loads(marker.read_text())}  # type: ignore[misc]
+        return {(first, second) for first, second in json.loads(marker.read_text())}
     folder.mkdir(parents=True, exist_ok=True)
     rng = random.Random(seed)
     words, cumulative = vocabulary(rng)
@@ -139,7 +144,7 @@ def tree_rss_kb(root: int) -> int:
     return total
 
 
-def run_dupes(folder: Path) -> tuple[float, float, int, list[dict]]:
+def run_dupes(folder: Path) -> tuple[float, float, int, list[dict[str, Any]]]:
     """Wall time, CPU time (user + system, workers included), peak tree memory (kB) and the
     records of one run. CPU time is the figure to compare when other work shares the machine."""
     command = [sys.executable, "-m", "corpus_cli", "dupes", "--corpus", str(folder), "--format", "jsonl", "--no-stdin"]

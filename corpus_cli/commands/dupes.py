@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from typing import Any
+
 import click
 
 from corpus_cli.analysis import dupes
@@ -12,6 +15,16 @@ from corpus_cli.run.duplicates import find_duplicates
 from corpus_cli.run.session import Session
 
 SHARE = click.FloatRange(0.0, 1.0, min_open=True)
+
+
+@dataclass(frozen=True)
+class DupesOptions:
+    """dupes' options, as click gives them."""
+
+    threshold: float
+    reuse: float | None
+    as_groups: bool
+    output_format: str | None
 
 
 @click.command("dupes")
@@ -27,7 +40,7 @@ SHARE = click.FloatRange(0.0, 1.0, min_open=True)
 @click.option("--groups", "as_groups", is_flag=True, help="Print groups of connected documents instead of pairs.")
 @format_option()
 @document_options
-def dupes_command(session: Session, threshold: float, reuse: float | None, as_groups: bool, output_format: str | None) -> int:
+def dupes_command(session: Session, **options: Any) -> int:
     """Find near-duplicate documents: the same story filed twice, wire copy republished with edits.
 
     Documents are compared on their shingles: runs of five words of the
@@ -56,9 +69,10 @@ def dupes_command(session: Session, threshold: float, reuse: float | None, as_gr
       corpus dupes --reuse 0.9 | jq -r 'select(.jaccard < 0.8) | .shorter'
       corpus list --since 2024 | corpus dupes --groups
     """
-    output_format = output_format or default_format()
-    found = find_duplicates(session, threshold, reuse)
-    if as_groups:
+    chosen = DupesOptions(**options)
+    output_format = chosen.output_format or default_format()
+    found = find_duplicates(session, chosen.threshold, chosen.reuse)
+    if chosen.as_groups:
         with RecordWriter(output_format, dupes.GROUP_FIELDS) as writer:
             writer.write_all(dupes.groups(found.pairs, found.dates))
     else:

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import fnmatch
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass
 from typing import Any
 
 import click
@@ -18,12 +19,21 @@ from corpus_cli.run.session import Session
 TABLE_FIELDS = ("id", "speaker", "cue", "quote")
 
 
+@dataclass(frozen=True)
+class QuotesOptions:
+    """quotes' options, as click gives them."""
+
+    speaker_glob: str | None
+    by: str | None
+    output_format: str | None
+
+
 @click.command("quotes")
 @click.option("--speaker", "speaker_glob", metavar="GLOB", help="Only quotations whose speaker matches GLOB, ignoring case ('*Mayorkas').")
 @click.option("--by", type=click.Choice(("speaker",)), help="One row per speaker: quotes, words quoted, documents.")
 @format_option()
 @document_options
-def quotes_command(session: Session, speaker_glob: str | None, by: str | None, output_format: str | None) -> int:
+def quotes_command(session: Session, **options: Any) -> int:
     """Find direct quotations and who said them: one record per quotation.
 
     A quotation is the text between “ ” or " " marks (single marks nested
@@ -55,12 +65,17 @@ def quotes_command(session: Session, speaker_glob: str | None, by: str | None, o
       corpus quotes --speaker '*Mayorkas' | jq -r .quote
       corpus grep -l ICE | corpus quotes --format csv
     """
-    output_format = output_format or default_format()
+    chosen = QuotesOptions(**options)
+    output_format = chosen.output_format or default_format()
     records: Iterable[dict[str, Any]] = (record for found in session.mapped(quotations) for record in found)
-    if speaker_glob is not None:
-        records = _spoken_by(records, speaker_glob)
-    if by == "speaker":
+    if chosen.speaker_glob is not None:
+        records = _spoken_by(records, chosen.speaker_glob)
+    rows: Iterable[dict[str, Any]]
+    fields: Sequence[str]
+    if chosen.by == "speaker":
         rows, fields = by_speaker(records), BY_SPEAKER_FIELDS
+        if output_format == "table":
+            rows = ({**row, "speaker": "(no speaker)"} if row["speaker"] is None else row for row in rows)
     else:
         rows, fields = records, (TABLE_FIELDS if output_format == "table" else FIELDS)
     with RecordWriter(output_format, fields) as writer:

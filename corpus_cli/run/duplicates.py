@@ -57,7 +57,7 @@ def representatives(session: Session) -> set[str]:
     """The ids `--dedupe` leaves out: every member of a group at the default threshold but its
     representative (earliest date, then smallest id)."""
     found = find_duplicates(session)
-    dropped = set()
+    dropped: set[str] = set()
     for group in dupes.groups(found.pairs, found.dates):
         dropped.update(item for item in group["ids"] if item != group["group"])
     return dropped
