@@ -157,3 +157,51 @@ def test_a_document_and_itself_always_share_every_band(words: list[str]):
     first, second = (dupes.shingle_hashes(words) for _ in range(2))
     assert first.tolist() == second.tolist()
     assert first.size == len(dupes.shingle_set(words))
+
+
+# --- --dedupe and corpus check ------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "command",
+    [("list",), ("stats", "--by", "doc"), ("grep", "-c", "--include-zero", "the"), ("export", "--format", "jsonl")],
+    ids=["list", "stats", "grep", "export"],
+)
+def test_dedupe_keeps_a_subset_with_one_document_per_group(planted: tuple[Path, set[tuple[str, str]]], command: tuple[str, ...]):
+    root, expected = planted
+    groups = records("--corpus", str(root), "--groups")
+
+    def ids(*extra: str) -> list[str]:
+        result = run(*command, "--corpus", str(root), "--no-stdin", "--format", "jsonl", *extra)
+        assert result.exit_code == 0, result.stderr
+        return [json.loads(line)["id"] for line in result.stdout.splitlines()]
+
+    everything, kept = ids(), ids("--dedupe")
+    assert [doc_id for doc_id in everything if doc_id in kept] == kept, "a subset, in the same order"
+    for group in groups:
+        assert [doc_id for doc_id in group["ids"] if doc_id in kept] == [group["group"]]
+    assert len(everything) - len(kept) == sum(group["size"] - 1 for group in groups) == len(expected)
+
+
+def test_dedupe_works_within_the_selection_read_from_stdin(planted: tuple[Path, set[tuple[str, str]]]):
+    root, _ = planted
+    feed = "".join(json.dumps({"id": doc_id}) + "\n" for doc_id in ("902_copy_add", "001_487be5ddedc07bcd", "002_8558860120d3c356"))
+    result = run("list", "--corpus", str(root), "--stdin", "--dedupe", "--format", "jsonl", input=feed)
+    # 902 copies 002 (undated both): the smaller id stands for the group; stdin's order is kept.
+    assert [json.loads(line)["id"] for line in result.stdout.splitlines()] == ["001_487be5ddedc07bcd", "002_8558860120d3c356"]
+
+
+def test_check_warns_of_near_duplicates_but_leaves_identical_files_to_duplicate(planted: tuple[Path, set[tuple[str, str]]], tmp_path: Path):
+    root = tmp_path / "c"
+    shutil.copytree(planted[0], root)
+    shutil.copy(SEEDS / "001_487be5ddedc07bcd.txt", root / "950_same_bytes.txt")
+    result = run("check", "--corpus", str(root), "--format", "jsonl", "--ignore", "name", "--ignore", "date")
+    assert result.exit_code == 1
+    findings = [json.loads(line) for line in result.stdout.splitlines()]
+    near = {(finding["id"], finding["message"].split()[2].rstrip(":")) for finding in findings if finding["check"] == "near-duplicate"}
+    # 950 has 001's bytes: no near-duplicate finding with 001 ("duplicate" says it), one with 001's edited copy.
+    assert near == {(b, a) for a, b in planted[1]} | {("950_same_bytes", "901_copy_drop")}
+    assert all(finding["severity"] == "warning" for finding in findings if finding["check"] == "near-duplicate")
+    assert [finding["id"] for finding in findings if finding["check"] == "duplicate"] == ["950_same_bytes"]
+    ignored = run("check", "--corpus", str(root), "--format", "jsonl", "--ignore", "near-duplicate")
+    assert "near-duplicate" not in ignored.stdout

@@ -12,11 +12,12 @@ from __future__ import annotations
 import hashlib
 import re
 from collections import defaultdict
-from collections.abc import Collection, Iterator
+from collections.abc import Collection, Iterable, Iterator, Mapping
 from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
 
+from corpus_cli.analysis.dupes import Pair
 from corpus_cli.source.config import Corpus
 from corpus_cli.source.decode import BinaryFile
 from corpus_cli.source.discover import discover
@@ -24,7 +25,7 @@ from corpus_cli.source.files import SourceFile
 from corpus_cli.source.read import document_from_bytes
 
 FIELDS = ("check", "severity", "id", "path", "message")
-CHECKS = ("file", "decode", "empty", "date", "duplicate", "name", "id", "config")
+CHECKS = ("file", "decode", "empty", "date", "duplicate", "name", "id", "config", "near-duplicate")
 NAME = re.compile(r"\d{3,}_[0-9a-f]+\.txt")
 DATE_WARNING = "header date "  # how the parser's warnings about a date header begin
 # discover() already says when two files share a stem; check reports that per file instead.
@@ -135,3 +136,19 @@ def _config_entries(corpus: Corpus, ids: set[str]) -> Iterator[Finding]:
     for doc_id in sorted(set(corpus.metadata) - ids):
         message = f"corpus.yaml has an entry for {doc_id!r} but no document has that id"
         yield Finding("config", "error", doc_id, str(corpus.config), message)
+
+
+def near_duplicate_findings(pairs: Iterable[Pair], paths: Mapping[str, str]) -> list[Finding]:
+    """A warning on the second document of each near-duplicate pair (as `duplicate` marks the
+    second of two identical files), in id order."""
+    findings = [
+        Finding(
+            "near-duplicate",
+            "warning",
+            pair.b,
+            paths.get(pair.b),
+            f"near-duplicate of {pair.a}: Jaccard {pair.jaccard:.3f} of their 5-word shingles (see corpus dupes)",
+        )
+        for pair in pairs
+    ]
+    return sorted(findings, key=lambda finding: (finding.id or "", finding.message))

@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+import dataclasses
+from collections.abc import Iterator
+
 import click
 
-from corpus_cli.analysis.check import CHECKS, FIELDS, check_corpus
+from corpus_cli.analysis.check import CHECKS, FIELDS, Finding, check_corpus, near_duplicate_findings
 from corpus_cli.commands.options import corpus_options, format_option
 from corpus_cli.errors import ExitStatus
 from corpus_cli.output.terminal import default_format, write_text
 from corpus_cli.output.writers import RecordWriter
-from corpus_cli.run.session import Session
+from corpus_cli.run.session import Discovery, Reporter, Session
 
 
 @click.command("check")
@@ -29,6 +32,9 @@ def check_command(session: Session, ignored: tuple[str, ...], output_format: str
       name       file names not in the NNN_<hex>.txt shape
       id         ids that clash: a stem shared by several files, or differing only in case
       config     corpus.yaml entries that name no document
+      near-duplicate  documents whose 5-word shingles have a Jaccard index
+                 of 0.8 or more (see corpus dupes), a warning on the second;
+                 byte-identical files are left to "duplicate"
 
     Findings come as records with check, severity, id, path and message,
     and are not repeated as warnings on stderr.
@@ -42,6 +48,27 @@ def check_command(session: Session, ignored: tuple[str, ...], output_format: str
     output_format = output_format or default_format()
     with RecordWriter(output_format, FIELDS) as writer:
         writer.write_all(finding.record() for finding in check_corpus(session.corpus, skip=set(ignored)))
+        if "near-duplicate" not in ignored:
+            writer.write_all(finding.record() for finding in _near_duplicates(session))
     if writer.count == 0 and output_format == "table":
         write_text(f"no problems found in {session.corpus.name}\n")
     return ExitStatus.NOT_FOUND if writer.count else ExitStatus.OK
+
+
+class _Silent(Reporter):
+    """Findings are records; the warnings reading the documents again would repeat are not printed."""
+
+    def warn(self, message: str) -> None:
+        self.count += 1
+
+
+def _near_duplicates(session: Session) -> Iterator[Finding]:
+    """The near-duplicate findings of the whole corpus (check never reads stdin)."""
+    from corpus_cli.run.duplicates import find_duplicates
+
+    silent = _Silent()
+    whole = dataclasses.replace(session, stdin=False, ids=None, reporter=silent, discovery=Discovery(session.corpus, silent.warn))
+    found = find_duplicates(whole)
+    sources = {source.id: source for source in whole.files}
+    differing = [pair for pair in found.pairs if sources[pair.a].read_bytes() != sources[pair.b].read_bytes()]
+    yield from near_duplicate_findings(differing, {doc_id: source.path for doc_id, source in sources.items()})

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import click
 
-from corpus_cli.commands.options import document_options
+from corpus_cli.commands.options import dedupe_option, document_options
 from corpus_cli.export import formats as export
 from corpus_cli.export.formats import Record
 from corpus_cli.output.terminal import stdout
@@ -35,6 +35,7 @@ from corpus_cli.text.document import Document
     "--shard-rows", type=click.IntRange(min=1), metavar="N", help="With --format parquet: at most N rows a file [default: 100000]."
 )
 @document_options
+@dedupe_option
 def export_command(session: Session, export_format: str, output: str | None, force: bool, shard_rows: int | None) -> int:
     """Export the selected documents for other tools.
 

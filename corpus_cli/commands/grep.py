@@ -12,7 +12,7 @@ from click.decorators import FC
 
 from corpus_cli.analysis.families import Family, family_of, member_patterns
 from corpus_cli.commands.families import read_families
-from corpus_cli.commands.options import document_options, format_option
+from corpus_cli.commands.options import dedupe_option, document_options, format_option
 from corpus_cli.errors import ExitStatus
 from corpus_cli.grep.matcher import Matcher
 from corpus_cli.grep.search import DocumentResult, search_documents
@@ -211,6 +211,7 @@ class KwicWidth(click.ParamType):  # type: ignore[type-arg]  # generic in click'
 @_no_op("-H", "--with-filename", "every line shown is prefixed with its document's id")
 @_no_op("-r", "--recursive", "every document is searched, in sub-folders too")
 @document_options
+@dedupe_option
 def grep_command(session: Session, pattern: str | None, extra_patterns: tuple[str, ...], **options: Any) -> int:
     """Search the documents' lines for PATTERN, a Python regular expression.
 

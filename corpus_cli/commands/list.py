@@ -8,7 +8,7 @@ from typing import Any, Literal, get_args
 
 import click
 
-from corpus_cli.commands.options import document_options, format_option
+from corpus_cli.commands.options import dedupe_option, document_options, format_option
 from corpus_cli.output.terminal import default_format
 from corpus_cli.output.writers import RecordWriter
 from corpus_cli.run.session import Session
@@ -45,6 +45,7 @@ def parse_fields(ctx: click.Context, param: click.Parameter, value: str | None) 
 
 @click.command("list")
 @document_options
+@dedupe_option
 @click.option(
     "--sort",
     "sort_key",

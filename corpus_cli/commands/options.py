@@ -29,6 +29,10 @@ def _with_session(command: Callable[..., Any], *, selection: bool) -> Callable[.
         if selection:
             picked.update({key: kwargs.pop(key) for key in ("strict", "since", "until", "id_glob", "read_stdin")})
         session = open_session(corpus_path=corpus_path, use_index=not no_index, **picked)
+        if kwargs.pop("dedupe", False):
+            from corpus_cli.run.duplicates import dropped_by_dedupe
+
+            session = session.without(dropped_by_dedupe(session))
         status = command(*args, session=session, **kwargs)
         session.reporter.finish()
         return status
@@ -64,6 +68,16 @@ def _with_session(command: Callable[..., Any], *, selection: bool) -> Callable[.
     for decorator in reversed(decorators):
         run = decorator(run)
     return run
+
+
+def dedupe_option(command: Callable[..., Any]) -> Callable[..., Any]:
+    """--dedupe: the session leaves out all but one document of each group of near-duplicates."""
+    return click.option(
+        "--dedupe",
+        is_flag=True,
+        help="Keep one document per group of near-duplicates (Jaccard >= 0.8, as `corpus dupes --groups` finds them): "
+        "the earliest dated, then the smallest id.",
+    )(command)
 
 
 def format_option(

@@ -14,7 +14,7 @@ from corpus_cli.analysis import stats
 from corpus_cli.analysis.families import Family, resolve
 from corpus_cli.analysis.stats import Grouping
 from corpus_cli.commands.families import families_option, known_families
-from corpus_cli.commands.options import document_options, format_option
+from corpus_cli.commands.options import dedupe_option, document_options, format_option
 from corpus_cli.errors import CorpusError
 from corpus_cli.output.bars import with_bars
 from corpus_cli.output.terminal import default_format, is_terminal
@@ -112,6 +112,7 @@ class StatsOptions:
 @click.option("--containing", metavar="WORD", help="With --top and --ngram: only the phrases that contain WORD (clusters).")
 @format_option()
 @document_options
+@dedupe_option
 def stats_command(session: Session, **options: Any) -> int:
     """Count the selected documents: sizes, dates, frequent terms, term trends.
 
@@ -155,6 +156,7 @@ def stats_command(session: Session, **options: Any) -> int:
       corpus stats
       corpus stats --by year --format csv
       corpus stats --ngram 2
+      corpus stats --dedupe
       corpus stats --top 10 --ngram 3 --containing ICE
       corpus stats --by week --format csv
       corpus stats --term ICE --term deport --by month

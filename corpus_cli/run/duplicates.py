@@ -53,7 +53,7 @@ def _shingle_sets(session: Session, ids: set[str]) -> dict[str, set[tuple[str, .
     return sets
 
 
-def representatives(session: Session) -> set[str]:
+def dropped_by_dedupe(session: Session) -> set[str]:
     """The ids `--dedupe` leaves out: every member of a group at the default threshold but its
     representative (earliest date, then smallest id)."""
     found = find_duplicates(session)

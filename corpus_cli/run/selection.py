@@ -46,6 +46,7 @@ class Selection:
     until: str | None = None
     id_glob: str | None = None
     ids: Mapping[str, int] | None = None
+    excluded: frozenset[str] = frozenset()  # ids left out whatever else selects them (--dedupe)
 
     @property
     def by_date(self) -> bool:
@@ -69,6 +70,8 @@ class Selection:
             files = [by_id[doc_id] for doc_id in self.ids]
         if self.id_glob is not None:
             files = [source for source in files if fnmatchcase(source.id, self.id_glob)]
+        if self.excluded:
+            files = [source for source in files if source.id not in self.excluded]
         return list(files)
 
 

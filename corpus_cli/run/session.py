@@ -7,7 +7,7 @@ import io
 import os
 import stat
 import sys
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Collection, Iterator, Mapping
 from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from functools import cached_property
@@ -115,6 +115,12 @@ class Session:
     def with_stdin(self) -> Session:
         """This session, working on the ids of the records on stdin."""
         return dataclasses.replace(self, stdin=True)
+
+    def without(self, excluded: Collection[str]) -> Session:
+        """This session with the documents `excluded` left out; ids due from stdin are read now
+        and kept, so the new session does not read stdin again."""
+        options = dataclasses.replace(self.options, excluded=frozenset(excluded))
+        return dataclasses.replace(self, options=options, ids=self.selection.ids, stdin=False)
 
     def picked(self) -> list[SourceFile]:
         """The files selected by id (glob, stdin, arguments), before any date is read."""
