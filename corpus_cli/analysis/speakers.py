@@ -128,6 +128,10 @@ def _speaker_after_cue(text: str, cue: str) -> Attribution | None:
         runs = list(NAME_RUN.finditer(phrase.group(1).strip())) if phrase else []
         return _named(runs[-1].group(0) if runs else name.group(0), cue)
     if lead in DETERMINERS:
+        # "said the study's lead author, Associate Professor Rodrigo Hamede": the name in apposition.
+        apposition = re.match(rf",\s*({NAME_RUN.pattern})", text[phrase.end() :]) if phrase else None
+        if apposition is not None and (named := _named(apposition.group(1), cue)) is not None:
+            return named
         return Attribution(" ".join(words[:6]), "description", cue)
     return None
 
@@ -222,11 +226,31 @@ def fullest_name(name: str, text: str) -> str:
 
 
 def sentence_subjects(text: str) -> list[tuple[int, str]]:
-    """The names that open sentences in `text` (not inside a quotation), with their offsets, in
-    order: who a later "he" may be. A role before the name is passed over ("Cotton grower Sam ...")."""
+    """The subjects of the sentences of `text` that are names, with their offsets, in order: who
+    a later "he" may be. The subject is the name right before the sentence's first verb ("Save the
+    Tasmanian Devil Program manager Sam Fox said"), else the name that opens the sentence."""
     names = []
-    for match in re.finditer(rf"(?:^|[.!?]\s+|\n)\s*(?:\w+,\s+)?(?:[\w’']+\s+){{0,3}}({NAME_RUN.pattern})(?=\s*,|\s+[a-z])", text):
-        name = clean_name(match.group(1))
-        if name:
-            names.append((match.start(1), name))
+    for sentence in SENTENCE.finditer(text):
+        if sentence.group(0).lstrip().startswith(("“", '"')):
+            continue
+        found = _subject_of(sentence.group(0))
+        if found is not None:
+            names.append((sentence.start() + found[0], found[1]))
     return names
+
+
+SENTENCE = re.compile(r"[^.!?\n]+(?:[.!?]+|$)", re.MULTILINE)
+FIRST_VERB = re.compile(rf"{CUE.pattern}|\b[a-z]+ed\b|\b(?:is|was|has|had|will|would|says)\b")
+
+
+def _subject_of(sentence: str) -> tuple[int, str] | None:
+    verb = FIRST_VERB.search(sentence)
+    if verb is not None:
+        before = MODIFIER_STRIP.sub("", sentence[: verb.start()].rstrip())
+        runs = list(NAME_RUN.finditer(before))
+        if runs and runs[-1].end() == len(before) and (name := clean_name(runs[-1].group(0))):
+            return runs[-1].start(), name
+    opening = re.match(rf"\s*(?:\w+,\s+)?({NAME_RUN.pattern})", sentence)
+    if opening is not None and (name := clean_name(opening.group(1))):
+        return opening.start(1), name
+    return None
