@@ -7,6 +7,7 @@ from collections import defaultdict
 from pathlib import Path
 from typing import Any
 
+import pytest
 from helpers import SEEDS, run
 from hypothesis import given
 from hypothesis import strategies as st
@@ -113,3 +114,20 @@ def test_the_extractor_never_raises_and_its_offsets_hold(text: str):
         previous_end = record["end"]
         assert record["speaker_kind"] in ("named", "pronoun", "description", None)
         assert (record["speaker"] is None) == (record["speaker_kind"] is None) or record["speaker_kind"] == "pronoun"
+
+
+@pytest.mark.parametrize(
+    ("text", "speaker", "kind"),
+    [
+        ('"We will win the seat back," said Mr Howard.', "Howard", "named"),
+        ('Senator Jane Roe spoke. "We will win the seat back," she told reporters.', "Jane Roe", "pronoun"),
+        ('"We will win the seat back," a party spokeswoman said.', "a party spokeswoman", "description"),
+        ('According to the Daily Bugle, "the seat is lost for good this time."', "Daily Bugle", "named"),
+        ('Trade grew in the United States, "by a record amount this year," figures show.', None, None),
+        ('Nobody knows. "It could go either way now," he said.', None, "pronoun"),
+    ],
+    ids=["said-name", "pronoun", "description", "according-to", "states-is-no-cue", "pronoun-unresolved"],
+)
+def test_attribution_shapes(text: str, speaker: str | None, kind: str | None):
+    [record] = quotation_records("x", None, text, parse(text).paragraphs)
+    assert (record["speaker"], record["speaker_kind"]) == (speaker, kind)

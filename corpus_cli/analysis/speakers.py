@@ -37,7 +37,8 @@ def _word_set(words: str) -> frozenset[str]:
     return frozenset(words.split())
 
 
-CUE = re.compile(r"\b(?:" + "|".join(sorted((re.escape(cue) for cue in CUES), key=len, reverse=True)) + r")\b", re.IGNORECASE)
+# Lower case only (but "According to" opening a sentence): "States" in "the United States" is no cue.
+CUE = re.compile(r"\b(?:According to|" + "|".join(sorted((re.escape(cue) for cue in CUES), key=len, reverse=True)) + r")\b")
 PRONOUNS = frozenset({"he", "she", "they", "i", "we"})
 DETERMINERS = frozenset({"the", "a", "an", "one", "another", "some", "two", "three", "several", "many", "its", "his", "her", "their"})
 # Words between a speaker and the cue: "Mayorkas reportedly said", "he then added", "she has said".
@@ -64,7 +65,8 @@ NAME_RUN = re.compile(rf"{NAME_WORD}(?:\s+(?:(?:of|de|van|von|da|del|di|la|le|bi
 LEADING_FUNCTION_WORDS = _word_set(
     """the a an but and or so yet still then however when while earlier later also in on at as after before
     meanwhile now this that it its he she they we i his her their our there here if though although because
-    since until for to from with by of questioned asked speaking"""
+    since until for to from with by of questioned asked speaking nobody everyone everybody someone somebody
+    anyone anybody none each every all some most few"""
 )
 
 
