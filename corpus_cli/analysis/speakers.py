@@ -208,11 +208,14 @@ def _stopwords() -> frozenset[str]:
 
 @lru_cache(maxsize=64)
 def _names_in(text: str) -> tuple[tuple[str, ...], ...]:
-    """Every name the text writes, as word tuples, in order of first appearance."""
+    """Every name of two words or more the text writes, as word tuples, in order of first
+    appearance (a one-word name is never fuller than the name it would stand for)."""
     seen: dict[tuple[str, ...], None] = {}
     for run in NAME_RUN.finditer(text):
+        if not any(space in run.group(0) for space in " \t\n"):
+            continue  # most runs are one capitalised word: skip them before the costlier clean-up
         name = clean_name(run.group(0))
-        if name:
+        if " " in name:
             seen.setdefault(tuple(name.split()), None)
     return tuple(seen)
 
