@@ -8,9 +8,11 @@ three words (or a short title, every word capitalised) are one only with a speec
 An editor's insertion such as "(RELATED: ...)" ends a quotation left open before it.
 
 The speaker comes from the attribution after the quotation, else the one earlier in its
-sentence (`speakers`); a pronoun is the person last named as a speaker (else the last name that
-opens a sentence) in the paragraphs before; a quotation with no attribution of its own, right
-after an attributed one (same or next paragraph), takes that one's speaker and cue.
+sentence (`speakers`; "according to X" after it gives way to a speaker earlier in the sentence);
+a pronoun is the later of the person last quoted (five paragraphs back at most) and the last
+name that is a sentence's subject in this paragraph or the two before; a quotation with no
+attribution of its own, right after an attributed one (same or next paragraph), takes that
+one's speaker and cue.
 """
 
 from __future__ import annotations
