@@ -12,8 +12,9 @@ dropped, a sentence added, or the header, furniture and line endings changed. Th
     corpus dupes --corpus DIR --format jsonl
 
 runs once (warm cache) and the bench prints: planted pairs found / planted, reported pairs that
-were not planted, wall time, and the peak resident memory of the whole process tree (the
-parent and its workers, summed, sampled every 20 ms). Targets (issue 14): every planted pair
+were not planted, wall and CPU time, and the peak memory of the whole process tree (the parent
+and its workers, sampled every 20 ms) as the sum of proportional set sizes (shared pages
+counted once) and, for comparison, the sum of resident sizes (shared pages counted per process). Targets (issue 14): every planted pair
 found, no unrelated pair, 100 MB in under 30 s on 2 cores under 200 MB, time about linear.
 """
 
@@ -121,8 +122,10 @@ def build(folder: Path, megabytes: float, planted_share: float, seed: int = 14) 
     return planted
 
 
-def tree_rss_kb(root: int) -> int:
-    """Resident memory of `root` and its descendants, in kB (Linux /proc)."""
+def tree_memory_kb(root: int) -> tuple[int, int]:
+    """Memory of `root` and its descendants, in kB (Linux /proc): the sum of their proportional
+    set sizes (a page shared by n processes counts 1/n in each: forked workers share most of the
+    parent's pages, which a sum of resident sizes would count again), and that sum of RSS."""
     children: dict[int, list[int]] = {}
     rss: dict[int, int] = {}
     for entry in os.listdir("/proc"):
@@ -136,19 +139,30 @@ def tree_rss_kb(root: int) -> int:
         except (OSError, ValueError, IndexError):
             continue
         children.setdefault(parent, []).append(int(entry))
-    total, stack = 0, [root]
+    total_pss = total_rss = 0
+    stack = [root]
     while stack:
         pid = stack.pop()
-        total += rss.get(pid, 0)
+        total_rss += rss.get(pid, 0)
+        total_pss += _pss_kb(pid)
         stack += children.get(pid, [])
-    return total
+    return total_pss, total_rss
 
 
-def run_dupes(folder: Path) -> tuple[float, float, int, list[dict[str, Any]]]:
-    """Wall time, CPU time (user + system, workers included), peak tree memory (kB) and the
-    records of one run. CPU time is the figure to compare when other work shares the machine."""
+def _pss_kb(pid: int) -> int:
+    try:
+        with open(f"/proc/{pid}/smaps_rollup") as rollup:
+            return next((int(line.split()[1]) for line in rollup if line.startswith("Pss:")), 0)
+    except OSError:
+        return 0
+
+
+def run_dupes(folder: Path) -> tuple[float, float, tuple[int, int], list[dict[str, Any]]]:
+    """Wall time, CPU time (user + system, workers included), peak tree memory (PSS and RSS
+    sums, kB) and the records of one run. CPU time is the figure to compare when other work
+    shares the machine."""
     command = [sys.executable, "-m", "corpus_cli", "dupes", "--corpus", str(folder), "--format", "jsonl", "--no-stdin"]
-    peak = 0
+    peak_pss = peak_rss = 0
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
     start = time.perf_counter()
     process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, stdin=subprocess.DEVNULL)
@@ -156,13 +170,14 @@ def run_dupes(folder: Path) -> tuple[float, float, int, list[dict[str, Any]]]:
     reader = threading.Thread(target=lambda: output.append(process.stdout.read() if process.stdout else b""))
     reader.start()
     while process.poll() is None:
-        peak = max(peak, tree_rss_kb(process.pid))
+        pss, rss = tree_memory_kb(process.pid)
+        peak_pss, peak_rss = max(peak_pss, pss), max(peak_rss, rss)
         time.sleep(0.02)
     reader.join()
     wall = time.perf_counter() - start
     after = resource.getrusage(resource.RUSAGE_CHILDREN)
     cpu = after.ru_utime - before.ru_utime + after.ru_stime - before.ru_stime
-    return wall, cpu, peak, [json.loads(line) for line in b"".join(output).decode().splitlines()]
+    return wall, cpu, (peak_pss, peak_rss), [json.loads(line) for line in b"".join(output).decode().splitlines()]
 
 
 def warm(folder: Path) -> None:
@@ -177,7 +192,7 @@ def main(argv: list[str]) -> None:
     parser.add_argument("--planted", type=float, default=0.02)
     args = parser.parse_args(argv)
     print(f"load average before: {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores")
-    print(f"{'MB':>5} {'docs':>7} {'planted':>8} {'found':>6} {'false':>6} {'wall s':>7} {'cpu s':>6} {'peak MB':>8}")
+    print(f"{'MB':>5} {'docs':>7} {'planted':>8} {'found':>6} {'false':>6} {'wall s':>7} {'cpu s':>6} {'PSS MB':>7} {'RSS MB':>7}")
     for megabytes in args.mb:
         folder = args.dir / f"{megabytes:g}"
         planted = build(folder, megabytes, args.planted)
@@ -187,7 +202,8 @@ def main(argv: list[str]) -> None:
         reported = {(record["a"], record["b"]) for record in records}
         found = len(planted & reported)
         false = len(reported - planted)
-        print(f"{megabytes:>5g} {documents:>7} {len(planted):>8} {found:>6} {false:>6} {wall:>7.1f} {cpu:>6.1f} {peak / 1024:>8.0f}")
+        memory = f"{peak[0] / 1024:>7.0f} {peak[1] / 1024:>7.0f}"
+        print(f"{megabytes:>5g} {documents:>7} {len(planted):>8} {found:>6} {false:>6} {wall:>7.1f} {cpu:>6.1f} {memory}")
         lowest = min((record["jaccard"] for record in records if (record["a"], record["b"]) in planted), default=None)
         missed = sorted(planted - reported)[:3]
         print(f"      lowest planted jaccard {lowest}; missed (first 3): {missed}")

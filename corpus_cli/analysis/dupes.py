@@ -50,7 +50,7 @@ COMMON_SAMPLE = 100  # ... leaving out those in more documents than this: boiler
 PAIR_FIELDS = ("a", "b", "jaccard", "contained", "shorter")
 GROUP_FIELDS = ("group", "ids", "size")
 _SEED = 20240125  # fixed, so every run picks the same hash functions and gives the same output
-_MASK32 = (1 << 32) - 1
+WORD_HASHES_KEPT = 200_000
 
 
 def words_of(document: Document) -> list[str]:
@@ -73,7 +73,7 @@ def similarity(one: set[tuple[str, ...]], other: set[tuple[str, ...]]) -> tuple[
     return common / (len(one) + len(other) - common), common / min(len(one), len(other))
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)  # slots: the first pass keeps one per document
 class Sketch:
     """What the first pass keeps of a document: small, whatever the article's length."""
 
@@ -119,6 +119,8 @@ class _WordHashes(dict[str, int]):
     `__getitem__`), not a Python call; this was a third of the time of a sketch."""
 
     def __missing__(self, word: str) -> int:
+        if len(self) >= WORD_HASHES_KEPT:  # a large corpus's vocabulary must not grow a worker without end
+            self.clear()
         value = self[word] = zlib.crc32(word.encode("utf-8", "surrogatepass"))
         return value
 
