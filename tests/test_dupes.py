@@ -183,6 +183,15 @@ def test_dedupe_keeps_a_subset_with_one_document_per_group(planted: tuple[Path, 
     assert len(everything) - len(kept) == sum(group["size"] - 1 for group in groups) == len(expected)
 
 
+def test_collocates_dedupe_counts_as_if_the_dropped_documents_were_not_there(planted: tuple[Path, set[tuple[str, str]]]):
+    root, _ = planted
+    kept = run("list", "--corpus", str(root), "--no-stdin", "--dedupe", "--format", "jsonl").stdout
+    deduped = run("collocates", "ICE", "--corpus", str(root), "--no-stdin", "--dedupe", "--format", "jsonl")
+    assert deduped.exit_code == 0
+    assert deduped.stdout == run("collocates", "ICE", "--corpus", str(root), "--stdin", "--format", "jsonl", input=kept).stdout
+    assert deduped.stdout != run("collocates", "ICE", "--corpus", str(root), "--no-stdin", "--format", "jsonl").stdout
+
+
 def test_dedupe_works_within_the_selection_read_from_stdin(planted: tuple[Path, set[tuple[str, str]]]):
     root, _ = planted
     feed = "".join(json.dumps({"id": doc_id}) + "\n" for doc_id in ("902_copy_add", "001_487be5ddedc07bcd", "002_8558860120d3c356"))

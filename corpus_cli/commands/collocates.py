@@ -9,7 +9,7 @@ from typing import Any
 import click
 
 from corpus_cli.analysis import collocates
-from corpus_cli.commands.options import document_options, format_option
+from corpus_cli.commands.options import dedupe_option, document_options, format_option
 from corpus_cli.commands.stopwords import chosen_stopwords, stopword_options
 from corpus_cli.errors import ExitStatus
 from corpus_cli.output.bars import rounded, with_bars
@@ -66,6 +66,7 @@ class CollocatesOptions:
 @stopword_options("collocates")
 @format_option()
 @document_options
+@dedupe_option
 def collocates_command(session: Session, **options: Any) -> int:
     """The words found near NODE (a word or a phrase), with association scores.
 
