@@ -2,17 +2,19 @@
 `--dedupe` share (the similarity itself is corpus_cli.analysis.dupes, pure).
 
 The first pass sketches every document on all cores and keeps only its MinHash signature (a few
-hundred bytes); the second reads again just the documents in candidate pairs and compares their
-shingle sets exactly. Memory stays flat whatever the corpus's size.
+hundred bytes); the second reads again just the documents in candidate pairs, one pair at a
+time, and compares their shingle sets exactly.
 """
 
 from __future__ import annotations
 
 import functools
+from collections import Counter
 from dataclasses import dataclass
 
 from corpus_cli.analysis import dupes
 from corpus_cli.run.session import Session
+from corpus_cli.source.files import SourceFile
 from corpus_cli.source.read import read_document
 
 
@@ -30,27 +32,33 @@ def find_duplicates(session: Session, threshold: float = dupes.DEFAULT_THRESHOLD
     candidates = dupes.banded_candidates(sketches, threshold)
     if reuse is not None:
         candidates |= dupes.sampled_candidates(sketches, reuse)
-    shingles = _shingle_sets(session, {sketches[i].id for pair in candidates for i in pair})
+    sources = {source.id: source for source in session.files}
+    # A document's shingle set (about 100 KB) is read when a pair first needs it and dropped after
+    # its last pair: holding every candidate's set at once took 400 MB at 500 MB of text.
+    uses = Counter(index for pair in candidates for index in pair)
+    held: dict[int, set[tuple[str, ...]] | None] = {}
     found = []
-    for i, j in candidates:
-        one, other = sketches[i].id, sketches[j].id
-        if one in shingles and other in shingles:
-            candidate = dupes.pair((one, shingles[one]), (other, shingles[other]))
+    for i, j in sorted(candidates):
+        for index in (i, j):
+            if index not in held:
+                held[index] = _shingle_set(session, sources[sketches[index].id])
+        one, other = held[i], held[j]
+        if one is not None and other is not None:
+            candidate = dupes.pair((sketches[i].id, one), (sketches[j].id, other))
             if dupes.reported(candidate, threshold, reuse):
                 found.append(candidate)
+        for index in (i, j):
+            uses[index] -= 1
+            if not uses[index]:
+                del held[index]
     found.sort(key=lambda item: (item.a, item.b))
     return Duplicates(found, {item.id: item.date for item in sketches}, [item.id for item in sketches], len(candidates))
 
 
-def _shingle_sets(session: Session, ids: set[str]) -> dict[str, set[tuple[str, ...]]]:
-    """The exact shingle sets of the documents named (their warnings were given in the first pass)."""
-    sets = {}
-    for source in session.files:
-        if source.id in ids:
-            document = read_document(session.corpus, source, lambda message: None)
-            if document is not None:
-                sets[source.id] = dupes.shingle_set(dupes.words_of(document))
-    return sets
+def _shingle_set(session: Session, source: SourceFile) -> set[tuple[str, ...]] | None:
+    """A document's exact shingle set, read again (its warnings were given in the first pass)."""
+    document = read_document(session.corpus, source, lambda message: None)
+    return None if document is None else dupes.shingle_set(dupes.words_of(document))
 
 
 def dropped_by_dedupe(session: Session) -> set[str]:
