@@ -10,7 +10,7 @@ import pytest
 
 from corpus_cli.errors import CorpusError
 from corpus_cli.export import atomic
-from corpus_cli.export.atomic import TargetExists, atomic_file, atomic_folder, atomic_path
+from corpus_cli.export.atomic import FOLDER_MARKER, TargetExists, atomic_file, atomic_folder, atomic_path
 
 
 def leftovers(folder: Path) -> list[str]:
@@ -159,13 +159,13 @@ def test_a_folder_appears_whole_and_is_kept_without_force(tmp_path: Path) -> Non
 
 def test_force_replaces_a_folder_and_a_failure_keeps_the_old_one(tmp_path: Path) -> None:
     target = tmp_path / "site"
-    target.mkdir()
-    (target / "old.md").write_text("old")
+    with atomic_folder(target) as folder:
+        (folder / "old.md").write_text("old")
     with pytest.raises(RuntimeError), atomic_folder(target, force=True) as folder:
         (folder / "new.md").write_text("new")
         raise RuntimeError("boom")
-    assert os.listdir(target) == ["old.md"]
+    assert sorted(os.listdir(target)) == [FOLDER_MARKER, "old.md"]
     with atomic_folder(target, force=True) as folder:
         (folder / "new.md").write_text("new")
-    assert os.listdir(target) == ["new.md"]
+    assert sorted(os.listdir(target)) == [FOLDER_MARKER, "new.md"]
     assert leftovers(tmp_path) == []

@@ -79,7 +79,7 @@ def test_csv_cells_that_a_spreadsheet_would_run_are_guarded(tmp_path: Path) -> N
 def test_markdown_is_a_folder_of_documents_with_yaml_front_matter() -> None:
     folder = exported("--format", "markdown")
     reference = {r["id"]: r for r in listed()}
-    assert sorted(os.listdir(folder)) == sorted(f"{doc_id}.md" for doc_id in reference)
+    assert sorted(os.listdir(folder)) == sorted([".corpus-export", *(f"{doc_id}.md" for doc_id in reference)])
     for doc_id, record in reference.items():
         _, front, body = (folder / f"{doc_id}.md").read_text(encoding="utf-8").split("---\n", 2)
         meta = yaml.safe_load(front)

@@ -30,7 +30,11 @@ from corpus_cli.text.document import Document
     metavar="PATH",
     help="File (a folder for markdown, parquet) to write; '-' or none: stdout (not markdown, sqlite, parquet).",
 )
-@click.option("--force", is_flag=True, help="Overwrite PATH if it exists (it is replaced whole, at the end).")
+@click.option(
+    "--force",
+    is_flag=True,
+    help="Replace PATH if it exists: a file, or a folder an earlier markdown or parquet export wrote (replaced whole, at the end).",
+)
 @click.option(
     "--shard-rows", type=click.IntRange(min=1), metavar="N", help="With --format parquet: at most N rows a file [default: 100000]."
 )
@@ -52,7 +56,11 @@ def export_command(session: Session, export_format: str, output: str | None, for
     A file is written beside PATH under a hidden temporary name and renamed
     into place when complete, so PATH is never half-written; an existing
     PATH is kept unless --force. A process killed outright (kill -9) may
-    leave the hidden .PATH.*.tmp behind, never a partial PATH.
+    leave the hidden .PATH.*.tmp behind, never a partial PATH. --force
+    replaces a folder only when an earlier markdown export wrote it (it
+    holds a .corpus-export file) or it is empty, and never the corpus, a
+    folder holding it or one inside it. A device or a FIFO as PATH is
+    written into as a stream (as the shell's > would), never replaced.
 
     \b
     Examples:
@@ -75,13 +83,8 @@ def export_command(session: Session, export_format: str, output: str | None, for
         export.write_records(records, export_format, stdout())
         return 0
     target = Path(output)
-    export.export(
-        _strictly(session, session.mapped(Document.full, progress="Exporting")),
-        export_format,
-        target,
-        force=force,
-        shard_rows=shard_rows,
-    )
+    records = _strictly(session, session.mapped(Document.full, progress="Exporting"))
+    export.export(records, export_format, target, force=force, shard_rows=shard_rows, corpus_root=session.corpus.root)
     return 0
 
 

@@ -8,9 +8,14 @@ target atomically, where checking first and renaming after would race), `os.repl
 was. Only a process killed outright (``kill -9``, a power cut) can leave the hidden temporary
 behind; the target is then untouched, and the temporary can be deleted.
 
-A folder (the markdown export) is built the same way and renamed into place. Replacing an
-existing folder takes two renames (the old one aside, the new one in), so for an instant between
-them neither is at the target; a failure in between puts the old one back.
+A folder (the markdown export) is built the same way and renamed into place, with a marker file
+(`FOLDER_MARKER`) in it. Replacing an existing folder takes two renames (the old one aside, the
+new one in), so for an instant between them neither is at the target; a failure in between puts
+the old one back. ``force`` replaces only a folder that holds the marker (or nothing at all), and
+never one that is, holds or lies inside a `protected` folder (the corpus being read).
+
+A character device or a FIFO is never replaced: `is_stream_target` tells the caller to write into
+it as a stream, as the shell's ``>`` would; a database or a folder cannot go there.
 """
 
 from __future__ import annotations
@@ -19,6 +24,7 @@ import contextlib
 import errno
 import os
 import shutil
+import stat
 import tempfile
 from collections.abc import Iterator
 from pathlib import Path
@@ -28,6 +34,8 @@ from corpus_cli.errors import CorpusError
 
 # Filesystems without hard links (FAT, exFAT, some network mounts) answer os.link with these.
 NO_HARD_LINKS = {errno.EPERM, errno.ENOTSUP, errno.EOPNOTSUPP, errno.EMLINK, errno.ENOSYS}
+# Written into every folder an export makes: --force replaces a folder only when it holds this.
+FOLDER_MARKER = ".corpus-export"
 
 
 class TargetExists(CorpusError):
@@ -37,12 +45,48 @@ class TargetExists(CorpusError):
         super().__init__(f"{target} already exists; use --force to overwrite it")
 
 
-def check_target(target: Path, *, force: bool, folder: bool = False) -> None:
+def is_stream_target(target: Path) -> bool:
+    """True when `target` is a character device or a FIFO (through any symbolic link): written
+    into as a stream, never replaced."""
+    try:
+        mode = os.stat(target).st_mode
+    except (OSError, ValueError):
+        return False
+    return stat.S_ISCHR(mode) or stat.S_ISFIFO(mode)
+
+
+def check_target(target: Path, *, force: bool, folder: bool = False, protected: Path | None = None) -> None:
     """Fail early, before any work, when the target is in the way (`commit` checks again)."""
     if target.is_dir() and not folder:
         raise CorpusError(f"{target} is a folder; name a file to write")
-    if (target.exists() or target.is_symlink()) and not force:
+    present = target.exists() or target.is_symlink()
+    if present and not (target.is_dir() or target.is_file()):
+        kind = "a folder" if folder else "a file"
+        raise CorpusError(f"{target} is not a regular file or folder; {kind} cannot be written there (name another path)")
+    if present and not force:
         raise TargetExists(target)
+    if present and folder:
+        check_replaceable_folder(target, protected)
+
+
+def check_replaceable_folder(target: Path, protected: Path | None) -> None:
+    """Refuse to replace a folder an export did not write, or one that is, holds or lies inside
+    `protected`: only what an earlier export made may be thrown away."""
+    if protected is not None:
+        here, corpus = target.resolve(), protected.resolve()
+        relation = "is" if here == corpus else "holds" if corpus.is_relative_to(here) else "is inside"
+        if relation != "is inside" or here.is_relative_to(corpus):
+            raise CorpusError(f"{target} {relation} the corpus being exported; --force never replaces it (write the export elsewhere)")
+    if target.is_symlink() or not target.is_dir():
+        raise CorpusError(f"{target} is not a folder an export wrote; --force replaces only those (remove it yourself)")
+    with guarded(target):
+        marked = (target / FOLDER_MARKER).is_file()
+        empty = not marked and next(os.scandir(target), None) is None
+    if not (marked or empty):
+        raise CorpusError(
+            f"{target} was not written by 'corpus export --format markdown' (no {FOLDER_MARKER} in it); "
+            "--force replaces only such folders (remove it yourself, or choose another folder)"
+        )
 
 
 @contextlib.contextmanager
@@ -52,7 +96,7 @@ def atomic_path(target: Path, *, force: bool = False) -> Iterator[Path]:
     check_target(target, force=force)
     temporary = _reserve(target)
     try:
-        with _guard(target):
+        with guarded(target):
             yield temporary
             _fsync_file(temporary)
         commit(temporary, target, force=force)
@@ -69,19 +113,21 @@ def atomic_file(target: Path, *, force: bool = False) -> Iterator[BinaryIO]:
 
 
 @contextlib.contextmanager
-def atomic_folder(target: Path, *, force: bool = False) -> Iterator[Path]:
-    """A temporary folder beside `target` for the caller to fill; moved to `target` at the end."""
-    check_target(target, force=force, folder=True)
-    with _guard(target):
+def atomic_folder(target: Path, *, force: bool = False, protected: Path | None = None) -> Iterator[Path]:
+    """A temporary folder beside `target` for the caller to fill; marked as an export's and moved
+    to `target` at the end (with ``force``, over a folder an export wrote, outside `protected`)."""
+    check_target(target, force=force, folder=True, protected=protected)
+    with guarded(target):
         temporary = Path(tempfile.mkdtemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp"))
     try:
-        with _guard(target):
+        with guarded(target):
             yield temporary
+            (temporary / FOLDER_MARKER).write_bytes(b"Written by corpus export; corpus export --force may replace this folder.\n")
             os.chmod(temporary, 0o777 & ~_umask())
             for folder, _, names in os.walk(temporary):
                 for name in names:
                     _fsync_file(Path(folder, name))
-            _replace_folder(temporary, target, force=force)
+            _replace_folder(temporary, target, force=force, protected=protected)
             _fsync_folder(target.parent)
     except BaseException:
         shutil.rmtree(temporary, ignore_errors=True)
@@ -90,7 +136,7 @@ def atomic_folder(target: Path, *, force: bool = False) -> Iterator[Path]:
 
 def commit(temporary: Path, target: Path, *, force: bool) -> None:
     """Move a finished temporary file to `target`: replacing it with `force`, else only if absent."""
-    with _guard(target):
+    with guarded(target):
         os.chmod(temporary, 0o666 & ~_umask())
         if force:
             os.replace(temporary, target)
@@ -115,10 +161,12 @@ def _link_new(temporary: Path, target: Path) -> None:
     os.unlink(temporary)
 
 
-def _replace_folder(temporary: Path, target: Path, *, force: bool) -> None:
+def _replace_folder(temporary: Path, target: Path, *, force: bool, protected: Path | None) -> None:
     present = target.exists() or target.is_symlink()
     if present and not force:
         raise TargetExists(target)
+    if present:
+        check_replaceable_folder(target, protected)  # again: it may have changed while we worked
     if not present:
         os.rename(temporary, target)
         return
@@ -137,14 +185,14 @@ def _replace_folder(temporary: Path, target: Path, *, force: bool) -> None:
 
 
 def _reserve(target: Path) -> Path:
-    with _guard(target):
+    with guarded(target):
         handle, name = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
         os.close(handle)
     return Path(name)
 
 
 @contextlib.contextmanager
-def _guard(target: Path) -> Iterator[None]:
+def guarded(target: Path) -> Iterator[None]:
     """Turn a failure to write (full disk, no permission, no such folder) into one clear error."""
     try:
         yield

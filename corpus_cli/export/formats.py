@@ -26,7 +26,7 @@ from pathlib import Path
 from typing import IO, Any
 
 from corpus_cli.errors import CorpusError
-from corpus_cli.export.atomic import atomic_file, atomic_folder, atomic_path
+from corpus_cli.export.atomic import atomic_file, atomic_folder, atomic_path, guarded, is_stream_target
 from corpus_cli.output.writers import RecordWriter, yaml_dump
 from corpus_cli.text.document import FULL_FIELDS, SUMMARY_FIELDS
 
@@ -77,15 +77,28 @@ JSON_COLUMNS = ("tags", "furniture", "warnings")
 Record = dict[str, Any]
 
 
-def export(records: Iterable[Record], format: str, target: Path, *, force: bool = False, shard_rows: int | None = None) -> None:
+def export(
+    records: Iterable[Record],
+    format: str,
+    target: Path,
+    *,
+    force: bool = False,
+    shard_rows: int | None = None,
+    corpus_root: Path | None = None,
+) -> None:
     """Write `records` to `target` in `format`, atomically; never over an existing target
-    unless `force`. `shard_rows` bounds the rows of each Parquet file."""
-    if format == "parquet":
+    unless `force`, and never over the corpus (`corpus_root`). `shard_rows` bounds the rows of
+    each Parquet file. A character device or a FIFO is written into as a stream (the shell's
+    ``>``), never replaced."""
+    if format in STREAM_FORMATS and is_stream_target(target):
+        with guarded(target), open(target, "wb") as stream:
+            write_records(records, format, stream)
+    elif format == "parquet":
         from corpus_cli.export import parquet  # pyarrow is an optional extra, loaded only here
 
-        parquet.export_parquet(records, target, force=force, shard_rows=shard_rows or parquet.SHARD_ROWS)
+        parquet.export_parquet(records, target, force=force, shard_rows=shard_rows or parquet.SHARD_ROWS, protected=corpus_root)
     elif format == "markdown":
-        with atomic_folder(target, force=force) as folder:
+        with atomic_folder(target, force=force, protected=corpus_root) as folder:
             write_markdown(records, folder)
     elif format == "sqlite":
         with atomic_path(target, force=force) as path:

@@ -21,7 +21,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from corpus_cli.errors import CorpusError
-from corpus_cli.export.atomic import atomic_folder
+from corpus_cli.export.atomic import FOLDER_MARKER, atomic_folder
 from corpus_cli.text.document import FULL_FIELDS
 
 if TYPE_CHECKING:
@@ -178,13 +178,15 @@ def write_parquet(records: Iterable[Record], folder: Path, *, shard_rows: int = 
     return total
 
 
-def export_parquet(records: Iterable[Record], target: Path, *, force: bool = False, shard_rows: int = SHARD_ROWS) -> int:
+def export_parquet(
+    records: Iterable[Record], target: Path, *, force: bool = False, shard_rows: int = SHARD_ROWS, protected: Path | None = None
+) -> int:
     """Write the folder `target` atomically: complete or absent, an old export replaced only with
     `force`, and never a folder that an export did not write."""
     require_pyarrow()
     if force:
         check_replaceable(target)
-    with atomic_folder(target, force=force) as folder:
+    with atomic_folder(target, force=force, protected=protected) as folder:
         return write_parquet(records, folder, shard_rows=shard_rows)
 
 
@@ -200,7 +202,11 @@ def check_replaceable(target: Path) -> None:
     except OSError as error:
         raise CorpusError(f"cannot read {target}: {error.strerror or error}") from error
     names = [entry.name for entry in entries]
-    strangers = [entry.name for entry in entries if not (SHARD_NAME.fullmatch(entry.name) and entry.is_file(follow_symlinks=False))]
+    strangers = [
+        entry.name
+        for entry in entries
+        if entry.name != FOLDER_MARKER and not (SHARD_NAME.fullmatch(entry.name) and entry.is_file(follow_symlinks=False))
+    ]
     if strangers or not names:
         held = f"it holds {strangers[0]!r}" if strangers else "it is empty"
         raise CorpusError(f"{target} is not a Parquet export ({held}); --force replaces only a folder of part-NNNNN.parquet files")
