@@ -151,18 +151,32 @@ def cli(debug: bool) -> None:
       corpus list --format json | jq '.[].title'
       corpus list | jq -c 'select(.words > 500)' | corpus show
 
-    Exit status: 0 success, 1 nothing found, 2 bad usage or an error, 130
-    interrupted (Ctrl-C), 143 terminated (SIGTERM).
+    Exit status: 0 success, 1 nothing found, 2 bad usage or an error, 129
+    hung up (SIGHUP), 130 interrupted (Ctrl-C), 143 terminated (SIGTERM).
     """
 
 
 def main(**extra: Any) -> Any:
     """The console script's entry point."""
-    signal.signal(signal.SIGTERM, _terminated)
+    for stop in STOP_STATUSES:
+        signal.signal(stop, _stopped)
     return cli.main(**extra)
 
 
-def _terminated(signum: int, frame: object) -> None:
-    """SIGTERM (``kill PID``, a CI timeout) unwinds the run as Ctrl-C does: files being written are
-    removed, workers are stopped, nothing is printed; the exit status is 143 (128 + SIGTERM)."""
-    raise SystemExit(ExitStatus.TERMINATED)
+# Ctrl-C, SIGTERM (``kill PID``, a CI timeout) and SIGHUP (the terminal closed) unwind the run:
+# files being written are removed, workers are stopped, nothing is printed; exit 128 + the signal.
+STOP_STATUSES = {
+    signal.SIGINT: ExitStatus.INTERRUPTED,
+    signal.SIGTERM: ExitStatus.TERMINATED,
+    **({signal.SIGHUP: ExitStatus.HANGUP} if hasattr(signal, "SIGHUP") else {}),
+}
+
+
+def _stopped(signum: int, frame: object) -> None:
+    """The first stop signal ends the run; any that follow are ignored, so that a second Ctrl-C
+    cannot cut the clean-up short (and print a traceback) or change the exit status."""
+    for stop in STOP_STATUSES:
+        signal.signal(stop, signal.SIG_IGN)
+    if signum == signal.SIGINT:
+        raise KeyboardInterrupt
+    raise SystemExit(STOP_STATUSES[signal.Signals(signum)])

@@ -11,6 +11,7 @@ class ExitStatus(IntEnum):
     OK = 0
     NOT_FOUND = 1  # grep found nothing, show missed an id, a check failed
     ERROR = 2  # bad usage or an error
+    HANGUP = 129  # SIGHUP: the terminal went away (128 + SIGHUP)
     INTERRUPTED = 130  # Ctrl-C, as shells expect (128 + SIGINT)
     TERMINATED = 143  # SIGTERM: kill PID, a CI timeout (128 + SIGTERM)
 

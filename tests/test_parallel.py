@@ -26,7 +26,7 @@ def test_results_keep_the_order_of_the_items():
 
 
 def test_a_worker_killed_midway_is_one_error():
-    with pytest.raises(CorpusError, match=r"a worker process ended without finishing its work \(killed, or out of memory\?\)"):
+    with pytest.raises(CorpusError, match=r"a worker process ended unexpectedly \(killed, or out of memory\?\)"):
         list(ordered_map(die_on_three, range(10), processes=2))
 
 

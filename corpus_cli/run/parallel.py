@@ -6,30 +6,43 @@ items must pickle (a module-level function, or a `functools.partial` of one); th
 sent once to each worker, with what it carries (the place for shared data), the items one by
 one, so keep items small (names or ranges, not objects).
 
-Built on `concurrent.futures.ProcessPoolExecutor` rather than `multiprocessing.Pool`: a worker
-that dies (killed, out of memory) breaks the executor, which says so, where a Pool would wait
-for its task for ever; and shutting down waits for the tasks running, so no result is cut off
-halfway through a pipe. Workers ignore Ctrl-C and SIGTERM (both are blocked while they are forked,
-so none can die of them first): the parent alone handles them (exit status 130 or 143) and shuts
-the workers down. A worker killed while it sends a result would leave the parent waiting for the
-rest of it for ever, which is what a group-wide SIGTERM did before workers ignored it.
+A small pool of its own rather than `concurrent.futures` or `multiprocessing.Pool`, because a run
+must end at once however it ends, and both of those wait on their workers in threads of their
+own (a worker killed outright, a second Ctrl-C during shutdown or a task that runs for minutes
+hung the run for good). Here each worker has two pipes whose other ends only the parent holds,
+and the parent alone reads them, in its main thread: task k goes to worker k mod N, and its
+result is read back from that worker's pipe. So:
+
+- a worker that dies (``kill -9``, the out-of-memory killer) gives its pipe an end of file, or
+  its sentinel fires, at once: one error, "a worker process ended unexpectedly";
+- whenever the run ends before every result is in (Ctrl-C, SIGTERM, SIGHUP, an error, a closed
+  pipe, -q), the workers are killed outright (SIGKILL), never waited for: they hold nothing
+  worth keeping, and a slow regex in one would otherwise hold the run for as long as it takes;
+- workers ignore Ctrl-C, SIGTERM and SIGHUP (blocked while they are forked, so none can die of
+  them first): a signal to the whole process group reaches the parent, which stops them;
+- a worker dies with its parent (``prctl(PR_SET_PDEATHSIG)`` on Linux, a watchdog elsewhere),
+  so a parent killed outright leaves no worker sleeping for ever.
 """
 
 from __future__ import annotations
 
+import atexit
+import contextlib
 import gc
 import itertools
 import os
 import signal
 import sys
+import threading
 from collections import deque
-from collections.abc import Callable, Generator, Iterable
+from collections.abc import Callable, Generator, Iterable, Iterator
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from corpus_cli.errors import CorpusError
 
 if TYPE_CHECKING:
-    from concurrent.futures import Future
+    from multiprocessing.connection import Connection
+    from multiprocessing.process import BaseProcess
 
 TASKS_IN_FLIGHT_PER_PROCESS = 3  # enough to keep every worker busy while the parent catches up
 # Measured (grep and list on the bench corpora): at 937 files one process and two take the same
@@ -54,11 +67,22 @@ def available_cores() -> int:
 
 def plan(count: int, processes: int | None = None) -> tuple[list[tuple[int, int]], int]:
     """Tasks as ``[start, end)`` ranges of `FILES_PER_TASK` items out of `count`, and the processes to
-    run them on: as given, else one per core (no more than tasks) for `count` >= PARALLEL_MIN_ITEMS."""
+    run them on: as given, else one per core for `count` >= PARALLEL_MIN_ITEMS; never more
+    processes than tasks."""
     ranges = [(start, min(start + FILES_PER_TASK, count)) for start in range(0, count, FILES_PER_TASK)]
     if processes is None:
-        processes = min(available_cores(), len(ranges)) if count >= PARALLEL_MIN_ITEMS else 1
-    return ranges, processes
+        processes = available_cores() if count >= PARALLEL_MIN_ITEMS else 1
+    return ranges, max(1, min(processes, len(ranges)))
+
+
+WORKER_GONE = "a worker process ended unexpectedly (killed, or out of memory?); try --jobs 1"
+
+
+class WorkerGone(CorpusError):
+    """A worker process died before it sent a result."""
+
+    def __init__(self) -> None:
+        super().__init__(WORKER_GONE)
 
 
 def ordered_map(function: Callable[[Item], Result], items: Iterable[Item], *, processes: int) -> Generator[Result, None, None]:
@@ -66,62 +90,156 @@ def ordered_map(function: Callable[[Item], Result], items: Iterable[Item], *, pr
     if processes <= 1:
         yield from map(function, items)
         return
-    # Imported here: 7 ms that a small corpus, searched in one process, never needs.
-    import multiprocessing
-    from concurrent.futures import ProcessPoolExecutor
-    from concurrent.futures.process import BrokenProcessPool
-
-    # fork starts a worker in a millisecond and shares what is imported; it is safe on Linux only.
-    context = multiprocessing.get_context("fork" if sys.platform == "linux" else "spawn")
     # Objects the parent made stay out of the workers' garbage collections, which would touch
     # (and so copy) every page they share with the parent (see gc.freeze).
     gc.freeze()
-    executor = ProcessPoolExecutor(processes, mp_context=context, initializer=_start_worker, initargs=(function,))
+    pool = _Pool(function, processes)
     try:
-        # A window of tasks in flight: the executor would otherwise run ahead of a slow consumer
-        # and keep every result not yet taken, so memory would grow with the corpus.
-        pending: deque[Future[Any]] = deque()
-        remaining = iter(items)
-        with _signals_blocked():  # the workers are forked by the first submit
-            for item in itertools.islice(remaining, TASKS_IN_FLIGHT_PER_PROCESS * processes):
-                pending.append(executor.submit(_run_in_worker, item))
-        while pending:
-            result = pending.popleft().result()
-            for item in itertools.islice(remaining, 1):
-                pending.append(executor.submit(_run_in_worker, item))
-            yield result
-    except BrokenProcessPool:
-        raise CorpusError("a worker process ended without finishing its work (killed, or out of memory?); try --jobs 1") from None
+        yield from pool.results(items)
     finally:
-        executor.shutdown(wait=True, cancel_futures=True)
+        pool.stop()
         gc.unfreeze()
 
 
-STOP_SIGNALS = {signal.SIGINT, signal.SIGTERM}
+class _Pool:
+    """Worker processes, each with a pipe for its tasks and one for its results."""
+
+    def __init__(self, function: Callable[[Any], Any], processes: int) -> None:
+        import multiprocessing  # imported here: a small corpus, searched in one process, never needs it
+
+        # fork starts a worker in a millisecond and shares what is imported; it is safe on Linux only.
+        context: Any = multiprocessing.get_context("fork" if sys.platform == "linux" else "spawn")
+        forked = context.get_start_method() == "fork"
+        self.tasks: list[Connection] = []
+        self.results_from: list[Connection] = []
+        self.workers: list[BaseProcess] = []
+        atexit.register(self.stop)  # before multiprocessing's own exit handler, which would wait on them
+        with signals_blocked():  # a worker inherits the mask: no stop signal can reach it before it ignores them
+            for _ in range(processes):
+                task_reader, task_writer = context.Pipe(duplex=False)
+                result_reader, result_writer = context.Pipe(duplex=False)
+                # A forked worker closes the parent's ends it inherits, its own and the others'.
+                inherited = [*self.tasks, *self.results_from, task_writer, result_reader] if forked else []
+                worker = context.Process(target=_work, args=(function, task_reader, result_writer, inherited, os.getpid()), daemon=True)
+                worker.start()
+                task_reader.close()
+                result_writer.close()
+                self.tasks.append(task_writer)
+                self.results_from.append(result_reader)
+                self.workers.append(worker)
+
+    def results(self, items: Iterable[Item]) -> Iterator[Any]:
+        """The results of `items` in their order, a window of tasks in flight."""
+        # A window of tasks in flight: running ahead of a slow consumer would keep every result
+        # not yet taken, so memory would grow with the corpus.
+        remaining = iter(items)
+        pending: deque[int] = deque()
+        sent = itertools.count()
+        for item in itertools.islice(remaining, TASKS_IN_FLIGHT_PER_PROCESS * len(self.workers)):
+            pending.append(self._send(next(sent), item))
+        while pending:
+            result = self._receive(pending.popleft())
+            for item in itertools.islice(remaining, 1):
+                pending.append(self._send(next(sent), item))
+            yield result
+
+    def _send(self, number: int, item: Any) -> int:
+        worker = number % len(self.workers)
+        try:
+            self.tasks[worker].send(item)
+        except OSError:  # a broken pipe here is the worker's death, not stdout's
+            raise WorkerGone from None
+        return worker
+
+    def _receive(self, worker: int) -> Any:
+        from multiprocessing.connection import wait
+
+        pipe = self.results_from[worker]
+        ready = wait([pipe, *(process.sentinel for process in self.workers)])
+        if pipe not in ready:
+            raise WorkerGone  # a sentinel fired: some worker ended while tasks were in flight
+        try:
+            kind, value = pipe.recv()
+        except (EOFError, OSError):
+            raise WorkerGone from None
+        if kind == "error":
+            raise value
+        return value
+
+    def stop(self) -> None:
+        """Kill every worker and reap it; a signal that comes meanwhile waits until it is done."""
+        atexit.unregister(self.stop)
+        with signals_blocked():
+            for worker in self.workers:
+                if worker.pid is not None:
+                    with contextlib.suppress(ProcessLookupError):
+                        os.kill(worker.pid, signal.SIGKILL)
+            for worker in self.workers:
+                worker.join()
+            for pipe in (*self.tasks, *self.results_from):
+                pipe.close()
+        self.workers, self.tasks, self.results_from = [], [], []
 
 
-class _signals_blocked:
-    """Hold Ctrl-C and SIGTERM back from this thread (and the processes it forks) for the block."""
+STOP_SIGNALS = {signal.SIGINT, signal.SIGTERM, *([signal.SIGHUP] if hasattr(signal, "SIGHUP") else [])}
 
-    def __enter__(self) -> None:
-        signal.pthread_sigmask(signal.SIG_BLOCK, STOP_SIGNALS)
 
-    def __exit__(self, *exc: object) -> None:
+@contextlib.contextmanager
+def signals_blocked() -> Iterator[None]:
+    """Hold Ctrl-C, SIGTERM and SIGHUP back from this thread (and the processes it forks) for the
+    block; one that comes meanwhile is delivered at its end."""
+    signal.pthread_sigmask(signal.SIG_BLOCK, STOP_SIGNALS)
+    try:
+        yield
+    finally:
         signal.pthread_sigmask(signal.SIG_UNBLOCK, STOP_SIGNALS)
 
 
-_worker_function: Callable[[Any], Any] | None = None
-
-
-def _start_worker(function: Callable[[Any], Any]) -> None:
-    """In a new worker: leave Ctrl-C and SIGTERM to the parent, which shuts the workers down."""
-    global _worker_function
-    _worker_function = function
+def _work(function: Callable[[Any], Any], tasks: Connection, results: Connection, inherited: list[Connection], parent: int) -> None:
+    """A worker's life: run `function` on each task until the parent closes the pipe (or dies)."""
+    for pipe in inherited:
+        pipe.close()  # so that only the parent holds the other end of this worker's pipes
+    _die_with_parent(parent)
     for stop in STOP_SIGNALS:
         signal.signal(stop, signal.SIG_IGN)
     signal.pthread_sigmask(signal.SIG_UNBLOCK, STOP_SIGNALS)
+    while True:
+        try:
+            item = tasks.recv()
+        except (EOFError, OSError):
+            return
+        try:
+            outcome: tuple[str, Any] = ("ok", function(item))
+        except Exception as error:
+            outcome = ("error", error)
+        try:
+            results.send(outcome)
+        except (EOFError, OSError):
+            return
+        except Exception as error:  # a result or an error that does not pickle
+            results.send(("error", CorpusError(f"internal error in a worker: {type(error).__name__}: {error}")))
 
 
-def _run_in_worker(item: Any) -> Any:
-    assert _worker_function is not None
-    return _worker_function(item)
+PR_SET_PDEATHSIG = 1  # from <sys/prctl.h>
+
+
+def _die_with_parent(parent: int) -> None:
+    """End this worker when its parent dies: the kernel's parent-death signal on Linux, else a
+    thread that watches the parent's id."""
+    if sys.platform == "linux":
+        import ctypes
+
+        with contextlib.suppress(OSError, AttributeError):
+            if ctypes.CDLL(None, use_errno=True).prctl(PR_SET_PDEATHSIG, signal.SIGKILL) == 0:
+                if os.getppid() != parent:  # the parent died before the request was made
+                    os._exit(1)
+                return
+    threading.Thread(target=_watch_parent, args=(parent,), daemon=True).start()
+
+
+def _watch_parent(parent: int) -> None:
+    import time
+
+    while os.getppid() == parent:
+        time.sleep(0.5)
+    os._exit(1)
