@@ -16,7 +16,18 @@ from corpus_cli.commands.options import dedupe_option, document_options, format_
 from corpus_cli.errors import ExitStatus
 from corpus_cli.grep.matcher import Matcher
 from corpus_cli.grep.search import DocumentResult, search_documents
-from corpus_cli.grep.spec import COUNT_FIELDS, DEFAULT_TIME_LIMIT, FILE_FIELDS, MATCH_FIELDS, SEARCH_FIELDS, Mode, Scope, SearchSpec
+from corpus_cli.grep.spec import (
+    COUNT_FIELDS,
+    DEFAULT_MAX_CONTEXT_CHARS,
+    DEFAULT_TIME_LIMIT,
+    FILE_FIELDS,
+    MATCH_FIELDS,
+    MIN_TIME_LIMIT,
+    SEARCH_FIELDS,
+    Mode,
+    Scope,
+    SearchSpec,
+)
 from corpus_cli.output.terminal import color_enabled, default_format, terminal_width, write_text
 from corpus_cli.output.views import render_grep_count, render_grep_file, render_grep_lines, render_kwic
 from corpus_cli.output.writers import RECORD_FORMATS, RecordWriter
@@ -53,6 +64,7 @@ class GrepOptions:
     kwic: int | None
     kwic_sort: Literal["left", "right"] | None
     timeout: float
+    max_context_chars: int
     jobs: int | None
     terms_file: Path | None
     output_format: str | None
@@ -89,6 +101,10 @@ class GrepOptions:
             raise click.UsageError("--include-zero goes with -c")
         if self.kwic_sort and self.kwic is None:
             raise click.UsageError("--sort orders the --kwic view: add --kwic")
+        if 0 < self.timeout < MIN_TIME_LIMIT:
+            raise click.BadParameter(
+                f"{self.timeout:g} is below the shortest limit, {MIN_TIME_LIMIT:g} s (0: no limit)", param_hint="'--timeout'"
+            )
         if self.kwic is not None:
             switches: tuple[tuple[str, object], ...] = (
                 ("-v", self.invert_match),
@@ -127,6 +143,7 @@ class GrepOptions:
             separate_groups=any(value is not None for value in (self.context, self.before_context, self.after_context)),
             kwic=self.kwic,
             only_matching=self.only_matching,
+            max_context=self.max_context_chars,
             time_limit=self.timeout or None,
             dates=Selection(since=session.selection.since, until=session.selection.until),
             metadata=session.corpus.metadata,
@@ -193,7 +210,16 @@ class KwicWidth(click.ParamType):  # type: ignore[type-arg]  # generic in click'
     default=DEFAULT_TIME_LIMIT,
     show_default=True,
     metavar="SECONDS",
-    help="Time limit per document (plus 1 s per million characters); a document past it is skipped with a warning. 0: none.",
+    help="Time limit for the pattern on a document (plus 1 s per million characters; at least 0.01); past it, "
+    "the rest of the document is skipped with a warning. 0: none.",
+)
+@click.option(
+    "--max-context-chars",
+    type=click.IntRange(min=0),
+    default=DEFAULT_MAX_CONTEXT_CHARS,
+    show_default=True,
+    metavar="N",
+    help="At most N characters of before/after in a record, the nearest to the match (before_cut/after_cut say where cut).",
 )
 @click.option(
     "--terms",
@@ -219,7 +245,8 @@ def grep_command(session: Session, pattern: str | None, extra_patterns: tuple[st
     pattern matches within it. Records (JSON Lines when piped) give each match
     with its id, path, date, line, column, and start/end character offsets in
     the file's decoded text (text[start:end] == match), with the rest of its
-    line as before/after. -c gives id, path, count; -l gives id, path. On a
+    line as before/after (at most --max-context-chars each; before_cut and
+    after_cut say when they were cut). -c gives id, path, count; -l gives id, path. On a
     terminal, lines print as id:line:text with the matches highlighted.
 
     Each line is searched as a string of its own (^, $, \\A and \\Z are its
@@ -229,7 +256,9 @@ def grep_command(session: Session, pattern: str | None, extra_patterns: tuple[st
     -A/-B/-C, before and after reach over the context lines, and "--"
     separates groups (-C 0 too); with -o they are empty, and empty matches
     are not printed. A document the pattern runs on past --timeout (a regex
-    that backtracks without end) is skipped with a warning.
+    that backtracks without end) is skipped with a warning; the clock runs
+    only while the pattern searches, not while matches are printed. Records
+    stream out as they are found.
 
     --terms FILE searches every member of the term families in FILE (see
     corpus stats --help) as a word, in any case, where the tokenizer sees

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
@@ -23,8 +23,10 @@ class LineView:
 
 
 def match_records(
-    spec: SearchSpec, text: str, selected: list[Span], whole: bool, doc_id: str, path: str, date: str | None
+    spec: SearchSpec, text: str, selected: Iterable[Span], whole: bool, doc_id: str, path: str, date: str | None
 ) -> Iterator[dict[str, Any]]:
+    """A record per match on the `selected` lines, taken one by one, with at most
+    ``spec.max_context`` characters of context either side (the cut marked)."""
     numbers = LineNumbers(text)
     for start, end in selected:
         number = numbers.at(start)
@@ -32,13 +34,14 @@ def match_records(
         spans = [(start, end)] if spec.invert else shown_spans(spans_on_line(spec.matcher, text, start, end, whole), spec.only_matching)
         for match_start, match_end in spans:
             if spec.kwic is not None:
-                before = text[max(0, match_start - spec.kwic) : match_start]
-                after = text[match_end : match_end + spec.kwic]
+                first, last = match_start - spec.kwic, match_end + spec.kwic
             elif spec.only_matching:
-                before = after = ""
+                first, last = match_start, match_end
             else:
-                before = text[context_start(text, start, spec.before) : match_start]
-                after = text[match_end : context_end(text, end, spec.after)]
+                first, last = context_start(text, start, spec.before), context_end(text, end, spec.after)
+            # At most max_context characters either side, the nearest to the match.
+            first, last = max(first, 0), min(last, len(text))
+            before_from, after_to = max(first, match_start - spec.max_context), min(last, match_end + spec.max_context)
             yield {
                 "id": doc_id,
                 "path": path,
@@ -48,8 +51,10 @@ def match_records(
                 "start": match_start,
                 "end": match_end,
                 "match": text[match_start:match_end],
-                "before": before,
-                "after": after,
+                "before": text[before_from:match_start],
+                "after": text[match_end:after_to],
+                "before_cut": before_from > first,
+                "after_cut": after_to < last,
             }
 
 

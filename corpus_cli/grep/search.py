@@ -10,13 +10,13 @@ from __future__ import annotations
 
 import dataclasses
 import functools
-from collections.abc import Callable, Generator, Mapping, Sequence
+from collections.abc import Generator, Iterator, Mapping, Sequence
 from contextlib import closing
 from dataclasses import dataclass
 from itertools import islice
 from typing import Any
 
-from corpus_cli.grep.deadline import SearchTimeout, deadline
+from corpus_cli.grep.deadline import Arm, Budget, SearchTimeout, deadline
 from corpus_cli.grep.fields import field_segments
 from corpus_cli.grep.lines import count_lines, count_lines_in_bytes, selected_lines
 from corpus_cli.grep.matcher import Span
@@ -43,47 +43,109 @@ class DocumentResult:
     warnings: tuple[str, ...] = ()
 
 
+# Records go out in pieces of this many, so a document with a million matches streams (a closed
+# pipe stops it at once) and its search is timed apart from the printing of what it found.
+RECORDS_PER_PIECE = 1000
+# A worker builds a task's records before it sends them; past this many it leaves the rest of its
+# task to the parent, which searches those documents itself, streaming.
+WORKER_RECORD_BUDGET = 20_000
+
+
 def search_documents(
     spec: SearchSpec, sources: Sequence[SourceFile], processes: int | None = None, settled: Mapping[str, DocumentResult] | None = None
 ) -> Generator[DocumentResult, None, None]:
     """The results for `sources`, in their order; by several processes for large corpora.
     `settled` holds results known without reading (by path, from the index): those files are not read.
 
-    Close the generator when stopping early: that ends the worker processes at once.
+    A document with many match records comes as several results (pieces) in a row, each with its
+    share of the count. Close the generator when stopping early: that ends the worker processes
+    at once.
     """
     if settled:
         searched = search_documents(spec, [source for source in sources if source.path not in settled], processes)
         with closing(searched):
+            following: DocumentResult | None = None  # the first piece of the next file searched
             for source in sources:
-                yield settled[source.path] if source.path in settled else next(searched)
+                if source.path in settled:
+                    yield settled[source.path]
+                    continue
+                yield following if following is not None else next(searched)
+                following = None
+                for piece in searched:  # the file's further pieces, up to the next file's first
+                    if piece.path != source.path:
+                        following = piece
+                        break
+                    yield piece
         return
     # The sources go to each worker once, with the function (a forked worker has them already);
     # a task is a range of them, and a result comes back as a tuple of the fields the parent does
     # not know: both cost far less to send than file names or dataclasses, 18,726 times.
     # Tasks are small even in one process, so that -q, -l and a closed pipe stop the search soon.
     ranges, processes = plan(len(sources), processes)
+    if processes <= 1:
+        with deadline(spec.time_limit) as arm:
+            for source in sources:
+                yield from _search_file(spec, source, arm)
+        return
     batches = ordered_map(functools.partial(_search_task, spec, sources), ranges, processes=processes)
     with closing(batches):
         for (start, end), batch in zip(ranges, batches):
             for source, outcome in zip(sources[start:end], batch):
-                yield DocumentResult(source.id, source.path, *outcome)
+                if outcome is None:  # left to the parent: too many records to send
+                    with deadline(spec.time_limit) as arm:
+                        yield from _search_file(spec, source, arm)
+                else:
+                    yield DocumentResult(source.id, source.path, *outcome)
 
 
-def _search_task(spec: SearchSpec, sources: Sequence[SourceFile], span: tuple[int, int]) -> list[tuple[Any, ...]]:
-    """Search ``sources[start:end]``; each result as its fields after id and path."""
+def _search_task(spec: SearchSpec, sources: Sequence[SourceFile], span: tuple[int, int]) -> list[tuple[Any, ...] | None]:
+    """Search ``sources[start:end]``; each result as its fields after id and path, or None for a
+    document left to the parent once the task's records pass `WORKER_RECORD_BUDGET`."""
     start, end = span
+    outcomes: list[tuple[Any, ...] | None] = []
+    budget = WORKER_RECORD_BUDGET
     with deadline(spec.time_limit) as arm:
-        results = [_search_file(spec, source, arm) for source in sources[start:end]]
-    return [(result.date, result.searched, result.count, result.records, result.lines, result.warnings) for result in results]
+        for source in sources[start:end]:
+            if budget < 0:
+                outcomes.append(None)
+                continue
+            pieces = []
+            for piece in _search_file(spec, source, arm):
+                pieces.append(piece)
+                budget -= len(piece.records)
+                if budget < 0:
+                    break
+            if budget < 0:
+                outcomes.append(None)
+                continue
+            result = _merged(pieces)
+            outcomes.append((result.date, result.searched, result.count, result.records, result.lines, result.warnings))
+    return outcomes
 
 
-def _search_file(spec: SearchSpec, source: SourceFile, arm: Callable[[float | None], None] | None) -> DocumentResult:
-    """Read, decode and search one file."""
+def _merged(pieces: list[DocumentResult]) -> DocumentResult:
+    """A document's pieces as one result."""
+    if len(pieces) == 1:
+        return pieces[0]
+    first = pieces[0]
+    return dataclasses.replace(
+        first,
+        searched=any(piece.searched for piece in pieces),
+        count=sum(piece.count for piece in pieces),
+        records=tuple(record for piece in pieces for record in piece.records),
+        lines=tuple(line for piece in pieces for line in piece.lines),
+        warnings=tuple(warning for piece in pieces for warning in piece.warnings),
+    )
+
+
+def _search_file(spec: SearchSpec, source: SourceFile, arm: Arm | None) -> Iterator[DocumentResult]:
+    """Read, decode and search one file: its result, in pieces when it has many records."""
     doc_id, path = source.id, source.path
     warnings: list[str] = []
     read = read_decoded(source, warnings.append)
     if read is None:
-        return DocumentResult(doc_id, path, searched=False, warnings=tuple(warnings))
+        yield DocumentResult(doc_id, path, searched=False, warnings=tuple(warnings))
+        return
     data, decoded = read
     text = decoded.text
     if decoded.warning:
@@ -93,28 +155,44 @@ def _search_file(spec: SearchSpec, source: SourceFile, arm: Callable[[float | No
     warnings.extend(f"{path}: {message}" for message in messages)
     date = document_date(spec.metadata.get(doc_id), found_date)
     if not spec.dates.admits_date(date):
-        return DocumentResult(doc_id, path, date, searched=False, warnings=tuple(warnings))
+        yield DocumentResult(doc_id, path, date, searched=False, warnings=tuple(warnings))
+        return
     segments = None if article is None else field_segments(text, article, spec.scope)
     finder = (
         spec.matcher.byte_candidates(data) if spec.mode == "count" and segments is None and decoded.encoding.startswith("utf-8") else None
     )
-    try:
-        if arm is not None:
-            arm(spec.time_limit + len(text) / 1_000_000 if spec.time_limit else None)
-        if finder is not None:
-            count = count_lines_in_bytes(spec, data, 3 if decoded.encoding == "utf-8-sig" else 0, finder)
-            return DocumentResult(doc_id, path, date, count=count, warnings=tuple(warnings))
-        result = search_text(spec, text, doc_id=doc_id, path=path, date=date, segments=segments, crlf=_has_crlf(data, decoded.encoding))
-    except SearchTimeout:
-        warnings.append(
-            f"{path}: the pattern ran past the time limit ({spec.time_limit:g} s) on this document, "
-            "as a regex that backtracks may; skipped (simplify the pattern, or raise --timeout)"
+    # The limit is the pattern's, so it runs only while this document is searched: the clock
+    # stops while its pieces are printed (or sent), and each piece spends what is left of it.
+    timer = Budget(arm, spec.time_limit + len(text) / 1_000_000 if spec.time_limit else None)
+    crlf = _has_crlf(data, decoded.encoding)
+    if finder is not None:
+        pieces: Iterator[DocumentResult] = iter(
+            [
+                DocumentResult(
+                    doc_id, path, date, count=count_lines_in_bytes(spec, data, 3 if decoded.encoding == "utf-8-sig" else 0, finder)
+                )
+            ]
         )
-        return DocumentResult(doc_id, path, date, searched=False, warnings=tuple(warnings))
-    finally:
-        if arm is not None:
-            arm(None)
-    return dataclasses.replace(result, warnings=tuple(warnings)) if warnings else result
+    else:
+        pieces = search_pieces(spec, text, doc_id=doc_id, path=path, date=date, segments=segments, crlf=crlf)
+    first = True
+    while True:
+        try:
+            piece = timer.run(next, pieces, None)
+        except SearchTimeout:
+            skipped = "skipped" if first else "the rest of it was not searched"
+            warnings.append(
+                f"{path}: the pattern ran past the time limit ({spec.time_limit:g} s) on this document, "
+                f"as a regex that backtracks may; {skipped} (simplify the pattern, or raise --timeout)"
+            )
+            yield DocumentResult(doc_id, path, date, searched=not first, warnings=tuple(warnings))
+            return
+        if piece is None:
+            if first:  # no piece at all cannot happen, but a result is owed all the same
+                yield DocumentResult(doc_id, path, date, warnings=tuple(warnings))
+            return
+        yield dataclasses.replace(piece, warnings=tuple(warnings)) if first and warnings else piece
+        first = False
 
 
 def _has_crlf(data: bytes, encoding: str) -> bool | None:
@@ -138,7 +216,22 @@ def search_text(
     segments: list[Span] | None = None,
     crlf: bool | None = None,
 ) -> DocumentResult:
-    """Search one decoded text (all of it, or only `segments` of it); no time limit here.
+    """Search one decoded text (all of it, or only `segments` of it); no time limit here."""
+    return _merged(list(search_pieces(spec, text, doc_id=doc_id, path=path, date=date, segments=segments, crlf=crlf)))
+
+
+def search_pieces(
+    spec: SearchSpec,
+    text: str,
+    *,
+    doc_id: str = "-",
+    path: str = "-",
+    date: str | None = None,
+    segments: list[Span] | None = None,
+    crlf: bool | None = None,
+) -> Iterator[DocumentResult]:
+    """The result of searching one text, as it is found: match records in pieces of
+    `RECORDS_PER_PIECE`, each with the number of selected lines it covers; one result otherwise.
 
     `crlf` says whether the text holds "\r\n" when the caller knows it already.
     """
@@ -146,12 +239,38 @@ def search_text(
     whole = segments is None and spec.matcher.line_safe and not ("\r\n" in text if crlf is None else crlf)
     matcher = spec.matcher
     if spec.mode == "count":
-        return DocumentResult(doc_id, path, date, count=count_lines(matcher, text, segments, spec.invert, spec.max_count, whole))
-    selected = list(islice(selected_lines(matcher, text, segments, spec.invert, whole), spec.max_count))
+        yield DocumentResult(doc_id, path, date, count=count_lines(matcher, text, segments, spec.invert, spec.max_count, whole))
+        return
+    selected = islice(selected_lines(matcher, text, segments, spec.invert, whole), spec.max_count)
     if spec.invert and spec.only_matching:
         # The selected lines hold no match to print: GNU grep prints nothing, and so does every format here.
-        return DocumentResult(doc_id, path, date, count=len(selected))
+        yield DocumentResult(doc_id, path, date, count=sum(1 for _ in selected))
+        return
     if spec.mode == "lines":
-        return DocumentResult(doc_id, path, date, count=len(selected), lines=tuple(line_views(spec, text, selected, whole)))
-    records = tuple(match_records(spec, text, selected, whole, doc_id, path, date))
-    return DocumentResult(doc_id, path, date, count=len(selected), records=records)
+        chosen = list(selected)
+        yield DocumentResult(doc_id, path, date, count=len(chosen), lines=tuple(line_views(spec, text, chosen, whole)))
+        return
+    counted = _Counted(selected)
+    records = match_records(spec, text, counted, whole, doc_id, path, date)
+    emitted = 0  # selected lines accounted for in the pieces so far
+    while True:
+        piece = tuple(islice(records, RECORDS_PER_PIECE))
+        # Each piece counts the lines selected while it was made: a line whose records run over
+        # into the next piece is counted once, in the first.
+        if piece or counted.taken > emitted or not emitted:
+            yield DocumentResult(doc_id, path, date, count=counted.taken - emitted, records=piece)
+        if not piece:
+            return
+        emitted = counted.taken
+
+
+class _Counted:
+    """An iterator of spans that counts how many have been taken from it."""
+
+    def __init__(self, spans: Iterator[Span]) -> None:
+        self.spans, self.taken = spans, 0
+
+    def __iter__(self) -> Iterator[Span]:
+        for span in self.spans:
+            self.taken += 1
+            yield span

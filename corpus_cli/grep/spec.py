@@ -10,7 +10,7 @@ from corpus_cli.grep.matcher import Matcher
 from corpus_cli.run.selection import Selection
 from corpus_cli.text.document import Metadata
 
-MATCH_FIELDS = ("id", "path", "date", "line", "column", "start", "end", "match", "before", "after")
+MATCH_FIELDS = ("id", "path", "date", "line", "column", "start", "end", "match", "before", "after", "before_cut", "after_cut")
 COUNT_FIELDS = ("id", "path", "count")
 FILE_FIELDS = ("id", "path")
 # What each document's result carries: the number of selected lines only, the match records, or
@@ -19,6 +19,10 @@ Mode = Literal["count", "records", "lines"]
 Scope = Literal["text", "title", "body"]  # --field: the whole text, the title, the body
 SEARCH_FIELDS: tuple[Scope, ...] = get_args(Scope)
 DEFAULT_TIME_LIMIT = 2.0  # seconds per document; a 5 KB article takes well under a millisecond
+MIN_TIME_LIMIT = 0.01  # below this the timer's ticks would be most of the work
+# before/after hold at most this many characters each by default: a match on a line of megabytes
+# must not copy the rest of the line into its record (memory would grow with the line's square).
+DEFAULT_MAX_CONTEXT_CHARS = 200
 
 
 @dataclass(frozen=True)
@@ -35,6 +39,7 @@ class SearchSpec:
     separate_groups: bool = False  # -A, -B or -C was given, 0 too: "--" between groups that do not touch
     kwic: int | None = None
     only_matching: bool = False
+    max_context: int = DEFAULT_MAX_CONTEXT_CHARS
     time_limit: float | None = DEFAULT_TIME_LIMIT
     dates: Selection = field(default_factory=Selection)
     metadata: Mapping[str, Metadata] = field(default_factory=dict)
