@@ -104,12 +104,18 @@ class DelimitedWriter(RecordWriter):
     def __init__(self, format: str, fields: Sequence[str], stream: IO[bytes] | None = None) -> None:
         super().__init__(format, fields, stream)
         self._text = io.StringIO()
-        self._csv = csv.writer(self._text, delimiter="," if format == "csv" else "\t", lineterminator="\n")
+        delimiter = "," if format == "csv" else "\t"
+        self._csv = csv.writer(self._text, delimiter=delimiter, lineterminator="\n")
+        # The csv module quotes a field only for the delimiter, the quote character and the line
+        # terminator ("\n"): a bare "\r" would go out unquoted and split the row for any reader.
+        # A row holding one is written with every field quoted.
+        self._quoted = csv.writer(self._text, delimiter=delimiter, lineterminator="\n", quoting=csv.QUOTE_ALL)
         self._csv.writerow(self.fields)
         self._flush_text()
 
     def _write(self, row: Record) -> None:
-        self._csv.writerow([_csv_cell(row[name]) for name in self.fields])
+        cells = [_csv_cell(row[name]) for name in self.fields]
+        (self._quoted if any("\r" in cell for cell in cells) else self._csv).writerow(cells)
         self._flush_text()
 
     def _flush_text(self) -> None:
@@ -145,7 +151,9 @@ RECORD_FORMATS = tuple(WRITERS)
 
 
 def _indent(text: str) -> str:
-    return "\n".join("  " + line for line in text.splitlines())
+    # split, not splitlines: that would also split inside strings at U+2028, U+2029, U+0085 and
+    # other characters JSON leaves unescaped, and make the output invalid JSON.
+    return "\n".join("  " + line for line in text.split("\n"))
 
 
 def yaml_dump(value: Any) -> str:

@@ -1,0 +1,66 @@
+"""Every record writer gives back any text it was given: JSON Lines, JSON, YAML, CSV and TSV,
+read by the parser a user would read them with (json, yaml.safe_load, Python's csv)."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+
+import yaml
+from hypothesis import given
+from hypothesis import strategies as st
+
+from corpus_cli.output.writers import FORMULA_PREFIXES, RecordWriter
+
+FIELDS = ("id", "title", "body")
+# Any text, and text made of the characters that break line-based readers most often.
+awkward = st.text(alphabet="a,\t\"'=\r\n\u2028\u2029\u0085\x0b\x0c\x1c\x1d\x1e\x00 ")
+texts = st.one_of(st.text(), awkward)
+records = st.lists(st.fixed_dictionaries({name: texts for name in FIELDS}), max_size=4)
+
+
+def written(format: str, rows: list[dict[str, str]]) -> str:
+    stream = io.BytesIO()
+    with RecordWriter(format, FIELDS, stream) as writer:
+        writer.write_all(rows)
+    return stream.getvalue().decode("utf-8")
+
+
+def unguard(cell: str) -> str:
+    """A cell as it was before the formula guard put a ' before it."""
+    return cell[1:] if cell.startswith("'") and cell[1:].startswith(FORMULA_PREFIXES) else cell
+
+
+@given(records)
+def test_json_lines_round_trip(rows: list[dict[str, str]]) -> None:
+    assert [json.loads(line) for line in written("jsonl", rows).split("\n") if line] == rows
+
+
+@given(records)
+def test_json_round_trip(rows: list[dict[str, str]]) -> None:
+    assert json.loads(written("json", rows)) == rows
+
+
+@given(records)
+def test_yaml_round_trip(rows: list[dict[str, str]]) -> None:
+    assert yaml.safe_load(written("yaml", rows)) == rows
+
+
+@given(records)
+def test_csv_and_tsv_round_trip(rows: list[dict[str, str]]) -> None:
+    for format, delimiter in (("csv", ","), ("tsv", "\t")):
+        read = list(csv.reader(io.StringIO(written(format, rows), newline=""), delimiter=delimiter))
+        assert read[0] == list(FIELDS)
+        assert [dict(zip(FIELDS, map(unguard, row))) for row in read[1:]] == rows
+
+
+def test_a_bare_carriage_return_is_quoted_in_csv_and_tsv() -> None:
+    for format, delimiter in (("csv", ","), ("tsv", "\t")):
+        text = written(format, [{"id": "a", "title": "one\rtwo", "body": "x"}])
+        assert list(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter))[1] == ["a", "one\rtwo", "x"]
+
+
+def test_json_keeps_unicode_line_separators_inside_strings() -> None:
+    text = written("json", [{"id": "a", "title": "one\u2028two\u2029three\u0085four", "body": ""}])
+    assert json.loads(text)[0]["title"] == "one\u2028two\u2029three\u0085four"
