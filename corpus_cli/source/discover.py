@@ -72,8 +72,12 @@ def _documents_below(folder: str, prefix: str, real_root: Path, warn: Warn, foun
             if relative is None:
                 continue
             location = entry.path
-            if entry.is_symlink() and not _safe_link(Path(location), real_root, relative, warn):
-                continue
+            if entry.is_symlink():
+                # Read through the link's target, resolved now: the read refuses links.
+                target = _safe_link(Path(entry.path), real_root, relative, warn)
+                if target is None:
+                    continue
+                location = target
             if entry.is_file():
                 found.append((relative, _stem(relative), location))
             else:  # a FIFO or a device named *.txt would block or never end when read
@@ -124,13 +128,14 @@ def _utf8_name(relative: str, warn: Warn) -> str | None:
         return None
 
 
-def _safe_link(location: Path, real_root: Path, relative: str, warn: Warn) -> bool:
+def _safe_link(location: Path, real_root: Path, relative: str, warn: Warn) -> str | None:
+    """Where a symbolic link leads, when that is inside the corpus; None (with a warning) otherwise."""
     try:
         target = location.resolve(strict=True)
     except (OSError, RuntimeError):
         warn(f"{relative}: broken symbolic link, skipped")
-        return False
+        return None
     if not target.is_relative_to(real_root):
         warn(f"{relative}: symbolic link leads outside the corpus, not followed")
-        return False
-    return True
+        return None
+    return str(target)
