@@ -102,12 +102,15 @@ def parse(text: str) -> Article:
 
 
 def valid_iso_date(candidate: str) -> bool:
-    """True when `candidate` is a real calendar date written YYYY-MM-DD."""
+    """True when `candidate` is a real calendar date written YYYY-MM-DD (fromisoformat alone also
+    takes 20240101 and the week date 2024-W01-1)."""
+    if len(candidate) != 10 or candidate[4] != "-" or candidate[7] != "-" or not candidate.replace("-", "").isdigit():
+        return False
     try:
         dt.date.fromisoformat(candidate)
     except ValueError:
         return False
-    return len(candidate) == 10
+    return True
 
 
 def header_date(text: str) -> tuple[str | None, tuple[str, ...]]:

@@ -1,0 +1,73 @@
+"""corpus.yaml: every value has the type it must have, an unknown key is an error, dates are
+calendar dates written YYYY-MM-DD, and no file, however small, can make loading slow or huge."""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+
+import pytest
+from helpers import run
+
+
+def listing_with(folder: Path, config: str) -> tuple[int, str]:
+    (folder / "corpus.yaml").write_text(config, encoding="utf-8")
+    result = run("list", "--format", "jsonl")
+    return result.exit_code, result.stderr
+
+
+@pytest.mark.parametrize(
+    ("config", "message"),
+    [
+        ("name: [a, b]\n", "corpus.yaml: name: expected text, not a list"),
+        ("name: {a: b}\n", "corpus.yaml: name: expected text, not a mapping"),
+        ("path: [a]\n", "corpus.yaml: path: expected text, not a list"),
+        ("documents:\n  1_234:\n    title: x\n", "corpus.yaml: documents: 1234: a document id is text: quote it"),
+        ("colour: red\n", "corpus.yaml: unknown key 'colour' (known: name, path, documents, terms)"),
+        ("documents:\n  a_1:\n    title: {a: b}\n", "corpus.yaml: documents: a_1: title: expected text, not a mapping"),
+        ("documents:\n  a_1:\n    source: [x]\n", "corpus.yaml: documents: a_1: source: expected text, not a list"),
+        ("documents:\n  a_1:\n    url: true\n", "corpus.yaml: documents: a_1: url: expected text, not true/false"),
+        ("documents:\n  a_1:\n    tags: [a, [b]]\n", "corpus.yaml: documents: a_1: tags: expected a list of text, not a list"),
+        ("documents:\n  a_1:\n    tags: {a: b}\n", "corpus.yaml: documents: a_1: tags: expected a list of text"),
+        ("documents:\n  a_1:\n    date: 20240101\n", "corpus.yaml: documents: a_1: date: 20240101 is not a real date written YYYY-MM-DD"),
+        (
+            "documents:\n  a_1:\n    date: '2024-W01-1'\n",
+            "corpus.yaml: documents: a_1: date: '2024-W01-1' is not a real date written YYYY-MM-DD",
+        ),
+        (
+            "documents:\n  a_1:\n    date: '20240101'\n",
+            "corpus.yaml: documents: a_1: date: '20240101' is not a real date written YYYY-MM-DD",
+        ),
+        ("documents:\n  [a]: {}\n", "corpus.yaml: invalid YAML: found unhashable key"),
+    ],
+)
+def test_a_value_of_the_wrong_type_is_one_line_naming_its_key(isolated: Path, config: str, message: str) -> None:
+    status, errors = listing_with(isolated, config)
+    assert status == 2
+    assert errors.startswith("corpus: error: ") and errors.count("\n") == 1
+    assert message in errors
+
+
+def test_numbers_and_text_that_are_plainly_text_are_kept(isolated: Path) -> None:
+    (isolated / "a_1.txt").write_text("Body.\n")
+    status, errors = listing_with(isolated, "name: 2024\ndocuments:\n  a_1:\n    title: 42\n    tags: [x, 7]\n")
+    assert (status, errors) == (0, "")
+    listed = run("list", "--format", "jsonl").stdout
+    assert '"title": "42"' in listed and '"tags": ["x", "7"]' in run("show", "a_1", "--format", "jsonl").stdout
+
+
+def test_billion_laughs_is_refused_at_once(isolated: Path) -> None:
+    levels = ["a: &a [lol, lol, lol, lol, lol, lol, lol, lol, lol]"]
+    levels += [f"{chr(98 + n)}: &{chr(98 + n)} [{', '.join([f'*{chr(97 + n)}'] * 9)}]" for n in range(8)]
+    config = "\n".join(levels) + "\ndocuments:\n  a_1:\n    title: *i\n    tags: *i\n"
+    started = time.monotonic()
+    status, errors = listing_with(isolated, config)
+    assert time.monotonic() - started < 5
+    assert status == 2 and errors.count("\n") == 1
+
+
+def test_deeply_nested_yaml_is_one_line(isolated: Path) -> None:
+    status, errors = listing_with(isolated, "documents: " + "[" * 20_000 + "]" * 20_000 + "\n")
+    assert status == 2
+    assert errors.startswith("corpus: error: ") and errors.count("\n") == 1
+    assert "internal error" not in errors
