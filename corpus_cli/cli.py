@@ -65,6 +65,11 @@ class CorpusGroup(click.Group):
         """Run the command; print any error as ``corpus: error: ...`` and exit with its status."""
         argv = list(sys.argv[1:] if args is None else args)
         debug = os.environ.get("CORPUS_DEBUG") == "1" or "--debug" in _group_options(argv)
+        if sys.stdout is None:  # started with stdout closed (>&-): Python leaves it None
+            closed = _fail("standard output is closed; give the command somewhere to write (a file, a pipe, /dev/null)", ExitStatus.ERROR)
+            if standalone_mode:
+                sys.exit(int(closed))
+            return int(closed)
         try:
             result = super().main(argv, prog_name or "corpus", standalone_mode=False, **extra)
             status = result if isinstance(result, int) else ExitStatus.OK

@@ -201,8 +201,16 @@ def _label_null_group(rows: Iterable[dict[str, Any]], key: str, label: str) -> I
         yield {**row, key: label} if row[key] is None else row
 
 
+# A stopword list is a few kilobytes; past this it is no list (/dev/zero, a corpus named by mistake).
+MAX_STOPWORDS_BYTES = 16 * 1024 * 1024
+
+
 def _read_stopwords(path: Path) -> frozenset[str]:
+    with path.open("rb") as stream:
+        data = stream.read(MAX_STOPWORDS_BYTES + 1)
+    if len(data) > MAX_STOPWORDS_BYTES:
+        raise CorpusError(f"{path}: over {MAX_STOPWORDS_BYTES >> 20} MB: not a stopword list (one word a line)")
     try:
-        return parse_stopwords(path.read_text(encoding="utf-8"))
+        return parse_stopwords(data.decode("utf-8"))
     except UnicodeDecodeError:
         raise CorpusError(f"{path}: stopword list is not UTF-8 text") from None

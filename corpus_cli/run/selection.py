@@ -7,7 +7,7 @@ import calendar
 import datetime as dt
 import json
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from fnmatch import fnmatchcase
 from typing import IO
@@ -78,6 +78,11 @@ class Selection:
 # Most often stdin is some other program's pipe (a `while read` loop): say how to leave it alone.
 _STDIN_HINT = "(stdin is read when it is a pipe or a file: add --no-stdin to ignore it)"
 
+# A record on stdin may hold a whole document's text, so lines may be long; past this it is no
+# record a corpus command wrote (an endless stream such as /dev/zero), and reading stops.
+MAX_RECORD_BYTES = 512 * 1024 * 1024
+READ_CHUNK = 1 << 16
+
 
 def read_ids(stream: IO[bytes]) -> dict[str, int]:
     """The ids of the JSON Lines records on `stream`, each once, in order, with their line numbers.
@@ -86,7 +91,7 @@ def read_ids(stream: IO[bytes]) -> dict[str, int]:
     `CorpusError` naming the line.
     """
     ids: dict[str, int] = {}
-    for number, raw in enumerate(stream, start=1):
+    for number, raw in enumerate(_lines(stream), start=1):
         line = raw.decode("utf-8", errors="replace").strip().lstrip("\ufeff")  # PowerShell writes a BOM
         if not line:
             continue
@@ -96,11 +101,41 @@ def read_ids(stream: IO[bytes]) -> dict[str, int]:
             raise CorpusError(
                 f"stdin line {number}: not a JSON record ({error.msg}); expected JSON Lines with an id {_STDIN_HINT}"
             ) from None
+        except (ValueError, RecursionError) as error:  # a number of thousands of digits; nesting past the limit
+            why = "nested too deeply" if isinstance(error, RecursionError) else str(error).split(";")[0]
+            raise CorpusError(f"stdin line {number}: not a record a corpus command wrote ({why})") from None
         doc_id = record.get("id") if isinstance(record, dict) else None
         if not isinstance(doc_id, str):
             raise CorpusError(f'stdin line {number}: record has no string "id"; expected JSON Lines from a corpus command {_STDIN_HINT}')
         ids.setdefault(doc_id, number)
     return ids
+
+
+def _lines(stream: IO[bytes]) -> Iterator[bytes]:
+    """The lines of `stream`, read a chunk at a time: a line that does not start as JSON does is
+    refused at its first chunk, and none may pass `MAX_RECORD_BYTES`."""
+    number = 0
+    while True:
+        number += 1
+        line = stream.readline(READ_CHUNK)
+        if not line:
+            return
+        if not line.endswith(b"\n"):
+            start = line.lstrip(b" \t\r\xef\xbb\xbf")
+            if start and not start.startswith(b"{"):
+                raise CorpusError(f"stdin line {number}: not a JSON record; expected JSON Lines with an id {_STDIN_HINT}")
+            pieces = [line]
+            size = len(line)
+            while not pieces[-1].endswith(b"\n"):
+                piece = stream.readline(READ_CHUNK)
+                if not piece:
+                    break
+                pieces.append(piece)
+                size += len(piece)
+                if size > MAX_RECORD_BYTES:
+                    raise CorpusError(f"stdin line {number}: over {MAX_RECORD_BYTES >> 20} MB; not a record a corpus command wrote")
+            line = b"".join(pieces)
+        yield line
 
 
 def resolve_id(wanted: str, ids: Sequence[str]) -> str | None:

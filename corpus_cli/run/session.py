@@ -60,6 +60,13 @@ def stdin_is_data(stream: IO[Any]) -> bool:
     return stat.S_ISFIFO(mode) or stat.S_ISREG(mode) or stat.S_ISSOCK(mode)
 
 
+def _stdin() -> IO[bytes]:
+    """Standard input as bytes, to read records from; a closed one is an error, not an empty stream."""
+    if sys.stdin is None:  # started with stdin closed (<&-): Python leaves it None
+        raise CorpusError("--stdin: standard input is closed; pipe records in, or leave out --stdin")
+    return sys.stdin.buffer
+
+
 class Discovery:
     """The corpus's files, found once when first asked for and shared by every view of a session."""
 
@@ -105,7 +112,7 @@ class Session:
     @cached_property
     def selection(self) -> Selection:
         """The options, with the ids given or read from stdin."""
-        ids = self.ids if self.ids is not None else read_ids(sys.stdin.buffer) if self.stdin else None
+        ids = self.ids if self.ids is not None else read_ids(_stdin()) if self.stdin else None
         return dataclasses.replace(self.options, ids=ids)
 
     def with_ids(self, ids: Mapping[str, int]) -> Session:
