@@ -109,3 +109,21 @@ def test_stdin_forced_but_closed_is_one_line() -> None:
     )
     assert result.returncode == 2
     assert one_error_line(result.stderr, "--stdin", "standard input is closed")
+
+
+@pytest.mark.parametrize("encoding", ["utf-32-le", "utf-32-be"])
+def test_utf32_with_a_byte_order_mark_is_decoded(tmp_path: Path, encoding: str) -> None:
+    import codecs
+
+    bom = codecs.BOM_UTF32_LE if encoding == "utf-32-le" else codecs.BOM_UTF32_BE
+    (tmp_path / "wide.txt").write_bytes(bom + " date 2024-03-01 Wide ICE text.\n".encode(encoding))
+    result = run("grep", "--corpus", str(tmp_path), "--format", "jsonl", "ICE")
+    assert (result.exit_code, result.stderr) == (0, "")
+    shown = run("show", "wide", "--corpus", str(tmp_path), "--format", "jsonl")
+    assert f'"encoding": "{encoding}"' in shown.stdout and '"date": "2024-03-01"' in shown.stdout
+
+
+def test_an_empty_corpus_path_is_an_error() -> None:
+    result = run("list", "--corpus", "")
+    assert result.exit_code == 2
+    assert one_error_line(result.stderr, "--corpus")

@@ -1,7 +1,7 @@
 """Bytes to text: byte-order marks, UTF-8, UTF-16, a stated Windows-1252 fallback, binary files.
 
 The rules are the contract's: UTF-8 with a byte-order mark removed; UTF-16 when its byte-order
-mark says so; any other invalid UTF-8 decoded as Windows-1252 with a warning; a NUL byte in the
+mark says so (UTF-32 too); any other invalid UTF-8 decoded as Windows-1252 with a warning; a NUL byte in the
 first 8 KB (and no UTF-16 mark) makes the file binary, and binary files are not decoded at all.
 """
 
@@ -12,7 +12,10 @@ from dataclasses import dataclass
 
 BINARY_SNIFF_BYTES = 8192
 
+# UTF-32 first: its little-endian mark begins with UTF-16's.
 _BOMS = (
+    (codecs.BOM_UTF32_LE, "utf-32-le"),
+    (codecs.BOM_UTF32_BE, "utf-32-be"),
     (codecs.BOM_UTF8, "utf-8"),
     (codecs.BOM_UTF16_LE, "utf-16-le"),
     (codecs.BOM_UTF16_BE, "utf-16-be"),
@@ -34,7 +37,7 @@ class Decoded:
     """The text of a file and how it was obtained."""
 
     text: str
-    encoding: str  # utf-8, utf-8-sig, utf-16-le, utf-16-be, windows-1252
+    encoding: str  # utf-8, utf-8-sig, utf-16-le, utf-16-be, utf-32-le, utf-32-be, windows-1252
     warning: str | None = None
 
 
@@ -43,8 +46,8 @@ class BinaryFile(ValueError):
 
 
 def is_binary(data: bytes) -> bool:
-    """True when a NUL byte stands in the first 8 KB and no UTF-16 byte-order mark explains it."""
-    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+    """True when a NUL byte stands in the first 8 KB and no UTF-16 or UTF-32 byte-order mark explains it."""
+    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE, codecs.BOM_UTF32_BE)):
         return False
     return b"\x00" in data[:BINARY_SNIFF_BYTES]
 

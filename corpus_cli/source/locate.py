@@ -22,7 +22,9 @@ def bundled_seeds() -> Path:
 
 def locate(explicit: str | None, environ: Mapping[str, str], cwd: Path) -> Corpus:
     """The corpus to work on, by the contract's order of precedence."""
-    if explicit:
+    if explicit is not None:
+        if not explicit.strip():
+            raise CorpusError("--corpus: empty path; name a corpus folder (or leave out --corpus)")
         return _corpus_at(Path(explicit), "--corpus")
     if environ.get(ENV_VAR):
         return _corpus_at(Path(environ[ENV_VAR]), f"${ENV_VAR}")
