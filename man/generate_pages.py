@@ -30,7 +30,8 @@ EXIT_STATUS_TEXT = {
     ExitStatus.NOT_FOUND: "Nothing found: no match for grep, an id that show cannot find, a failed check.",
     ExitStatus.ERROR: "Bad usage or an error (a bad option, stdin that is not JSON Lines with ids, an unreadable corpus). "
     "The one line on standard error says what was wrong; --strict turns warnings into this status.",
-    ExitStatus.INTERRUPTED: "Interrupted by Ctrl-C (SIGINT).",
+    ExitStatus.HANGUP: "Hung up (SIGHUP: the terminal closed); handled as SIGTERM is.",
+    ExitStatus.INTERRUPTED: "Interrupted by Ctrl-C (SIGINT). A second signal while the first is handled is ignored.",
     ExitStatus.TERMINATED: "Terminated by SIGTERM (kill, a CI timeout); a file being exported is removed, not left half-written.",
 }
 ENVIRONMENT = (
