@@ -14,7 +14,9 @@ Record keys, flat so that JSON, CSV and a table hold them alike:
 - ``--by`` puts the group first: `id` (doc), `year`, `month`, `week` (ISO 8601, ``2024-W04``),
   `day` or `credit`. Documents without a
   date (or a credit) form their own group, whose key is null, after the others.
-- frequent terms: `rank`, `term`, `count` (uses), `doc_freq` (documents using the term).
+- frequent terms: `rank`, `term`, `count` (uses), `doc_freq` (documents using the term). A group
+  holds at most `MAX_DISTINCT_TERMS` distinct terms; past that its counts are approximate, and
+  `top_terms` says so through its `approximate` callback.
 - term trends: `term`, `count`, `doc_freq`, then the group's `documents` and `words`, and
   `per_10k`: uses per 10,000 words of the group (null when it has no words).
 """
@@ -191,18 +193,41 @@ def _ordered(groups: dict[Group, Any], by: Grouping | None) -> list[Group]:
     return sorted((name for name in groups if name is not None), key=str) + [name for name in groups if name is None]
 
 
+# The distinct terms one group's counts may hold (about 110 MB of strings and counters): past it the
+# least used are dropped (see `TermCounts`), so memory stays bounded on any corpus.
+MAX_DISTINCT_TERMS = 1_000_000
+
+
 @dataclass
 class TermCounts:
-    """How often each term is used, and in how many documents."""
+    """How often each term is used, and in how many documents.
+
+    At most `capacity` distinct terms are held: when there are more, the less used half (every
+    term used no more than the median) is dropped, as in lossy counting. A term dropped and met
+    again is counted afresh, so from then on each count may be short, by at most `short_by` (the
+    sum of the thresholds dropped at); the most used terms, which are what `top` reports, are
+    kept whole unless they were once among the least used.
+    """
 
     count: Counter[str] = field(default_factory=Counter)
     doc_freq: Counter[str] = field(default_factory=Counter)
+    capacity: int = 0  # 0: MAX_DISTINCT_TERMS
+    short_by: int = 0  # 0: exact counts
 
     def add(self, terms: Iterable[str]) -> None:
         """Count the terms of one document."""
         used = Counter(terms)
         self.count.update(used)
         self.doc_freq.update(used.keys())
+        if len(self.count) > (self.capacity or MAX_DISTINCT_TERMS):
+            self._drop_the_least_used()
+
+    def _drop_the_least_used(self) -> None:
+        threshold = statistics.median_low(self.count.values())
+        for term in [term for term, count in self.count.items() if count <= threshold]:
+            del self.count[term]
+            del self.doc_freq[term]
+        self.short_by += threshold
 
     def top(self, n: int) -> list[dict[str, Any]]:
         """The `n` most used terms; ties go to the one in more documents, then alphabetically."""
@@ -227,16 +252,31 @@ def top_terms(
     stopwords: Collection[str] = frozenset(),
     by: Grouping | None = None,
     containing: str | None = None,
+    approximate: Callable[[str | None, int], None] | None = None,
 ) -> Iterator[dict[str, Any]]:
     """The `n` most used terms (or phrases of `ngram` words), over all documents or per group;
-    with `containing` (a term), only the phrases that hold it: AntConc's clusters."""
-    groups: dict[str | None, TermCounts] = {}
+    with `containing` (a term), only the phrases that hold it: AntConc's clusters.
+
+    `approximate(group, short_by)` is called for each group whose counts passed
+    `MAX_DISTINCT_TERMS` distinct terms and so are approximate (each at most `short_by` short).
+    """
+    groups: dict[str | None, list[dict[str, Any]] | TermCounts] = {}
     for document in documents:
         found = phrases(document, ngram, stopwords)
         if containing is not None:
             found = (phrase for phrase in found if containing in phrase.split(" "))
-        groups.setdefault(group_of(document, by) if by else None, TermCounts()).add(found)
-    yield from _grouped_rows(groups, by, lambda counts: counts.top(n))
+        if by == "doc":  # a document is its own group: keep its top terms, not all its counts
+            counts = TermCounts()
+            counts.add(found)
+            groups[document.id] = counts.top(n)
+        else:
+            group = groups.setdefault(group_of(document, by) if by else None, TermCounts())
+            assert isinstance(group, TermCounts)
+            group.add(found)
+    for name, group in groups.items():
+        if isinstance(group, TermCounts) and group.short_by and approximate is not None:
+            approximate(name, group.short_by)
+    yield from _grouped_rows(groups, by, lambda group: group.top(n) if isinstance(group, TermCounts) else group)
 
 
 def normalize_term(term: str) -> str:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -177,7 +177,15 @@ def stats_command(session: Session, **options: Any) -> int:
             rows, fields = iter(with_bars(rows, "per_10k")), (*fields, "bar")
     elif chosen.top is not None:
         containing = tokens(chosen.containing)[0] if chosen.containing else None
-        rows = stats.top_terms(documents, chosen.top, ngram=chosen.ngram or 1, stopwords=chosen.stopwords(), by=by, containing=containing)
+        rows = stats.top_terms(
+            documents,
+            chosen.top,
+            ngram=chosen.ngram or 1,
+            stopwords=chosen.stopwords(),
+            by=by,
+            containing=containing,
+            approximate=_approximate(session),
+        )
         fields = stats.fields_for(by, stats.TOP_FIELDS)
     elif by is not None:
         rows = stats.summarize_by(documents, by)
@@ -193,6 +201,19 @@ def stats_command(session: Session, **options: Any) -> int:
     with RecordWriter(output_format, fields) as writer:
         writer.write_all(rows)
     return 0
+
+
+def _approximate(session: Session) -> Callable[[str | None, int], None]:
+    """Say, as a warning, that a group's counts are approximate (memory bounded them)."""
+
+    def warn(group: str | None, short_by: int) -> None:
+        where = "the selection" if group is None else f"group {group}"
+        session.reporter.warn(
+            f"over {stats.MAX_DISTINCT_TERMS:,} distinct terms in {where}: the least used were dropped along the way to bound "
+            f"memory, so its counts are approximate (each at most {short_by:,} short); narrow the selection for exact counts"
+        )
+
+    return warn
 
 
 def _label_null_group(rows: Iterable[dict[str, Any]], key: str, label: str) -> Iterator[dict[str, Any]]:

@@ -1,0 +1,57 @@
+"""stats --top holds a bounded number of distinct terms: past it the least used are dropped, the
+counts are marked approximate (a warning with the most a count may be short by), and the most
+used terms still come out right, checked against an independent exact count."""
+
+from __future__ import annotations
+
+import random
+from collections import Counter
+from pathlib import Path
+
+import pytest
+from helpers import run
+
+from corpus_cli.analysis import stats
+
+
+def counted(doc_id: str, words: list[str]) -> stats.Counted:
+    return stats.Counted(id=doc_id, date=None, credit=None, words=len(words), chars=0, paragraphs=1, segments=(words,))
+
+
+def test_past_the_ceiling_counts_are_approximate_and_bounded(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(stats, "MAX_DISTINCT_TERMS", 200)
+    rng = random.Random(5)
+    frequent = [f"common{n}" for n in range(5)]
+    documents = []
+    for number in range(300):
+        # Five terms used often, and a long tail of terms used once or twice.
+        words = [rng.choice(frequent) for _ in range(20)] + [f"rare{rng.randrange(5000)}" for _ in range(30)]
+        documents.append(counted(f"d{number}", words))
+    exact = Counter(word for document in documents for words in document.segments for word in words)
+    reported: list[tuple[str | None, int]] = []
+    rows = list(stats.top_terms(documents, 5, approximate=lambda group, short: reported.append((group, short))))
+    assert len(reported) == 1 and reported[0][0] is None and reported[0][1] > 0
+    short_by = reported[0][1]
+    assert [row["term"] for row in rows] == [term for term, _ in exact.most_common(5)]
+    for row in rows:
+        assert exact[row["term"]] - short_by <= row["count"] <= exact[row["term"]]
+
+
+def test_under_the_ceiling_counts_are_exact_and_nothing_is_said() -> None:
+    documents = [counted("a", ["x", "y", "x"]), counted("b", ["x"])]
+    reported: list[tuple[str | None, int]] = []
+    rows = list(stats.top_terms(documents, 2, approximate=lambda group, short: reported.append((group, short))))
+    assert reported == []
+    assert [(row["term"], row["count"], row["doc_freq"]) for row in rows] == [("x", 3, 2), ("y", 1, 1)]
+
+
+def test_the_command_warns_that_counts_are_approximate(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(stats, "MAX_DISTINCT_TERMS", 20)
+    for number in range(5):
+        (tmp_path / f"{number}.txt").write_text(" ".join(f"word{number}x{n}" for n in range(30)) + " border border\n")
+    result = run("stats", "--corpus", str(tmp_path), "--top", "1", "--format", "jsonl")
+    assert result.exit_code == 0
+    assert '"term": "border"' in result.stdout
+    warnings = result.stderr.splitlines()
+    assert len(warnings) == 1 and warnings[0].startswith("corpus: warning: over 20 distinct terms in the selection")
+    assert "approximate" in warnings[0]
