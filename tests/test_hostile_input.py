@@ -67,6 +67,19 @@ def test_dev_zero_as_stopwords_is_one_line() -> None:
 
 
 @pytest.mark.slow
+def test_dev_zero_as_term_families_is_one_line() -> None:
+    result = subprocess.run(
+        [sys.executable, "-m", "corpus_cli", "grep", "--corpus", str(SEEDS), "--terms", "/dev/zero"],
+        stdin=subprocess.DEVNULL,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert result.returncode == 2
+    assert one_error_line(result.stderr, "/dev/zero")
+
+
+@pytest.mark.slow
 def test_dev_zero_as_stdin_is_one_line() -> None:
     with open("/dev/zero", "rb") as zero:
         result = subprocess.run(

@@ -15,11 +15,11 @@ from corpus_cli.analysis.families import Family, resolve
 from corpus_cli.analysis.stats import Grouping
 from corpus_cli.commands.families import families_option, known_families
 from corpus_cli.commands.options import dedupe_option, document_options, format_option
-from corpus_cli.errors import CorpusError
 from corpus_cli.output.bars import with_bars
 from corpus_cli.output.terminal import default_format, is_terminal
 from corpus_cli.output.writers import RecordWriter, write_object
 from corpus_cli.run.session import Session
+from corpus_cli.source.limits import read_named_text
 from corpus_cli.text.tokens import default_stopwords, parse_stopwords, tokens
 
 # A table has room for the measures a reader scans first; the other formats carry them all.
@@ -222,16 +222,5 @@ def _label_null_group(rows: Iterable[dict[str, Any]], key: str, label: str) -> I
         yield {**row, key: label} if row[key] is None else row
 
 
-# A stopword list is a few kilobytes; past this it is no list (/dev/zero, a corpus named by mistake).
-MAX_STOPWORDS_BYTES = 16 * 1024 * 1024
-
-
 def _read_stopwords(path: Path) -> frozenset[str]:
-    with path.open("rb") as stream:
-        data = stream.read(MAX_STOPWORDS_BYTES + 1)
-    if len(data) > MAX_STOPWORDS_BYTES:
-        raise CorpusError(f"{path}: over {MAX_STOPWORDS_BYTES >> 20} MB: not a stopword list (one word a line)")
-    try:
-        return parse_stopwords(data.decode("utf-8"))
-    except UnicodeDecodeError:
-        raise CorpusError(f"{path}: stopword list is not UTF-8 text") from None
+    return parse_stopwords(read_named_text(path, "stopword list"))

@@ -10,6 +10,7 @@ from typing import Any
 
 from corpus_cli.analysis.families import Family, parse_families
 from corpus_cli.errors import CorpusError
+from corpus_cli.source.limits import read_named_text
 from corpus_cli.text.document import Metadata
 from corpus_cli.text.parser import valid_iso_date
 
@@ -39,10 +40,9 @@ def load_config(path: Path, *, need_folder: bool = True) -> Corpus:
     # libyaml's safe loader where PyYAML was built with it: as safe, and 40,000 entries load in
     # a second instead of 11.
     loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+    text = read_named_text(path, "corpus.yaml")
     try:
-        data = yaml.load(path.read_text(encoding="utf-8"), Loader=loader) or {}
-    except (OSError, UnicodeDecodeError) as error:
-        raise CorpusError(f"{path}: cannot read: {error}") from error
+        data = yaml.load(text, Loader=loader) or {}
     except yaml.YAMLError as error:
         problem = str(getattr(error, "problem", None) or error).splitlines()[0]
         raise CorpusError(f"{path}: invalid YAML: {problem}") from error
