@@ -51,7 +51,6 @@ PEAK_TARGET_MB = 150
 MEMORY_COMMANDS = [
     ("list",),
     ("list", "--sort", "words"),
-    ("show", "--id", "*"),
     ("grep", "ICE"),
     ("grep", "-c", "the"),
     ("stats",),
