@@ -57,9 +57,9 @@ def export_command(session: Session, export_format: str, output: str | None, for
     into place when complete, so PATH is never half-written; an existing
     PATH is kept unless --force. A process killed outright (kill -9) may
     leave the hidden .PATH.*.tmp behind, never a partial PATH. --force
-    replaces a folder only when an earlier markdown export wrote it (it
-    holds a .corpus-export file) or it is empty, and never the corpus, a
-    folder holding it or one inside it. A device or a FIFO as PATH is
+    replaces a folder only when an earlier markdown or parquet export wrote
+    it (it holds a .corpus-export file) or it is empty, and never the corpus,
+    a folder holding it or one inside it. A device or a FIFO as PATH is
     written into as a stream (as the shell's > would), never replaced.
 
     \b
