@@ -45,7 +45,7 @@ def jsonl_records(*args: str) -> list[dict[str, Any]]:
 def parquet_rows(pq: Any, folder: Path) -> list[dict[str, Any]]:
     """The rows of every shard in name order, dates written back as JSON writes them."""
     rows = []
-    for shard in sorted(folder.iterdir()):
+    for shard in sorted(folder.glob("*.parquet")):
         for row in pq.read_table(shard).to_pylist():
             row["date"] = row["date"].isoformat() if isinstance(row["date"], dt.date) else row["date"]
             rows.append(row)
@@ -60,7 +60,7 @@ def export_parquet(*args: str, target: str = "out.parquet") -> Path:
 
 def test_seeds_read_back_equal_to_the_jsonl_export(pq: Any) -> None:
     folder = export_parquet()
-    assert [path.name for path in folder.iterdir()] == ["part-00000.parquet"]
+    assert sorted(path.name for path in folder.iterdir()) == [".corpus-export", "part-00000.parquet"]  # the marker is hidden from readers
     rows = parquet_rows(pq, folder)
     assert rows == jsonl_records()
     assert all(list(row) == list(FULL_FIELDS) for row in rows)
@@ -82,7 +82,7 @@ def test_a_generated_corpus_goes_into_shards_of_shard_rows_in_id_order(pq: Any, 
     corpus = generated_corpus(tmp_path / "generated", 0.2)
     records = jsonl_records("--corpus", str(corpus))
     folder = export_parquet("--corpus", str(corpus), "--shard-rows", "7")
-    shards = sorted(folder.iterdir())
+    shards = sorted(folder.glob("*.parquet"))
     assert [path.name for path in shards] == [f"part-{n:05d}.parquet" for n in range(-(-len(records) // 7))]
     assert [pq.read_metadata(shard).num_rows for shard in shards[:-1]] == [7] * (len(shards) - 1)
     assert parquet_rows(pq, folder) == records
