@@ -53,6 +53,7 @@ def test_grep_on_a_huge_line_piped_to_head_stays_small(long_line: Path) -> None:
     assert used < baseline + 10_000, f"{used} KB against {baseline} KB for a search that prints nothing"
 
 
+@pytest.mark.slow  # 20,000 records through the entry point: about 2 s
 def test_context_is_cut_at_max_context_chars_and_the_cut_is_marked(long_line: Path) -> None:
     result = run("grep", "--corpus", str(long_line), "ICE", "--format", "jsonl", "-m", "1")
     records = [json.loads(line) for line in result.stdout.splitlines()]

@@ -34,6 +34,7 @@ def test_a_stdin_record_past_pythons_limits_is_one_line(line: str) -> None:
     assert one_error_line(result.stderr, "stdin line 1")
 
 
+@pytest.mark.slow  # 1,100 folders made and removed: about a second
 def test_folders_nested_past_the_recursion_limit_are_searched(tmp_path: Path) -> None:
     root = tmp_path / "deep"
     root.mkdir()
