@@ -123,6 +123,22 @@ def test_an_unwritable_corpus_is_indexed_in_the_cache(tmp_path: Path, monkeypatc
     same_as_scan(corpus, "grep", "-c", "Mayorkas")
 
 
+def test_the_bundled_seeds_are_indexed_in_the_cache_not_in_the_package(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
+    """An installed package's folder is often writable (a venv, uv tool); the index still goes to the
+    user's cache. The bundled seeds are a copy here, so a failure cannot write into the checkout."""
+    seeds = tmp_path / "bundled"
+    shutil.copytree(SEEDS, seeds)
+    from corpus_cli.index import location
+    from corpus_cli.source import locate
+
+    monkeypatch.setattr(locate, "bundled_seeds", lambda: seeds)
+    monkeypatch.setattr(location, "bundled_seeds", lambda: seeds)
+    assert run("index").exit_code == 0
+    where = Path(json.loads(run("index", "--status", "--format", "jsonl").stdout)["location"])
+    assert where.is_relative_to(tmp_path / "cache" / "corpus") and where.is_file()
+    assert not (seeds / ".corpus").exists()
+
+
 @pytest.mark.parametrize("damage", ["garbage", "truncated", "foreign", "other-version"])
 def test_an_unusable_index_is_one_warning_and_a_scan(hostile: Path, damage: str):
     index = index_of(hostile)

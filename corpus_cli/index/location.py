@@ -1,6 +1,7 @@
 """Where a corpus's index lives: ``.corpus/index.sqlite`` in the corpus folder when that folder is
-writable, else under the user's cache folder (``$XDG_CACHE_HOME/corpus/``), named after the
-corpus folder's real path, so the bundled seeds and read-only corpora can be indexed too.
+writable (and not the seeds bundled with the tool), else under the user's cache folder
+(``$XDG_CACHE_HOME/corpus/``), named after the corpus folder's real path, so the bundled seeds and
+read-only corpora can be indexed too.
 """
 
 from __future__ import annotations
@@ -10,6 +11,8 @@ import os
 from collections.abc import Mapping
 from pathlib import Path
 
+from corpus_cli.source.locate import bundled_seeds
+
 INDEX_FOLDER = ".corpus"  # hidden, so discovery skips it
 INDEX_NAME = "index.sqlite"
 
@@ -17,6 +20,12 @@ INDEX_NAME = "index.sqlite"
 def writable(folder: Path) -> bool:
     """Whether files can be made in `folder` by this user."""
     return os.access(folder, os.W_OK | os.X_OK)
+
+
+def _may_hold_index(root: Path) -> bool:
+    """Whether the index may go in the corpus folder: when it is writable, and is not the seeds
+    bundled with the tool (an installed package's folder is no place for a user's files)."""
+    return writable(root) and os.path.realpath(root) != os.path.realpath(bundled_seeds())
 
 
 def in_corpus(root: Path) -> Path:
@@ -46,7 +55,7 @@ def planned(root: Path, environ: Mapping[str, str] | None = None) -> Path:
     if found is not None:
         return found
     folder = in_corpus(root).parent
-    return in_corpus(root) if writable(folder if folder.is_dir() else root) else in_cache(root, environ)
+    return in_corpus(root) if _may_hold_index(root) and writable(folder if folder.is_dir() else root) else in_cache(root, environ)
 
 
 def for_writing(root: Path, environ: Mapping[str, str] | None = None) -> Path:
@@ -56,7 +65,7 @@ def for_writing(root: Path, environ: Mapping[str, str] | None = None) -> Path:
     if found is not None:
         return found
     local = in_corpus(root)
-    if writable(root):
+    if _may_hold_index(root):
         try:
             local.parent.mkdir(exist_ok=True)
             if writable(local.parent):
