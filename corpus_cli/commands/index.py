@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-import sys
-
 import click
 
 from corpus_cli.commands.options import corpus_options, format_option
-from corpus_cli.output.terminal import default_format, is_terminal
+from corpus_cli.output.terminal import default_format
 from corpus_cli.output.writers import write_object
+from corpus_cli.run.progress import progress
 from corpus_cli.run.session import Session
 
 
@@ -54,10 +53,7 @@ def index_command(session: Session, status: bool, drop: bool, jobs: int | None, 
         click.echo(f"corpus: removed {removed[0]}" if removed else "corpus: no index to remove", err=True)
         return 0
     files = session.files
-    if is_terminal(sys.stderr):
-        with click.progressbar(length=len(files), label="indexing", file=sys.stderr) as bar:
-            built = build.build(session.corpus, files, session.reporter.warn, bar.update, jobs)
-    else:
-        built = build.build(session.corpus, files, session.reporter.warn, None, jobs)
+    with progress(len(files), "indexing") as tick:
+        built = build.build(session.corpus, files, session.reporter.warn, tick, jobs)
     click.echo(f"corpus: indexed {built.documents} document(s), {built.indexed} read, {built.removed} removed: {built.location}", err=True)
     return 0

@@ -13,7 +13,6 @@ from corpus_cli.output.writers import RECORD_FORMATS, RecordWriter
 from corpus_cli.run.session import Session
 
 TABLE_FIELDS = ("rank", "id", "date", "score", "title")
-RECORD_FIELDS = ("rank", "id", "path", "date", "title", "score", "snippet")  # index.ranking.SEARCH_FIELDS
 
 
 @click.command("search")
@@ -41,7 +40,7 @@ def search_command(session: Session, query: str, limit: int, output_format: str 
       corpus search Mayorkas | corpus stats
     """
     from corpus_cli.analysis.snippet import MARK
-    from corpus_cli.index.ranking import search
+    from corpus_cli.index.ranking import SEARCH_FIELDS, search
 
     if not session.use_index:
         raise click.UsageError("search ranks documents with the index: it does not go with --no-index")
@@ -53,7 +52,7 @@ def search_command(session: Session, query: str, limit: int, output_format: str 
     if output_format == "text":
         write_text("".join(_text_view(result, color_enabled(), MARK) for result in results))
     else:
-        with RecordWriter(output_format, TABLE_FIELDS if output_format == "table" else RECORD_FIELDS) as writer:
+        with RecordWriter(output_format, TABLE_FIELDS if output_format == "table" else SEARCH_FIELDS) as writer:
             writer.write_all(results)
     return 0 if results else 1
 
