@@ -62,7 +62,24 @@ def test_no_match_is_exit_status_1(indexed: Path):
     assert (result.exit_code, result.stdout) == (1, "")
 
 
-@pytest.mark.parametrize("query", ['"unclosed', "AND", "Mayorkas AND (", "NEAR("])
+@pytest.mark.parametrize(
+    ("query", "word"),
+    [("agency's", "agency"), ("agency’s", "agency"), ("AGENCY", "agency"), ("U.S.", "U.S."), ("title:criticism", "criticism")],
+)
+def test_query_words_are_read_as_the_tokenizer_reads_the_documents(indexed: Path, query: str, word: str):
+    """A possessive, a curly apostrophe, case and dotted initialisms are no syntax errors: the
+    query's words become the terms the index holds, so they find what the word finds."""
+    found = {record["id"] for record in search(indexed, query)}
+    assert found and found <= naming(indexed, word)
+
+
+def test_an_empty_query_is_one_error_line(indexed: Path):
+    for query in ("", "   "):
+        result = run("search", query, "--corpus", str(indexed))
+        assert (result.exit_code, result.stderr) == (2, "corpus: error: the query is empty: give words to search for\n")
+
+
+@pytest.mark.parametrize("query", ['"unclosed', "AND", "Mayorkas AND (", "NEAR(", "!!!"])
 def test_a_bad_query_is_one_error_line(indexed: Path, query: str):
     result = run("search", query, "--corpus", str(indexed))
     assert result.exit_code == 2

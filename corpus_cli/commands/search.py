@@ -25,8 +25,10 @@ def search_command(session: Session, query: str, limit: int, output_format: str 
 
     Needs the index: run `corpus index` first. QUERY is in SQLite FTS5's
     language: words (all must occur), "a phrase", OR, NOT, AND, prefix*,
-    NEAR(a b, 5), title:word. Words match case-folded, without accents;
-    the headline weighs four times the body. Records give rank, id, path,
+    NEAR(a b, 5), title:word (the headline in the file). Each word is read
+    as the tokenizer reads the documents: case-folded, without accents, a
+    possessive 's dropped, U.S. one word, so "agency's" and e-mail need no
+    quoting. The headline weighs four times the body. Records give rank, id, path,
     date, title, score (higher is better) and snippet: the passage with the
     most hits, each between ** (highlighted on a terminal).
 

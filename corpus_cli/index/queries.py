@@ -4,10 +4,12 @@ files (``grams``: the files holding every trigram of a piece of text that every 
 
 from __future__ import annotations
 
+import re
 import sqlite3
 from collections.abc import Iterator
 
 from corpus_cli.errors import CorpusError
+from corpus_cli.text.tokens import tokens
 
 HEADLINE_WEIGHT = 4.0  # bm25 weight of a headline's terms against the body's 1.0
 MAX_TRIGRAMS = 24  # more narrow the candidates little and cost a posting list each
@@ -17,11 +19,45 @@ class BadQuery(CorpusError):
     """A search query FTS5 cannot read."""
 
 
+# FTS5's query syntax: strings, grouping, prefix and column marks, NEAR's ", N"; everything else
+# between them is a bareword (or an operator: AND, OR, NOT, NEAR).
+_QUERY_PIECES = re.compile(r'"(?:[^"]|"")*"?|[()*:^+{},]|\s+|[^\s"()*:^+{},]+')
+_OPERATORS = frozenset({"AND", "OR", "NOT", "NEAR"})
+
+
+def normalized(query: str) -> str:
+    """`query` with each bareword and string made of the terms the index holds: the tokenizer's
+    (case-folded, a possessive 's dropped, "U.S." one term), each run quoted so that FTS5 reads
+    "e-mail", "agency's" or "U.S." as the words they are rather than as syntax. Operators, column
+    names (a word before ":"), prefixes and grouping stay as they are."""
+    pieces = _QUERY_PIECES.findall(query)
+    out: list[str] = []
+    for index, piece in enumerate(pieces):
+        following = next((later for later in pieces[index + 1 :] if not later.isspace()), "")
+        previous = next((earlier for earlier in reversed(out) if not earlier.isspace()), "")
+        if piece.isspace() or (len(piece) == 1 and piece in "()*:^+{},"):
+            out.append(piece)
+        elif piece in _OPERATORS or (following in (":", "(") and not piece.startswith('"')) or (previous == "," and piece.isdigit()):
+            out.append(piece)  # an operator, a column name, NEAR( and its distance
+        else:
+            quoted = piece.startswith('"')
+            if quoted and (len(piece) == 1 or not piece.endswith('"')):
+                raise BadQuery(f"cannot read the query {query!r}: a quote is not closed")
+            terms = tokens(piece[1:-1].replace('""', '"') if quoted else piece)
+            if not terms:
+                raise BadQuery(f"cannot read the query {query!r}: {piece!r} holds no word to search for")
+            out.append('"' + " ".join(terms).replace('"', '""') + '"')
+    if not "".join(out).strip():
+        raise BadQuery("the query is empty: give words to search for")
+    return "".join(out)
+
+
 def ranked(connection: sqlite3.Connection, query: str) -> Iterator[tuple[int, float]]:
     """(rowid, score) of the documents matching `query`, best first; higher scores are better."""
+    fts_query = normalized(query)
     try:
         cursor = connection.execute(
-            "SELECT rowid, bm25(words, ?, 1.0) AS rank FROM words WHERE words MATCH ? ORDER BY rank, rowid", (HEADLINE_WEIGHT, query)
+            "SELECT rowid, bm25(words, ?, 1.0) AS rank FROM words WHERE words MATCH ? ORDER BY rank, rowid", (HEADLINE_WEIGHT, fts_query)
         )
         for rowid, rank in cursor:
             yield rowid, -rank
