@@ -214,3 +214,15 @@ def test_check_warns_of_near_duplicates_but_leaves_identical_files_to_duplicate(
     assert [finding["id"] for finding in findings if finding["check"] == "duplicate"] == ["950_same_bytes"]
     ignored = run("check", "--corpus", str(root), "--format", "jsonl", "--ignore", "near-duplicate")
     assert "near-duplicate" not in ignored.stdout
+
+
+def test_dedupe_reports_each_warning_once_and_strict_counts_each_file_once(tmp_path: Path):
+    root = tmp_path / "c"
+    shutil.copytree(SEEDS, root)
+    for name in ("binary_one", "binary_two"):
+        (root / f"{name}.txt").write_bytes(b"ICE\x00\x01\x02 binary")
+    result = run("list", "--corpus", str(root), "--no-stdin", "--dedupe", "--format", "jsonl")
+    warnings = [line for line in result.stderr.splitlines() if line.startswith("corpus: warning:")]
+    assert len(warnings) == len(set(warnings)) == 2, result.stderr
+    strict = run("list", "--corpus", str(root), "--no-stdin", "--dedupe", "--strict", "--format", "jsonl")
+    assert strict.exit_code == 2 and "corpus: error: 2 warning(s)" in strict.stderr

@@ -64,7 +64,8 @@ def _shingle_set(session: Session, source: SourceFile) -> set[tuple[str, ...]] |
 def dropped_by_dedupe(session: Session) -> set[str]:
     """The ids `--dedupe` leaves out: every member of a group at the default threshold but its
     representative (earliest date, then smallest id)."""
-    found = find_duplicates(session)
+    # The command reads the same documents again and reports their warnings then: once each.
+    found = find_duplicates(session.unreported())
     dropped: set[str] = set()
     for group in dupes.groups(found.pairs, found.dates):
         dropped.update(item for item in group["ids"] if item != group["group"])

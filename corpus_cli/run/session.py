@@ -129,6 +129,11 @@ class Session:
         options = dataclasses.replace(self.options, excluded=frozenset(excluded))
         return dataclasses.replace(self, options=options, ids=self.selection.ids, stdin=False)
 
+    def unreported(self) -> Session:
+        """This session with its warnings counted apart and never printed: for an extra pass over
+        the documents (--dedupe's) whose warnings the command's own pass gives again."""
+        return dataclasses.replace(self, reporter=Reporter(quiet=True), ids=self.selection.ids, stdin=False)
+
     def picked(self) -> list[SourceFile]:
         """The files selected by id (glob, stdin, arguments), before any date is read."""
         return self.selection.pick(self.files)
