@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import json
 import random
 import re
@@ -226,3 +227,33 @@ def test_dedupe_reports_each_warning_once_and_strict_counts_each_file_once(tmp_p
     assert len(warnings) == len(set(warnings)) == 2, result.stderr
     strict = run("list", "--corpus", str(root), "--no-stdin", "--dedupe", "--strict", "--format", "jsonl")
     assert strict.exit_code == 2 and "corpus: error: 2 warning(s)" in strict.stderr
+
+
+def test_a_threshold_below_what_banding_can_promise_compares_every_pair_of_a_small_selection():
+    found = records("--corpus", str(SEEDS), "--threshold", "0.0005")
+    recounted = {}
+    for a, b in itertools.combinations(ORIGINALS, 2):
+        recounted[(a, b)] = exact(SEEDS / f"{a}.txt", SEEDS / f"{b}.txt")[0]
+    assert found and all(pair["jaccard"] >= 0.0005 for pair in found)
+    # Every pair the recount puts clearly above the threshold is printed (the recount's tokenizer is not the tool's).
+    assert {key for key, jaccard in recounted.items() if jaccard >= 0.002} <= {(pair["a"], pair["b"]) for pair in found}
+
+
+def test_banding_never_returns_a_setting_that_breaks_the_promise():
+    lowest = dupes.lowest_banded_threshold()
+    assert dupes.banding(lowest) is not None
+    for threshold in (0.0005, 0.05, lowest - 0.001):
+        assert dupes.banding(threshold) is None
+    for threshold in (lowest, 0.2, 0.5, 0.99):
+        setting = dupes.banding(threshold)
+        assert setting is not None and dupes.candidate_probability(threshold, *setting) >= 1 - dupes.MISS_AT_THRESHOLD
+
+
+def test_a_low_threshold_on_a_selection_too_large_to_compare_every_pair_is_one_error_line(monkeypatch: pytest.MonkeyPatch):
+    monkeypatch.setattr(dupes, "EVERY_PAIR_MAX_DOCUMENTS", len(ORIGINALS) - 1)
+    result = run("dupes", "--corpus", str(SEEDS), "--no-stdin", "--threshold", "0.05", "--format", "jsonl")
+    assert result.exit_code == 2 and result.stdout == ""
+    assert result.stderr.startswith("corpus: error:") and result.stderr.count("\n") == 1
+    assert f"{dupes.lowest_banded_threshold()}" in result.stderr
+    at_lowest = run("dupes", "--corpus", str(SEEDS), "--no-stdin", "--threshold", str(dupes.lowest_banded_threshold()))
+    assert at_lowest.exit_code == 0 and at_lowest.stderr == ""  # banding serves it, whatever the selection's size

@@ -9,7 +9,8 @@ Comparing every pair is quadratic, so a MinHash signature (`PERMUTATIONS` minimu
 hashes of the shingles) stands for each article, and LSH banding (`bands` bands of `rows` rows)
 makes candidates of the pairs that agree on a whole band: a pair of similarity s is a candidate
 with probability 1 - (1 - s**rows)**bands. Banding is chosen so that a pair at the threshold is
-missed with probability under 0.1 % (`banding`); for 0.8 it is 16 bands of 4 rows:
+missed with probability under 0.1 % (`banding`); below about 0.103 no banding of 64 permutations can,
+and every pair is compared instead (`every_pair`, for selections small enough); for 0.8 it is 16 bands of 4 rows:
 
     similarity   0.1      0.3      0.5      0.7      0.8        0.9
     candidate    0.16 %   12.2 %   64.4 %   98.8 %   99.978 %   99.999996 %
@@ -51,6 +52,9 @@ PAIR_FIELDS = ("a", "b", "jaccard", "contained", "shorter")
 GROUP_FIELDS = ("group", "ids", "size")
 _SEED = 20240125  # fixed, so every run picks the same hash functions and gives the same output
 WORD_HASHES_KEPT = 200_000
+# Below `lowest_banded_threshold` every pair is compared: affordable up to this many documents
+# (two million pairs; each document's shingle set is held while its pairs are compared).
+EVERY_PAIR_MAX_DOCUMENTS = 2000
 
 
 def words_of(document: Document) -> list[str]:
@@ -137,15 +141,28 @@ def _hash_family() -> tuple[np.ndarray, np.ndarray]:
     return a, b
 
 
-def banding(threshold: float, permutations: int = PERMUTATIONS, miss: float = MISS_AT_THRESHOLD) -> tuple[int, int]:
+def banding(threshold: float, permutations: int = PERMUTATIONS, miss: float = MISS_AT_THRESHOLD) -> tuple[int, int] | None:
     """(bands, rows): the most rows a band (fewest false candidates) that still miss a pair at
-    `threshold` with probability under `miss`."""
-    best = (permutations, 1)
+    `threshold` with probability under `miss`; None when no banding can (below
+    `lowest_banded_threshold`): then only comparing every pair keeps the promise."""
+    best = None
     for rows in range(1, permutations + 1):
         bands = permutations // rows
         if candidate_probability(threshold, bands, rows) >= 1 - miss:
             best = (bands, rows)
     return best
+
+
+def lowest_banded_threshold(permutations: int = PERMUTATIONS, miss: float = MISS_AT_THRESHOLD) -> float:
+    """The lowest threshold (to 3 places, rounded up) that a banding serves: bands of one row are
+    the most lenient, and they miss a pair of similarity s with probability (1 - s)**permutations."""
+    lowest: float = 1 - miss ** (1 / permutations)
+    return math.ceil(lowest * 1000) / 1000
+
+
+def every_pair(sketches: Sequence[Sketch]) -> set[tuple[int, int]]:
+    """Index pairs (i < j) of all documents with shingles: the candidates when no banding serves."""
+    return set(combinations([index for index, item in enumerate(sketches) if item.shingles], 2))
 
 
 def candidate_probability(similarity: float, bands: int, rows: int) -> float:
@@ -154,8 +171,12 @@ def candidate_probability(similarity: float, bands: int, rows: int) -> float:
 
 
 def banded_candidates(sketches: Sequence[Sketch], threshold: float) -> set[tuple[int, int]]:
-    """Index pairs (i < j) whose signatures agree on at least one band."""
-    bands, rows = banding(threshold)
+    """Index pairs (i < j) whose signatures agree on at least one band; every pair when no
+    banding keeps the promise at `threshold` (the caller decides whether it can afford that)."""
+    setting = banding(threshold)
+    if setting is None:
+        return every_pair(sketches)
+    bands, rows = setting
     width = rows * 4
     pairs: set[tuple[int, int]] = set()
     for band in range(bands):

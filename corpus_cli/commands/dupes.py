@@ -52,7 +52,9 @@ def dupes_command(session: Session, **options: Any) -> int:
 
     MinHash signatures with LSH banding find the candidate pairs without
     comparing every pair; the banding misses a pair at the threshold with
-    probability under 0.1 % (0.022 % at 0.8), and each candidate is then
+    probability under 0.1 % (0.022 % at 0.8). No banding can promise that
+    below a threshold of 0.103: there every pair is compared, for up to
+    2000 documents selected (more is an error). Each candidate is then
     compared exactly, so every jaccard printed is exact.
 
     --reuse C also reports pairs where one document carries most of

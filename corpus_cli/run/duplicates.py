@@ -13,6 +13,7 @@ from collections import Counter
 from dataclasses import dataclass
 
 from corpus_cli.analysis import dupes
+from corpus_cli.errors import CorpusError
 from corpus_cli.run.session import Session
 from corpus_cli.source.files import SourceFile
 from corpus_cli.source.read import read_document
@@ -29,6 +30,12 @@ class Duplicates:
 def find_duplicates(session: Session, threshold: float = dupes.DEFAULT_THRESHOLD, reuse: float | None = None) -> Duplicates:
     """The pairs of selected documents with Jaccard >= threshold (or contained >= reuse)."""
     sketches = list(session.mapped(functools.partial(dupes.sketch, with_sample=reuse is not None)))
+    if dupes.banding(threshold) is None and len(sketches) > dupes.EVERY_PAIR_MAX_DOCUMENTS:
+        lowest = dupes.lowest_banded_threshold()
+        raise CorpusError(
+            f"--threshold {threshold:g}: below {lowest:g} every pair must be compared, which only {dupes.EVERY_PAIR_MAX_DOCUMENTS} "
+            f"documents or fewer afford ({len(sketches)} selected); use --threshold {lowest:g} or more, or select fewer documents"
+        )
     candidates = dupes.banded_candidates(sketches, threshold)
     if reuse is not None:
         candidates |= dupes.sampled_candidates(sketches, reuse)
