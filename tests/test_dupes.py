@@ -257,3 +257,10 @@ def test_a_low_threshold_on_a_selection_too_large_to_compare_every_pair_is_one_e
     assert f"{dupes.lowest_banded_threshold()}" in result.stderr
     at_lowest = run("dupes", "--corpus", str(SEEDS), "--no-stdin", "--threshold", str(dupes.lowest_banded_threshold()))
     assert at_lowest.exit_code == 0 and at_lowest.stderr == ""  # banding serves it, whatever the selection's size
+
+
+def test_the_help_says_how_the_printed_figures_are_rounded_and_the_records_agree():
+    help_text = " ".join(run("dupes", "--help").stdout.split())
+    assert "rounded to 4 decimals" in help_text and "every jaccard printed is exact" not in help_text
+    found = records("--corpus", str(SEEDS), "--threshold", "0.0005")
+    assert found and all(pair[key] == round(pair[key], 4) for pair in found for key in ("jaccard", "contained"))

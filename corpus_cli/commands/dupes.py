@@ -54,8 +54,9 @@ def dupes_command(session: Session, **options: Any) -> int:
     comparing every pair; the banding misses a pair at the threshold with
     probability under 0.1 % (0.022 % at 0.8). No banding can promise that
     below a threshold of 0.103: there every pair is compared, for up to
-    2000 documents selected (more is an error). Each candidate is then
-    compared exactly, so every jaccard printed is exact.
+    2000 documents selected (more is an error). Each candidate is compared
+    exactly, so jaccard and contained are the exact values, rounded to 4
+    decimals (a pair is chosen on the exact value, before rounding).
 
     --reuse C also reports pairs where one document carries most of
     another (an update cut short, a bulletin that includes a story), at
