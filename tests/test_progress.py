@@ -23,6 +23,9 @@ COMMANDS = {
     "stats-top": (["stats", "--top", "5", "--format", "jsonl"], "Counting"),
     "grep-count": (["grep", "-c", "ICE", "--format", "jsonl"], "Searching"),
     "export-stdout": (["export"], "Exporting"),
+    "dupes-groups": (["dupes", "--groups", "--reuse", "0.5", "--format", "jsonl"], "Finding near-duplicates"),
+    "list-dedupe": (["list", "--dedupe", "--format", "jsonl"], "Finding near-duplicates"),
+    "quotes": (["quotes", "--format", "jsonl"], "Finding quotes"),
 }
 
 

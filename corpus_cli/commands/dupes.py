@@ -11,7 +11,7 @@ from corpus_cli.analysis import dupes
 from corpus_cli.commands.options import document_options, format_option
 from corpus_cli.output.terminal import default_format
 from corpus_cli.output.writers import RecordWriter
-from corpus_cli.run.duplicates import find_duplicates
+from corpus_cli.run.duplicates import PROGRESS_LABEL, find_duplicates
 from corpus_cli.run.session import Session
 
 SHARE = click.FloatRange(0.0, 1.0, min_open=True)
@@ -74,7 +74,7 @@ def dupes_command(session: Session, **options: Any) -> int:
     """
     chosen = DupesOptions(**options)
     output_format = chosen.output_format or default_format()
-    found = find_duplicates(session, chosen.threshold, chosen.reuse)
+    found = find_duplicates(session, chosen.threshold, chosen.reuse, progress=PROGRESS_LABEL)
     if chosen.as_groups:
         with RecordWriter(output_format, dupes.GROUP_FIELDS) as writer:
             writer.write_all(dupes.groups(found.pairs, found.dates))

@@ -67,7 +67,11 @@ def quotes_command(session: Session, **options: Any) -> int:
     """
     chosen = QuotesOptions(**options)
     output_format = chosen.output_format or default_format()
-    records: Iterable[dict[str, Any]] = (record for found in session.mapped(quotations) for record in found)
+    records: Iterable[dict[str, Any]] = (
+        record
+        for found in session.mapped(quotations, progress="Finding quotes", output_waits=chosen.by == "speaker" or output_format == "table")
+        for record in found
+    )
     if chosen.speaker_glob is not None:
         records = _spoken_by(records, chosen.speaker_glob)
     rows: Iterable[dict[str, Any]]

@@ -18,6 +18,8 @@ from corpus_cli.run.session import Session
 from corpus_cli.source.files import SourceFile
 from corpus_cli.source.read import read_document
 
+PROGRESS_LABEL = "Finding near-duplicates"
+
 
 @dataclass(frozen=True)
 class Duplicates:
@@ -27,9 +29,12 @@ class Duplicates:
     candidates: int  # pairs compared exactly
 
 
-def find_duplicates(session: Session, threshold: float = dupes.DEFAULT_THRESHOLD, reuse: float | None = None) -> Duplicates:
-    """The pairs of selected documents with Jaccard >= threshold (or contained >= reuse)."""
-    sketches = list(session.mapped(functools.partial(dupes.sketch, with_sample=reuse is not None)))
+def find_duplicates(
+    session: Session, threshold: float = dupes.DEFAULT_THRESHOLD, reuse: float | None = None, progress: str | None = None
+) -> Duplicates:
+    """The pairs of selected documents with Jaccard >= threshold (or contained >= reuse); the
+    sketch pass shows a progress bar labelled `progress` on a terminal (nothing is printed during it)."""
+    sketches = list(session.mapped(functools.partial(dupes.sketch, with_sample=reuse is not None), progress=progress))
     if dupes.banding(threshold) is None and len(sketches) > dupes.EVERY_PAIR_MAX_DOCUMENTS:
         lowest = dupes.lowest_banded_threshold()
         raise CorpusError(
@@ -72,7 +77,7 @@ def dropped_by_dedupe(session: Session) -> set[str]:
     """The ids `--dedupe` leaves out: every member of a group at the default threshold but its
     representative (earliest date, then smallest id)."""
     # The command reads the same documents again and reports their warnings then: once each.
-    found = find_duplicates(session.unreported())
+    found = find_duplicates(session.unreported(), progress=PROGRESS_LABEL)
     dropped: set[str] = set()
     for group in dupes.groups(found.pairs, found.dates):
         dropped.update(item for item in group["ids"] if item != group["group"])
