@@ -161,14 +161,16 @@ def test_families_from_corpus_yaml(seeds_copy: Path):
         ("ICE: {a: 1}\n", "ICE: expected a list of words or phrases"),
         ("- ICE\n", "expected a mapping of family name"),
         ("ICE: [ICE\n", "invalid YAML"),
+        ("ICE: [2024-02-30]\n", "invalid value"),
     ],
 )
 def test_a_bad_family_file_is_one_line_naming_file_and_key(tmp_path: Path, text: str, complaint: str):
     terms = tmp_path / "terms.yaml"
     terms.write_text(text, encoding="utf-8")
-    result = run("stats", "--terms", str(terms))
-    assert result.exit_code == 2 and result.stderr.count("\n") == 1
-    assert result.stderr.startswith(f"corpus: error: {terms}") and complaint in result.stderr
+    for command in (["stats"], ["dispersion", "ICE"]):
+        result = run(*command, "--terms", str(terms))
+        assert result.exit_code == 2 and result.stderr.count("\n") == 1
+        assert result.stderr.startswith(f"corpus: error: {terms}") and complaint in result.stderr
 
 
 def test_a_bad_terms_mapping_in_corpus_yaml_names_the_key(seeds_copy: Path):

@@ -9,9 +9,8 @@ from typing import Any
 import click
 
 from corpus_cli.analysis.families import Family, parse_families
-from corpus_cli.errors import CorpusError
 from corpus_cli.run.session import Session
-from corpus_cli.source.limits import read_named_text
+from corpus_cli.source.yaml_file import read_yaml
 
 families_option: Callable[[Callable[..., Any]], Callable[..., Any]] = click.option(
     "--terms",
@@ -24,16 +23,7 @@ families_option: Callable[[Callable[..., Any]], Callable[..., Any]] = click.opti
 
 def read_families(path: Path) -> dict[str, Family]:
     """The families of a YAML file; anything wrong with it is one `CorpusError` naming the file."""
-    import yaml  # imported here: most runs never read YAML
-
-    text = read_named_text(path, "term families file")
-    try:
-        data = yaml.load(text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
-    except yaml.YAMLError as error:
-        problem = str(getattr(error, "problem", None) or error).splitlines()[0]
-        raise CorpusError(f"{path}: invalid YAML: {problem}") from None
-    except RecursionError:
-        raise CorpusError(f"{path}: invalid YAML: nested too deeply") from None
+    data = read_yaml(path, "term families file")
     return parse_families(data, str(path))
 
 

@@ -10,7 +10,7 @@ from typing import Any
 
 from corpus_cli.analysis.families import Family, parse_families
 from corpus_cli.errors import CorpusError
-from corpus_cli.source.limits import read_named_text
+from corpus_cli.source.yaml_file import read_yaml
 from corpus_cli.text.document import Metadata
 from corpus_cli.text.parser import valid_iso_date
 
@@ -35,21 +35,7 @@ def load_config(path: Path, *, need_folder: bool = True) -> Corpus:
 
     The documents' folder must exist unless not `need_folder` (the Spark job reads only the
     metadata, and its documents are on a cluster's file system)."""
-    import yaml  # imported here: most runs never read a corpus.yaml
-
-    # libyaml's safe loader where PyYAML was built with it: as safe, and 40,000 entries load in
-    # a second instead of 11.
-    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-    text = read_named_text(path, "corpus.yaml")
-    try:
-        data = yaml.load(text, Loader=loader) or {}
-    except yaml.YAMLError as error:
-        problem = str(getattr(error, "problem", None) or error).splitlines()[0]
-        raise CorpusError(f"{path}: invalid YAML: {problem}") from error
-    except ValueError as error:  # an unquoted impossible date, such as 2024-02-30
-        raise CorpusError(f"{path}: invalid value: {error} (dates are real dates written YYYY-MM-DD)") from error
-    except RecursionError:
-        raise CorpusError(f"{path}: invalid YAML: nested too deeply") from None
+    data = read_yaml(path, "corpus.yaml") or {}
     if not isinstance(data, dict):
         raise CorpusError(f"{path}: expected a mapping with name, path and documents")
     unknown = sorted(str(key) for key in data if key not in TOP_KEYS)
