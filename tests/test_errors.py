@@ -7,6 +7,7 @@ import sys
 
 import pytest
 from click.testing import CliRunner
+from helpers import run
 
 from corpus_cli.cli import cli
 from corpus_cli.errors import CorpusError
@@ -44,3 +45,21 @@ def test_debug_traceback_in_a_real_process(tmp_path):
     done = subprocess.run(args, capture_output=True, text=True, stdin=subprocess.DEVNULL)
     assert done.returncode != 0
     assert "Traceback" in done.stderr and "CorpusError: corpus folder not found" in done.stderr
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ("dupes", "--reuse", "nan"),
+        ("dupes", "--threshold", "nan"),
+        ("dupes", "--threshold", "inf"),
+        ("grep", "border", "--timeout", "nan"),
+        ("grep", "border", "--timeout", "inf"),
+    ],
+)
+def test_a_float_option_refuses_nan_and_inf(args: tuple[str, ...]):
+    # float() reads "nan", which passes every range check: it broke --reuse, made --threshold
+    # match nothing and switched off grep's time limit.
+    result = run(*args)
+    assert result.exit_code == 2 and result.stderr.count("\n") == 1
+    assert f"Invalid value for '{args[-2]}'" in result.stderr

@@ -8,13 +8,13 @@ from typing import Any
 import click
 
 from corpus_cli.analysis import dupes
-from corpus_cli.commands.options import document_options, format_option
+from corpus_cli.commands.options import FiniteFloatRange, document_options, format_option
 from corpus_cli.output.terminal import default_format
 from corpus_cli.output.writers import RecordWriter
 from corpus_cli.run.duplicates import PROGRESS_LABEL, find_duplicates
 from corpus_cli.run.session import Session
 
-SHARE = click.FloatRange(0.0, 1.0, min_open=True)
+SHARE = FiniteFloatRange(0.0, 1.0, min_open=True)
 
 
 @dataclass(frozen=True)

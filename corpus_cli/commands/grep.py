@@ -12,7 +12,7 @@ from click.decorators import FC
 
 from corpus_cli.analysis.families import Family, family_of, member_patterns
 from corpus_cli.commands.families import read_families
-from corpus_cli.commands.options import dedupe_option, document_options, format_option
+from corpus_cli.commands.options import FiniteFloatRange, dedupe_option, document_options, format_option
 from corpus_cli.errors import ExitStatus
 from corpus_cli.grep.matcher import Matcher
 from corpus_cli.grep.search import DocumentResult, search_documents
@@ -206,7 +206,7 @@ class KwicWidth(click.ParamType):  # type: ignore[type-arg]  # generic in click'
 )
 @click.option(
     "--timeout",
-    type=click.FloatRange(min=0),
+    type=FiniteFloatRange(min=0),
     default=DEFAULT_TIME_LIMIT,
     show_default=True,
     metavar="SECONDS",

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import functools
+import math
 from collections.abc import Callable, Sequence
 from typing import Any
 
@@ -91,3 +92,14 @@ def format_option(
         default=None,
         help=f"Output format (default: {default_help}).",
     )
+
+
+class FiniteFloatRange(click.FloatRange):
+    """click.FloatRange without nan or inf: float() reads "nan", which passes every range check
+    (each comparison with nan is false) and then breaks the number's use, or disables a limit."""
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> Any:
+        number = super().convert(value, param, ctx)
+        if not math.isfinite(number):
+            self.fail(f"{value!r} is not a finite number.", param, ctx)
+        return number
