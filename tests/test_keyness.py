@@ -155,6 +155,10 @@ def test_negative_numbers_stay_numbers_in_csv():
     records = jsonl("keyness", "--id", TARGET, "--negative")
     assert [float(row["log_ratio"]) for row in rows] == [record["log_ratio"] for record in records]
     assert all(record["log_ratio"] < 0 for record in records)
+    # A lone sign is no formula, so the direction column is the JSON one, not '- (CWE-1236).
+    assert [row["direction"] for row in rows] == [record["direction"] for record in records]
+    positive = run("keyness", "--id", TARGET, "--format", "csv").stdout
+    assert {row["direction"] for row in csv.DictReader(io.StringIO(positive))} == {"+"}
 
 
 def test_the_target_can_come_from_stdin():

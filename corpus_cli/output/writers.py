@@ -9,6 +9,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import re
 from collections.abc import Iterable, Sequence
 from typing import IO, Any
 
@@ -16,6 +17,10 @@ from corpus_cli.output.table import render_table
 from corpus_cli.output.terminal import stdout, terminal_width, write_text
 
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
+# Cells a spreadsheet does not run although they start with a formula prefix: a sign alone
+# (keyness' direction column is "+" or "-") and a plain number written as text ("-3.17").
+LONE_SIGNS = frozenset(("=", "+", "-", "@"))
+_NUMBER = re.compile(r"[+-]?(?:[0-9]+\.?[0-9]*|\.[0-9]+)(?:[eE][+-]?[0-9]+)?")
 
 Record = dict[str, Any]
 # One encoder for every line: json.dumps with options builds a new one per call.
@@ -176,6 +181,8 @@ def _csv_cell(value: Any) -> str:
     if isinstance(value, (list, tuple)):
         value = ";".join(map(str, value))
     text = str(value)
+    if text in LONE_SIGNS or _NUMBER.fullmatch(text):
+        return text  # a sign starts a formula only when more follows it; a number is a number
     return "'" + text if text.startswith(FORMULA_PREFIXES) else text
 
 
