@@ -114,7 +114,9 @@ def test_phrases_with_ngram():
         (("--ref-since", "2999"), "the reference has no documents"),
         ((), "the reference has no documents"),  # the whole corpus leaves no rest
         (("--id", TARGET, "--ref-since", "2024-13"), "'--ref-since'"),
-        (("--id", TARGET, "--ref-corpus", "nowhere"), "reference corpus not found: nowhere"),
+        (("--id", TARGET, "--ref-corpus", "nowhere"), "corpus folder not found: nowhere (from --ref-corpus)"),
+        # Swapped reference dates are the usage error swapped --since and --until are.
+        (("--ref-since", "2025", "--ref-until", "2024"), "--ref-since 2025 is later than --ref-until 2024"),
     ],
 )
 def test_errors_are_one_line(args: tuple[str, ...], message: str):
@@ -148,6 +150,15 @@ def test_families_are_compared_by_their_mentions(tmp_path: Path):
 def test_families_need_families(args: tuple[str, ...], message: str):
     result = run("keyness", "--id", TARGET, *args)
     assert result.exit_code == 2 and result.stderr.count("\n") == 1 and message in result.stderr
+
+
+def test_a_ref_corpus_yaml_that_is_not_corpus_yaml_is_what_corpus_says(tmp_path: Path):
+    some = tmp_path / "some.yaml"
+    some.write_text("name: x\n", encoding="utf-8")
+    as_reference = run("keyness", "--id", TARGET, "--ref-corpus", str(some))
+    as_corpus = run("list", "--corpus", str(some))
+    assert as_reference.exit_code == as_corpus.exit_code == 2 and as_corpus.stderr.count("\n") == 1
+    assert as_reference.stderr == as_corpus.stderr.replace("(from --corpus)", "(from --ref-corpus)")
 
 
 def test_negative_numbers_stay_numbers_in_csv():

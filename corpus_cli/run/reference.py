@@ -3,21 +3,17 @@ against — the rest of the corpus, another selection of it, or another corpus."
 
 from __future__ import annotations
 
-import os
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Protocol, TypeVar
 
-import click
-
-from corpus_cli.errors import CorpusError
 from corpus_cli.run.pipeline import mapped
-from corpus_cli.run.selection import Selection, parse_bound
-from corpus_cli.run.session import Session
-from corpus_cli.source.config import CONFIG_NAME, Corpus
+from corpus_cli.run.selection import Selection
+from corpus_cli.run.session import Session, date_selection
+from corpus_cli.source.config import Corpus
 from corpus_cli.source.discover import discover
-from corpus_cli.source.locate import locate
+from corpus_cli.source.locate import corpus_at
 from corpus_cli.text.document import Document
 
 Result = TypeVar("Result", bound="HasId")
@@ -46,15 +42,9 @@ class Reference:
         return self.corpus is None and self.since is None and self.until is None and self.id_glob is None
 
     def selection(self) -> Selection:
-        """The reference's selection; a bad date is a usage error naming the --ref- option."""
-        bounds = {}
-        for name, value, end in (("--ref-since", self.since, False), ("--ref-until", self.until, True)):
-            if value is not None:
-                try:
-                    bounds[name] = parse_bound(value, end=end)
-                except ValueError as error:
-                    raise click.BadParameter(str(error), param_hint=f"'{name}'") from None
-        return Selection(since=bounds.get("--ref-since"), until=bounds.get("--ref-until"), id_glob=self.id_glob)
+        """The reference's selection; a bad date, or --ref-since later than --ref-until, is a usage
+        error naming the --ref- options."""
+        return date_selection(self.since, self.until, self.id_glob, names=("--ref-since", "--ref-until"))
 
 
 def compared(session: Session, reference: Reference, function: Callable[[Document], Result]) -> Iterator[tuple[bool, Result]]:
@@ -80,7 +70,5 @@ def compared(session: Session, reference: Reference, function: Callable[[Documen
 
 
 def reference_corpus(path: Path) -> Corpus:
-    """The corpus named by --ref-corpus: a folder, or its corpus.yaml."""
-    if not (path.is_dir() or (path.is_file() and path.name == CONFIG_NAME)):
-        raise CorpusError(f"reference corpus not found: {path} (--ref-corpus takes a folder or its {CONFIG_NAME})")
-    return locate(str(path), os.environ, Path.cwd())
+    """The corpus named by --ref-corpus: a folder, or its corpus.yaml, as --corpus takes them."""
+    return corpus_at(path, "--ref-corpus")

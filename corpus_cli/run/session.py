@@ -174,6 +174,24 @@ class Session:
         return progress(len(self.picked()), label, output_waits=output_waits)
 
 
+def date_selection(
+    since: str | None, until: str | None, id_glob: str | None = None, *, names: tuple[str, str] = ("--since", "--until")
+) -> Selection:
+    """The selection of the date bounds given as the options `names`; a bad date, or a start later
+    than the end, is a usage error naming the options."""
+    bounds = {}
+    for name, value, end in ((names[0], since, False), (names[1], until, True)):
+        if value is not None:
+            try:
+                bounds[name] = parse_bound(value, end=end)
+            except ValueError as error:
+                raise click.BadParameter(str(error), param_hint=f"'{name}'") from None
+    if len(bounds) == 2 and bounds[names[0]] > bounds[names[1]]:
+        # An empty result would look like "nothing in those dates"; the bounds are swapped, or a typo.
+        raise click.UsageError(f"{names[0]} {since} is later than {names[1]} {until}: nothing could be selected (swap them?)")
+    return Selection(since=bounds.get(names[0]), until=bounds.get(names[1]), id_glob=id_glob)
+
+
 def open_session(
     *,
     corpus_path: str | None,
@@ -187,18 +205,8 @@ def open_session(
     environ: Mapping[str, str] | None = None,
 ) -> Session:
     """Locate the corpus and build the selection; bad options are `click.BadParameter`."""
-    bounds = {}
-    for name, value, end in (("--since", since, False), ("--until", until, True)):
-        if value is not None:
-            try:
-                bounds[name] = parse_bound(value, end=end)
-            except ValueError as error:
-                raise click.BadParameter(str(error), param_hint=f"'{name}'") from None
-    if len(bounds) == 2 and bounds["--since"] > bounds["--until"]:
-        # An empty result would look like "nothing in those dates"; the bounds are swapped, or a typo.
-        raise click.UsageError(f"--since {since} is later than --until {until}: nothing could be selected (swap them?)")
     corpus = locate(corpus_path, os.environ if environ is None else environ, Path.cwd())
-    options = Selection(since=bounds.get("--since"), until=bounds.get("--until"), id_glob=id_glob)
+    options = date_selection(since, until, id_glob)
     stdin = read_stdin if read_stdin is not None else stdin_is_data(sys.stdin)
     reporter = Reporter(strict=strict, quiet=no_messages)
     return Session(

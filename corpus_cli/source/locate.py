@@ -25,16 +25,16 @@ def locate(explicit: str | None, environ: Mapping[str, str], cwd: Path) -> Corpu
     if explicit is not None:
         if not explicit.strip():
             raise CorpusError("--corpus: empty path; name a corpus folder (or leave out --corpus)")
-        return _corpus_at(Path(explicit), "--corpus")
+        return corpus_at(Path(explicit), "--corpus")
     if environ.get(ENV_VAR):
-        return _corpus_at(Path(environ[ENV_VAR]), f"${ENV_VAR}")
+        return corpus_at(Path(environ[ENV_VAR]), f"${ENV_VAR}")
     config = find_config(cwd)
     if config is not None:
         return load_config(config)
     return Corpus(root=bundled_seeds(), name="seeds")
 
 
-def _corpus_at(path: Path, origin: str) -> Corpus:
+def corpus_at(path: Path, origin: str) -> Corpus:
     """A corpus named on the command line or in the environment: a folder, or its corpus.yaml."""
     if path.is_file() and path.name == CONFIG_NAME:
         return load_config(path)
