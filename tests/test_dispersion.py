@@ -217,3 +217,9 @@ def test_grep_terms_finds_each_mention_with_its_family(tmp_path: Path):
     assert not any(record["match"].lower().startswith("anti-") for record in records)
     result = run("grep", "ICE", "--terms", str(terms))
     assert result.exit_code == 2 and "give no PATTERN" in result.stderr
+
+
+def test_a_term_without_a_word_is_not_called_a_family_member():
+    result = run("dispersion", "!!!")
+    assert result.exit_code == 2 and result.stderr.count("\n") == 1
+    assert "'!!!' holds no word to count" in result.stderr and "member" not in result.stderr

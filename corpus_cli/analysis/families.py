@@ -39,8 +39,12 @@ class Family:
 
 
 def plain(term: str) -> Family:
-    """A word or phrase as a family of its own, named by its terms ("ICE's" is "ice")."""
-    return Family.of(" ".join(tokens(term)), [term])
+    """A word or phrase as a family of its own, named by its terms ("ICE's" is "ice"); ValueError
+    when it holds no word (it is no family's member, so the message does not call it one)."""
+    words = tokens(term)
+    if not words:
+        raise ValueError(f"{term!r} holds no word to count")
+    return Family.of(" ".join(words), [term])
 
 
 def mentions(words: Sequence[str], family: Family) -> list[int]:
