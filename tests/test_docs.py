@@ -5,6 +5,7 @@ from __future__ import annotations
 import importlib.util
 import os
 import re
+import shlex
 import shutil
 import subprocess
 import sys
@@ -250,3 +251,49 @@ def test_readme_names_every_schema():
     text = README.read_text(encoding="utf-8")
     for path in sorted((ROOT / "schemas").glob("*.json")):
         assert f"schemas/{path.name}" in text
+
+
+# Examples that need what the seeds do not hold: a file or folder outside them, or pyarrow's output.
+OUTSIDE_FILES = ("~/", "../", "families.yaml", ".parquet")
+
+
+def help_examples(command: tuple[str, ...]) -> list[str]:
+    """The Examples lines of a command's --help that name no outside file, a line that goes on
+    inside a quoted string joined to the next."""
+    block = run(*command, "--help").stdout.split("Examples:\n", 1)[1].split("\n\n")[0]
+    examples: list[str] = []
+    pending = ""
+    for line in block.splitlines():
+        pending = f"{pending}\n{line.strip()}" if pending else line.strip()
+        try:
+            shlex.split(pending, comments=True)
+        except ValueError:  # a quoted string still open
+            continue
+        if pending and not any(outside in pending for outside in OUTSIDE_FILES):
+            examples.append(pending)
+        pending = ""
+    return examples
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("command", commands(), ids=page_name)
+def test_every_help_example_works_on_the_seeds(tmp_path: Path, command: tuple[str, ...]):
+    """An example that fails, or finds nothing, on the seeds teaches a user nothing. Each command's
+    examples run in order (export's sqlite3 line reads the file the line before wrote), on an
+    indexed copy of the seeds of their own (index's --drop must not take search's index)."""
+    seeds = tmp_path / "seeds"
+    shutil.copytree(ROOT / "seeds", seeds)
+    assert run("index", "--corpus", str(seeds)).exit_code == 0
+    work = tmp_path / "work"
+    work.mkdir(exist_ok=True)  # conftest may have made it, as the tests' working folder
+    bin_folder = Path(sys.executable).parent  # where `corpus` is installed
+    env = {**os.environ, "CORPUS_PATH": str(seeds), "PATH": f"{bin_folder}{os.pathsep}{os.environ['PATH']}"}
+    examples = help_examples(command)
+    assert examples
+    for example in examples:
+        done = subprocess.run(
+            ["bash", "-o", "pipefail", "-c", example], cwd=work, env=env, stdin=subprocess.DEVNULL, capture_output=True, timeout=120
+        )
+        # check's 1 is its documented "found problems", and the seeds hold undated documents on purpose.
+        allowed = {0, 1} if example.startswith("corpus check") else {0}
+        assert done.returncode in allowed, f"{example}: exit {done.returncode}: {done.stderr.decode(errors='replace')}"

@@ -98,7 +98,7 @@ def collocates_command(session: Session, **options: Any) -> int:
     Examples:
       corpus collocates ICE
       corpus collocates 'homeland security' --left 3 --right 3 --measure ll
-      corpus collocates deportation --since 2024 --min-freq 2 --format csv
+      corpus collocates immigration --since 2024 --min-freq 2 --format csv
       corpus collocates ICE | jq -r '"\\(.collocate)\\t\\(.logdice)"'
     """
     chosen = CollocatesOptions.from_click(options)

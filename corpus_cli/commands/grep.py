@@ -274,7 +274,7 @@ def grep_command(session: Session, pattern: str | None, extra_patterns: tuple[st
     \b
     Examples:
       corpus grep -w ICE
-      corpus grep -iw 'border (patrol|wall)' --since 2024
+      corpus grep -iw 'border (protection|patrol)' --since 2024
       corpus grep -c Mayorkas --include-zero --format csv
       corpus grep -F '(Headline USA)' -l | corpus list
       corpus grep -i migrants --kwic 40 --sort right

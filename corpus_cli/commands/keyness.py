@@ -110,7 +110,7 @@ def keyness_command(session: Session, **options: Any) -> int:
     \b
     Examples:
       corpus keyness --id '00[01]*'
-      corpus keyness --since 2024 --ref-until 2023 --ngram 2
+      corpus keyness --since 2024 --ref-id '00[234]*' --ngram 2
       corpus keyness --id '00[01]*' --negative --format csv
       corpus keyness --ref-corpus ../other-corpus --top 50
       corpus keyness --since 2024 --terms families.yaml --min-freq 1

@@ -37,7 +37,7 @@ def search_command(session: Session, query: str, limit: int, output_format: str 
     \b
     Examples:
       corpus search Mayorkas
-      corpus search '"border patrol" NOT wall' --since 2024 --limit 5
+      corpus search '"border protection" NOT wall' --since 2024 --limit 5
       corpus search 'deport*' --format csv
       corpus search Mayorkas | corpus stats
     """
