@@ -6,9 +6,10 @@
 The corpus comes from `bench/generate.py` under --out (``index-MB``, its own copy, since the bench
 plants a rare word in 0.5 % of the files and edits and deletes files, putting them back at the
 end). Every figure is a real process (``python -m corpus_cli ...``), stdout to a pipe, warm page
-cache, best of --runs; peak memory is the child's maximum resident set (`os.wait4`). Indexed and
-unindexed outputs are compared byte for byte: a fast wrong answer is no answer. The cold-cache
-case of the issue is not measured (it needs dropping the machine's page cache).
+cache, the median of --runs (the machine is shared: the load average is printed too); peak memory
+is the child's maximum resident set (`os.wait4`). Indexed and unindexed outputs are compared
+byte for byte: a fast wrong answer is no answer. The cold-cache case of the issue
+is not measured (it needs dropping the machine's page cache).
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from __future__ import annotations
 import argparse
 import os
 import shutil
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -42,8 +44,13 @@ def timed(argv: Sequence[str], env: dict[str, str] | None = None) -> tuple[float
 
 
 def best(runs: int, argv: Sequence[str], env: dict[str, str] | None = None) -> tuple[float, bytes]:
+    """The median time of `runs` runs (a shared machine's noise moves the best and the worst) and the output."""
     results = [timed(argv, env) for _ in range(runs)]
-    return min(seconds for seconds, _, _, _ in results), results[-1][2]
+    return statistics.median(seconds for seconds, _, _, _ in results), results[-1][2]
+
+
+def _load() -> str:
+    return " ".join(f"{value:.1f}" for value in os.getloadavg())
 
 
 def corpus_argv(corpus: Path, *args: str) -> list[str]:
@@ -65,13 +72,13 @@ def prepare(out: Path, megabytes: float) -> Path:
 def main(argv: list[str]) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--mb", type=float, default=100, help="corpus size in MB (default 100; the issue's targets are for 500)")
-    parser.add_argument("--runs", type=int, default=3, help="best of this many runs (default 3)")
+    parser.add_argument("--runs", type=int, default=3, help="the median of this many runs (default 3)")
     parser.add_argument("--out", type=Path, default=Path(tempfile.gettempdir(), "corpus-bench"), help="where generated corpora are kept")
     args = parser.parse_args(argv)
     corpus = prepare(args.out, args.mb)
     files = sorted(corpus.rglob("*.txt"))
     size = sum(path.stat().st_size for path in files)
-    print(f"corpus: {len(files)} files, {size / 1e6:.0f} MB in {corpus}; {os.cpu_count()} cores; best of {args.runs}")
+    print(f"corpus: {len(files)} files, {size / 1e6:.0f} MB in {corpus}; {os.cpu_count()} cores; median of {args.runs}; load {_load()}")
     for path in files:  # warm the page cache
         path.read_bytes()
     rows: list[tuple[str, str, str, str, str]] = []
@@ -94,7 +101,7 @@ def main(argv: list[str]) -> int:
     rows.append(("  index size", f"{index_bytes / 1e6:.0f} MB", "-", "< 0.8x corpus", size_verdict))
 
     def compare(what: str, command: Sequence[str], target: float | None, target_text: str) -> tuple[float, float]:
-        """Indexed (best of --runs) against a scan (one run): a target in seconds, or None for
+        """Indexed (median of --runs) against a scan (one run): a target in seconds, or None for
         "no slower than the scan" (within 10 %, for the noise of a shared machine)."""
         indexed, out_indexed = best(args.runs, corpus_argv(corpus, *command))
         scan, out_scan = best(1, corpus_argv(corpus, *command, "--no-index"))
@@ -144,6 +151,7 @@ def main(argv: list[str]) -> int:
     widths = [max(len(cells[column]) for cells in [("what", "indexed", "scan", "target", "verdict"), *rows]) for column in range(5)]
     for cells in [("what", "indexed", "scan", "target", "verdict"), *rows]:
         print("  ".join(cell.ljust(width) for cell, width in zip(cells, widths)).rstrip())
+    print(f"load average at the end: {_load()}")
     if failures:
         print(f"OUTPUT DIFFERS with the index: {', '.join(failures)}")
     return 1 if failures else 0
