@@ -29,7 +29,7 @@ import statistics
 from collections import Counter
 from collections.abc import Callable, Collection, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
-from typing import Any, Literal, TypeVar
+from typing import Any, Literal, Protocol, TypeVar
 
 from corpus_cli.analysis.dispersion import DIGITS, dp, share_used
 from corpus_cli.analysis.families import Family, mentions, plain
@@ -54,11 +54,37 @@ RATE_BASE = 10_000
 Group = TypeVar("Group")
 
 
+class Terms(Protocol):
+    """What an index knows of all its documents' terms (see `corpus_cli.index.tally`)."""
+
+    @property
+    def documents(self) -> int: ...  # the documents the totals count
+
+    def term_of(self, number: int) -> str: ...
+
+    def totals(self) -> list[tuple[str, int, int]]: ...  # (term, count, doc_freq) of the terms in use
+
+
+class Tally(Protocol):
+    """A document's term counts as an index keeps them: merged as ints, not word by word."""
+
+    @property
+    def key(self) -> int: ...  # the document's number in the index
+
+    @property
+    def index(self) -> Terms: ...
+
+    def presence(self) -> int: ...  # a bitmask of the numbers of the terms used
+
+    def uses(self, term: str) -> int: ...
+
+
 @dataclass(frozen=True)
 class Counted:
     """What stats needs of a document: its measures and its words, not its text.
 
     Small enough for a worker process to make (tokenizing is most of the work) and send back.
+    From an index, `segments` may be read only when asked for, and `tally` gives the counts.
     """
 
     id: str
@@ -67,7 +93,8 @@ class Counted:
     words: int
     chars: int
     paragraphs: int
-    segments: tuple[list[str], ...]  # the words of the headline and of each paragraph
+    segments: Sequence[list[str]]  # the words of the headline and of each paragraph
+    tally: Tally | None = None
 
 
 def counted(document: Document) -> Counted:
@@ -122,6 +149,8 @@ class Measures:
     chars: list[int] = field(default_factory=list)
     paragraphs: int = 0
     terms: set[str] = field(default_factory=set)
+    numbers: int = 0  # the terms of tallied documents, as a bitmask of term numbers
+    index: Terms | None = None
 
     def add(self, document: Counted) -> None:
         self.documents += 1
@@ -132,8 +161,21 @@ class Measures:
         self.words.append(document.words)
         self.chars.append(document.chars)
         self.paragraphs += document.paragraphs
+        if document.tally is not None:
+            self.numbers |= document.tally.presence()
+            self.index = document.tally.index
+            return
         for words in document.segments:
             self.terms.update(words)
+
+    def distinct(self) -> int:
+        """How many distinct terms the group's documents use."""
+        if not self.numbers or self.index is None:
+            return len(self.terms)
+        if not self.terms:
+            return self.numbers.bit_count()
+        index = self.index
+        return len(self.terms | {index.term_of(number) for number in numbers(self.numbers)})
 
     def record(self) -> dict[str, Any]:
         return {
@@ -145,7 +187,7 @@ class Measures:
             **_spread("words", self.words),
             **_spread("chars", self.chars),
             "paragraphs": self.paragraphs,
-            "distinct_terms": len(self.terms),
+            "distinct_terms": self.distinct(),
         }
 
 
@@ -260,6 +302,15 @@ def top_terms(
     `approximate(group, short_by)` is called for each group whose counts passed
     `MAX_DISTINCT_TERMS` distinct terms and so are approximate (each at most `short_by` short).
     """
+    if ngram == 1 and by is None and containing is None:
+        documents = list(documents)
+        totals = _index_totals(documents)
+        used = [(term, count, doc_freq) for term, count, doc_freq in totals or () if term not in stopwords]
+        if totals is not None and len(used) <= MAX_DISTINCT_TERMS:  # exact, as counting them is below the cap
+            best = heapq.nsmallest(n, used, key=lambda item: (-item[1], -item[2], item[0]))
+            for rank, (term, count, doc_freq) in enumerate(best, 1):
+                yield {"rank": rank, "term": term, "count": count, "doc_freq": doc_freq}
+            return
     groups: dict[str | None, list[dict[str, Any]] | TermCounts] = {}
     for document in documents:
         found = phrases(document, ngram, stopwords)
@@ -277,6 +328,39 @@ def top_terms(
         if isinstance(group, TermCounts) and group.short_by and approximate is not None:
             approximate(name, group.short_by)
     yield from _grouped_rows(groups, by, lambda group: group.top(n) if isinstance(group, TermCounts) else group)
+
+
+def _index_totals(documents: Sequence[Counted]) -> list[tuple[str, int, int]] | None:
+    """The index's term totals when `documents` are all the documents it counts, else None."""
+    tallies = [document.tally for document in documents]
+    if not tallies or tallies[0] is None:
+        return None
+    index = tallies[0].index
+    if any(tally is None or tally.index is not index for tally in tallies):
+        return None
+    if len({tally.key for tally in tallies if tally is not None}) != index.documents:
+        return None
+    return index.totals()
+
+
+def numbers(mask: int) -> Iterator[int]:
+    """The positions of the set bits of `mask`, lowest first."""
+    while mask:
+        low = mask & -mask
+        yield low.bit_length() - 1
+        mask ^= low
+
+
+def uses(document: Counted, family: Family) -> int:
+    """How many mentions of `family` the document holds; from its tally when the members are
+    single words, or when a member's word is missing (no mention), else from its words."""
+    tally = document.tally
+    if tally is not None:
+        if all(len(member) == 1 for member in family.members):
+            return sum(tally.uses(member[0]) for member in family.members)
+        if not any(all(tally.uses(word) for word in member) for member in family.members):
+            return 0
+    return sum(len(mentions(words, family)) for words in document.segments)
 
 
 def normalize_term(term: str) -> str:
@@ -315,7 +399,7 @@ def count_terms(
         trend = groups.setdefault(group_of(document, by) if by else None, TermTrend())
         trend.documents += 1
         trend.words += document.words
-        used = Counter({family.name: sum(len(mentions(words, family)) for words in document.segments) for family in families})
+        used = Counter({family.name: uses(document, family) for family in families})
         trend.counts.add(used.elements())
         if dispersion:
             trend.sizes.append(document.words)

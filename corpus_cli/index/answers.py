@@ -7,11 +7,13 @@ the same result from an entry; the pipeline asks `answerable` before reading any
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable, Iterator, Sequence
 from typing import Any
 
 from corpus_cli.analysis import stats
 from corpus_cli.index import records
+from corpus_cli.index.tally import DocumentTally
 from corpus_cli.index.view import IndexView
 from corpus_cli.run.selection import Selection
 from corpus_cli.source.config import Corpus
@@ -26,7 +28,13 @@ def _summary(view: IndexView, entry: records.Entry, doc_id: str, metadata: Metad
 
 
 def _counted(view: IndexView, entry: records.Entry, doc_id: str, metadata: Metadata | None) -> Any:
-    return records.counted(entry._replace(segments=view.segments(entry.path)), doc_id, metadata)
+    if entry.path in view.indexed:  # read in this run and not written back: no tally in the index
+        segments = [line.split(" ") for line in records.lines_of(view.indexed[entry.path].entry.segments)]
+        return records.counted(entry, doc_id, metadata, segments, None)
+    rowid = view.stored[entry.path].rowid
+    blob = view.terms.masks.get(rowid)
+    tally = None if blob is None else DocumentTally(rowid, blob, view.terms)
+    return records.counted(entry, doc_id, metadata, records.LazySegments(functools.partial(view.stored_segments, rowid)), tally)
 
 
 ANSWERS: dict[Callable[..., Any], Answer] = {Document.summary: _summary, stats.counted: _counted}

@@ -21,6 +21,7 @@ from corpus_cli.index import location, schema, store
 from corpus_cli.index.freshness import Rechecked, Stored, check, recheck
 from corpus_cli.index.lock import writer_lock
 from corpus_cli.index.records import Entry
+from corpus_cli.index.tally import Vocabulary
 from corpus_cli.run.parallel import ordered_map, plan
 from corpus_cli.source.config import Corpus
 from corpus_cli.source.files import SourceFile, Warn
@@ -108,12 +109,14 @@ def _rebuild(
             connection.execute("PRAGMA synchronous = OFF")
             connection.execute("BEGIN")
             count = 0
+            vocabulary = Vocabulary([])
             for result in rechecked(files, {}, processes, progress):
                 if result.warning is not None:
                     warn(result.warning)
                 elif result.indexed is not None:
-                    store.insert(connection, result.indexed)
+                    store.insert(connection, result.indexed, vocabulary)
                     count += result.indexed.entry.binary is None
+            vocabulary.flush(connection)
             schema.set_meta(connection, "corpus", os.fspath(corpus.root.resolve()))
             schema.set_meta(connection, "built_ns", str(time.time_ns()))
             schema.set_meta(connection, "updated_ns", str(time.time_ns()))

@@ -13,9 +13,11 @@ import hashlib
 import json
 import os
 import zlib
+from collections import Counter
+from collections.abc import Iterator, Sequence
 from typing import Any, NamedTuple
 
-from corpus_cli.analysis.stats import Counted
+from corpus_cli.analysis.stats import Counted, Tally
 from corpus_cli.source.decode import BinaryFile, decode
 from corpus_cli.text.document import Metadata, document_date
 from corpus_cli.text.parser import parse
@@ -63,12 +65,14 @@ class Entry(NamedTuple):
 
 
 class Indexed(NamedTuple):
-    """An entry and the texts its full-text rows are made of (None for a binary file)."""
+    """An entry and the texts its full-text rows are made of, with its term counts for the
+    tally (None for a binary file)."""
 
     entry: Entry
     text: str | None  # the decoded text, for the trigrams
     title_terms: str | None
     body_terms: str | None
+    counts: dict[str, int] | None = None
 
 
 def stat_identity(stat: os.stat_result) -> tuple[int, int, int, int]:
@@ -86,7 +90,7 @@ def index_file(path: str, stat: os.stat_result, data: bytes, read_ns: int) -> In
     try:
         decoded = decode(data)
     except BinaryFile as error:
-        return Indexed(Entry(*identity, str(error), *([None] * 13)), None, None, None)
+        return Indexed(Entry(*identity, str(error), *([None] * 13)), None, None, None, None)
     article = parse(decoded.text)
     texts = ([article.title] if article.title else []) + list(article.paragraphs)
     segments = [words for text in texts if (words := tokens(text))]
@@ -112,7 +116,8 @@ def index_file(path: str, stat: os.stat_result, data: bytes, read_ns: int) -> In
     )
     title_terms = lines[0] if headline else ""
     body_terms = "\n".join(lines[1:] if headline else lines)
-    return Indexed(entry, decoded.text.replace("\0", " "), title_terms, body_terms)
+    counts = Counter(word for words in segments for word in words)
+    return Indexed(entry, decoded.text.replace("\0", " "), title_terms, body_terms, dict(counts))
 
 
 def word_texts(entry: Entry) -> tuple[str, str]:
@@ -122,17 +127,52 @@ def word_texts(entry: Entry) -> tuple[str, str]:
 
 
 def _lines(entry: Entry) -> list[str]:
-    if not entry.segments:
+    return lines_of(entry.segments)
+
+
+def lines_of(segments: bytes | None) -> list[str]:
+    """The terms of the headline and of each paragraph, a line each, from the stored segments."""
+    if not segments:
         return []
-    text = zlib.decompress(entry.segments).decode("utf-8")
+    text = zlib.decompress(segments).decode("utf-8")
     return text.split("\n") if text else []
+
+
+def term_counts(segments: bytes | None) -> dict[str, int]:
+    """How often each term is used, from the stored segments."""
+    return dict(Counter(word for line in lines_of(segments) for word in line.split(" ")))
+
+
+class LazySegments(Sequence[list[str]]):
+    """A document's words, fetched from the index the first time they are asked for (most of
+    what `stats` asks is answered from the tally, without them)."""
+
+    def __init__(self, fetch: Any) -> None:
+        self._fetch = fetch
+        self._segments: list[list[str]] | None = None
+
+    def _loaded(self) -> list[list[str]]:
+        if self._segments is None:
+            self._segments = [line.split(" ") for line in lines_of(self._fetch())]
+        return self._segments
+
+    def __getitem__(self, index: Any) -> Any:
+        return self._loaded()[index]
+
+    def __len__(self) -> int:
+        return len(self._loaded())
+
+    def __iter__(self) -> Iterator[list[str]]:
+        return iter(self._loaded())
 
 
 def read_warnings(entry: Entry) -> list[str]:
     """The warnings reading the file reports, each with its path, as `read_document` words them."""
     if entry.binary is not None:
         return [f"{entry.path}: {entry.binary}; skipped"]
-    return [f"{entry.path}: {message}" for message in json.loads(entry.warnings or "[]")]
+    if not entry.warnings or entry.warnings == "[]":
+        return []
+    return [f"{entry.path}: {message}" for message in json.loads(entry.warnings)]
 
 
 def entry_date(entry: Entry, metadata: Metadata | None) -> str | None:
@@ -158,7 +198,7 @@ def summary(entry: Entry, doc_id: str, metadata: Metadata | None) -> dict[str, A
     }
 
 
-def counted(entry: Entry, doc_id: str, metadata: Metadata | None) -> Counted:
+def counted(entry: Entry, doc_id: str, metadata: Metadata | None, segments: Sequence[list[str]], tally: Tally | None) -> Counted:
     """What `stats` counts of the document, as `stats.counted` makes it."""
     return Counted(
         id=doc_id,
@@ -167,5 +207,6 @@ def counted(entry: Entry, doc_id: str, metadata: Metadata | None) -> Counted:
         words=entry.words or 0,
         chars=entry.chars or 0,
         paragraphs=entry.paragraphs or 0,
-        segments=tuple(line.split(" ") for line in _lines(entry)),
+        segments=segments,
+        tally=tally,
     )

@@ -9,6 +9,8 @@ Tables:
   tables always belong to one version of one file.
 - ``terms``: the terms of each file for stats, compressed, apart from ``files`` so that reading
   every entry (as `list` does) does not wade through them.
+- ``tallies`` and ``vocab``: each file's term counts as bit layers over term numbers, and each
+  term's number and totals, so that stats merges ints instead of words (see `tally`).
 - ``grams``: trigrams of each file's decoded text (FTS5 trigram, contentless, ``detail=none``),
   for grep's candidates. SQLite 3.40 cannot delete from a contentless table without the old text,
   so a changed file's old rows stay behind, matched to no file; `corpus index` rebuilds the whole
@@ -25,8 +27,8 @@ from pathlib import Path
 
 APPLICATION_ID = 0x636F7270  # "corp": marks the file as a corpus index
 # bump when the layout or what is stored changes: older files are rebuilt. 3: the lede, and terms
-# with dotted initialisms kept whole ("u.s.").
-FORMAT_VERSION = 3
+# with dotted initialisms kept whole ("u.s."). 4: term tallies and the vocabulary.
+FORMAT_VERSION = 4
 
 DDL = """
 CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT);
@@ -54,6 +56,8 @@ CREATE TABLE files (
     flags INTEGER
 );
 CREATE TABLE terms (rowid INTEGER PRIMARY KEY, segments BLOB NOT NULL);
+CREATE TABLE tallies (rowid INTEGER PRIMARY KEY, mask BLOB NOT NULL, tally BLOB NOT NULL);
+CREATE TABLE vocab (id INTEGER PRIMARY KEY, term TEXT NOT NULL UNIQUE, count INTEGER NOT NULL, doc_freq INTEGER NOT NULL);
 CREATE VIRTUAL TABLE grams USING fts5(text, tokenize='trigram', detail='none', content='');
 CREATE VIRTUAL TABLE words USING fts5(title, body, content='');
 """

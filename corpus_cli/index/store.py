@@ -12,8 +12,9 @@ import time
 from collections.abc import Iterable, Sequence
 
 from corpus_cli.index.freshness import Stored
-from corpus_cli.index.records import COLUMNS, Entry, Indexed, word_texts
+from corpus_cli.index.records import COLUMNS, Entry, Indexed, term_counts, word_texts
 from corpus_cli.index.schema import get_meta, set_meta
+from corpus_cli.index.tally import Vocabulary
 
 # Every column but the terms, which only stats needs (fetched per document by `segments`).
 _FILE_COLUMNS = [name for name in COLUMNS if name != "segments"]
@@ -48,6 +49,7 @@ def write(
     anew, paths whose rows go (deleted or unreadable files). `stored` is updated to match."""
     connection.execute("BEGIN IMMEDIATE")
     try:
+        vocabulary = Vocabulary.load(connection)
         dropped = 0
         for entry in same:
             known = stored[entry.path]
@@ -57,10 +59,11 @@ def write(
             )
             stored[entry.path] = Stored(known.rowid, entry)
         for path in removed:
-            dropped += _remove(connection, stored, path)
+            dropped += _remove(connection, stored, path, vocabulary)
         for item in indexed:
-            dropped += _remove(connection, stored, item.entry.path)
-            stored[item.entry.path] = Stored(insert(connection, item), item.entry._replace(segments=None))
+            dropped += _remove(connection, stored, item.entry.path, vocabulary)
+            stored[item.entry.path] = Stored(insert(connection, item, vocabulary), item.entry._replace(segments=None))
+        vocabulary.flush(connection)
         if dropped:
             set_meta(connection, "orphans", str(orphans(connection) + dropped))
         set_meta(connection, "updated_ns", str(time.time_ns()))
@@ -70,20 +73,22 @@ def write(
         raise
 
 
-def insert(connection: sqlite3.Connection, item: Indexed) -> int:
-    """A new row for `item` in each table; its rowid."""
+def insert(connection: sqlite3.Connection, item: Indexed, vocabulary: Vocabulary) -> int:
+    """A new row for `item` in each table, its terms counted in `vocabulary`; its rowid."""
     entry = item.entry
     rowid = connection.execute(_INSERT, [getattr(entry, name) for name in _FILE_COLUMNS]).lastrowid
     assert rowid is not None
     if entry.segments is not None:
         connection.execute("INSERT INTO terms (rowid, segments) VALUES (?, ?)", (rowid, entry.segments))
+    if item.counts is not None:
+        connection.execute("INSERT INTO tallies (rowid, mask, tally) VALUES (?, ?, ?)", (rowid, *vocabulary.add(item.counts)))
     if item.text is not None:
         connection.execute("INSERT INTO grams (rowid, text) VALUES (?, ?)", (rowid, item.text))
         connection.execute("INSERT INTO words (rowid, title, body) VALUES (?, ?, ?)", (rowid, item.title_terms, item.body_terms))
     return rowid
 
 
-def _remove(connection: sqlite3.Connection, stored: dict[str, Stored], path: str) -> int:
+def _remove(connection: sqlite3.Connection, stored: dict[str, Stored], path: str, vocabulary: Vocabulary) -> int:
     """Delete the rows of `path`; 1 when grams rows were left behind, else 0."""
     known = stored.pop(path, None)
     if known is None:
@@ -94,6 +99,8 @@ def _remove(connection: sqlite3.Connection, stored: dict[str, Stored], path: str
     entry = known.entry._replace(segments=segments(connection, known.rowid))
     title, body = word_texts(entry)
     connection.execute("INSERT INTO words (words, rowid, title, body) VALUES ('delete', ?, ?, ?)", (known.rowid, title, body))
+    vocabulary.remove(term_counts(entry.segments))
+    connection.execute("DELETE FROM tallies WHERE rowid = ?", (known.rowid,))
     connection.execute("DELETE FROM terms WHERE rowid = ?", (known.rowid,))
     connection.execute("DELETE FROM files WHERE rowid = ?", (known.rowid,))
     return 1

@@ -12,6 +12,7 @@ import os
 import sqlite3
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 
 from corpus_cli.index import location, schema, store
@@ -19,6 +20,7 @@ from corpus_cli.index.build import rechecked
 from corpus_cli.index.freshness import Stored, check
 from corpus_cli.index.lock import writer_lock
 from corpus_cli.index.records import Entry, Indexed
+from corpus_cli.index.tally import IndexTerms
 from corpus_cli.source.config import Corpus
 from corpus_cli.source.files import SourceFile, Warn
 
@@ -62,12 +64,14 @@ class IndexView:
             else:
                 yield source, value
 
-    def segments(self, path: str) -> bytes | None:
-        """The compressed terms of an entry (stats needs them; the light entries lack them)."""
-        if path in self.indexed:
-            return self.indexed[path].entry.segments
-        known = self.stored.get(path)
-        return None if known is None else store.segments(self.connection, known.rowid)
+    def stored_segments(self, rowid: int) -> bytes | None:
+        """The compressed terms of a stored entry (the light entries lack them)."""
+        return store.segments(self.connection, rowid)
+
+    @cached_property
+    def terms(self) -> IndexTerms:
+        """The term numbers, totals and tallies of the index, read when first asked for."""
+        return IndexTerms(self.connection)
 
     def _write_back(self, same: list[Entry], indexed: list[Indexed], removed: set[str]) -> None:
         """Write the changes when the index can be written now; otherwise answer without."""
