@@ -24,7 +24,7 @@ Answer = Callable[[IndexView, records.Entry, str, "Metadata | None"], Any]
 
 
 def _summary(view: IndexView, entry: records.Entry, doc_id: str, metadata: Metadata | None) -> Any:
-    return records.summary(entry, doc_id, metadata)
+    return records.summary(view.with_texts(entry), doc_id, metadata)
 
 
 def _counted(view: IndexView, entry: records.Entry, doc_id: str, metadata: Metadata | None) -> Any:

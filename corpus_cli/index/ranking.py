@@ -43,7 +43,7 @@ def search(
         if rowid not in admitted:
             continue
         source, entry = admitted[rowid]
-        record = records.summary(entry, source.id, corpus.metadata.get(source.id))
+        record = records.summary(view.with_texts(entry, one=True), source.id, corpus.metadata.get(source.id))
         results.append(
             {
                 "rank": len(results) + 1,

@@ -35,6 +35,8 @@ COLUMNS = (
     *("byline", "lede", "words", "chars", "paragraphs", "warnings", "headline_terms", "segments", "flags"),
 )
 
+TEXT_COLUMNS = ("title", "byline", "lede")  # only the summary record prints them
+
 
 class Entry(NamedTuple):
     """One row of ``files``. `binary` holds the reason a binary file is skipped (then the parsed

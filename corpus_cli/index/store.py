@@ -12,20 +12,30 @@ import time
 from collections.abc import Iterable, Sequence
 
 from corpus_cli.index.freshness import Stored
-from corpus_cli.index.records import COLUMNS, Entry, Indexed, term_counts, word_texts
+from corpus_cli.index.records import COLUMNS, TEXT_COLUMNS, Entry, Indexed, term_counts, word_texts
 from corpus_cli.index.schema import get_meta, set_meta
 from corpus_cli.index.tally import Vocabulary
 
 # Every column but the terms, which only stats needs (fetched per document by `segments`).
 _FILE_COLUMNS = [name for name in COLUMNS if name != "segments"]
-_LIGHT_COLUMNS = ", ".join("NULL" if name == "segments" else name for name in COLUMNS)
+# Read apart, when a record needs them: the terms, and the texts only `list` and `search` print
+# (leaving them out of the entries every command loads saves a third of reading them).
+_APART = ("segments", *TEXT_COLUMNS)
+_LIGHT_COLUMNS = ", ".join("NULL" if name in _APART else name for name in COLUMNS)
 _INSERT = f"INSERT INTO files ({', '.join(_FILE_COLUMNS)}) VALUES ({', '.join('?' * len(_FILE_COLUMNS))})"
 
 
 def load(connection: sqlite3.Connection) -> dict[str, Stored]:
-    """Every entry, by path, without its terms."""
+    """Every entry, by path, without its terms and texts (see `texts`)."""
     rows = connection.execute(f"SELECT rowid, {_LIGHT_COLUMNS} FROM files")
     return {row[1]: Stored(row[0], Entry._make(row[1:])) for row in rows}
+
+
+def texts(connection: sqlite3.Connection, rowid: int | None = None) -> dict[int, tuple[str | None, ...]]:
+    """The `TEXT_COLUMNS` of every entry (or of one), by rowid."""
+    query = f"SELECT rowid, {', '.join(TEXT_COLUMNS)} FROM files"
+    rows = connection.execute(query) if rowid is None else connection.execute(f"{query} WHERE rowid = ?", (rowid,))
+    return {row[0]: row[1:] for row in rows}
 
 
 def segments(connection: sqlite3.Connection, rowid: int) -> bytes | None:

@@ -64,6 +64,22 @@ class IndexView:
             else:
                 yield source, value
 
+    @cached_property
+    def _texts(self) -> dict[int, tuple[str | None, ...]]:
+        return store.texts(self.connection)
+
+    def with_texts(self, entry: Entry, *, one: bool = False) -> Entry:
+        """The entry with the texts the light entries lack (entries read in this run have them);
+        every entry's texts are read at the first call, or only this one's with `one`."""
+        known = self.stored.get(entry.path)
+        if entry.path in self.indexed or known is None:
+            return entry
+        texts = store.texts(self.connection, known.rowid).get(known.rowid) if one else self._texts.get(known.rowid)
+        if texts is None:  # written back after the texts were read: the entry is whole
+            return entry
+        title, byline, lede = texts
+        return entry._replace(title=title, byline=byline, lede=lede)
+
     def stored_segments(self, rowid: int) -> bytes | None:
         """The compressed terms of a stored entry (the light entries lack them)."""
         return store.segments(self.connection, rowid)
