@@ -67,14 +67,12 @@ class Entry(NamedTuple):
 
 
 class Indexed(NamedTuple):
-    """An entry and the texts its full-text rows are made of, with its term counts for the
-    tally (None for a binary file)."""
+    """An entry and the texts its full-text rows are made of (None for a binary file)."""
 
     entry: Entry
     text: str | None  # the decoded text, for the trigrams
     title_terms: str | None
     body_terms: str | None
-    counts: dict[str, int] | None = None
 
 
 def stat_identity(stat: os.stat_result) -> tuple[int, int, int, int]:
@@ -92,7 +90,7 @@ def index_file(path: str, stat: os.stat_result, data: bytes, read_ns: int) -> In
     try:
         decoded = decode(data)
     except BinaryFile as error:
-        return Indexed(Entry(*identity, str(error), *([None] * 13)), None, None, None, None)
+        return Indexed(Entry(*identity, str(error), *([None] * 13)), None, None, None)
     article = parse(decoded.text)
     texts = ([article.title] if article.title else []) + list(article.paragraphs)
     segments = [words for text in texts if (words := tokens(text))]
@@ -118,8 +116,7 @@ def index_file(path: str, stat: os.stat_result, data: bytes, read_ns: int) -> In
     )
     title_terms = lines[0] if headline else ""
     body_terms = "\n".join(lines[1:] if headline else lines)
-    counts = Counter(word for words in segments for word in words)
-    return Indexed(entry, decoded.text.replace("\0", " "), title_terms, body_terms, dict(counts))
+    return Indexed(entry, decoded.text.replace("\0", " "), title_terms, body_terms)
 
 
 def word_texts(entry: Entry) -> tuple[str, str]:
@@ -141,8 +138,12 @@ def lines_of(segments: bytes | None) -> list[str]:
 
 
 def term_counts(segments: bytes | None) -> dict[str, int]:
-    """How often each term is used, from the stored segments."""
-    return dict(Counter(word for line in lines_of(segments) for word in line.split(" ")))
+    """How often each term is used, from the stored segments (made here rather than sent by the
+    worker that read the file: a dict of every term per file, queued, tripled the build's memory)."""
+    if not segments:
+        return {}
+    text = zlib.decompress(segments).decode("utf-8")
+    return dict(Counter(text.replace("\n", " ").split(" "))) if text else {}
 
 
 class LazySegments(Sequence[list[str]]):

@@ -90,8 +90,9 @@ def insert(connection: sqlite3.Connection, item: Indexed, vocabulary: Vocabulary
     assert rowid is not None
     if entry.segments is not None:
         connection.execute("INSERT INTO terms (rowid, segments) VALUES (?, ?)", (rowid, entry.segments))
-    if item.counts is not None:
-        connection.execute("INSERT INTO tallies (rowid, mask, tally) VALUES (?, ?, ?)", (rowid, *vocabulary.add(item.counts)))
+    if entry.binary is None:
+        mask, tally = vocabulary.add(term_counts(entry.segments))
+        connection.execute("INSERT INTO tallies (rowid, mask, tally) VALUES (?, ?, ?)", (rowid, mask, tally))
     if item.text is not None:
         connection.execute("INSERT INTO grams (rowid, text) VALUES (?, ?)", (rowid, item.text))
         connection.execute("INSERT INTO words (rowid, title, body) VALUES (?, ?, ?)", (rowid, item.title_terms, item.body_terms))

@@ -1,11 +1,12 @@
-"""Term counts that `stats` merges without a Python step per word: each document's counts as bit
-layers over term numbers, and the vocabulary that numbers the terms and keeps their totals.
+"""Term counts that `stats` merges without a Python step per word: each document's terms as a
+bitmask over term numbers with its counts beside, and the vocabulary that numbers the terms and
+keeps their totals.
 
-A document's tally is its term counts sliced into bits: layer j is a bitmask whose bit t is set
-when bit j of the count of term t is set. The terms a document uses are the OR of its layers, so
-the distinct terms of a group of documents are an OR of Python ints (done in C) and a popcount; a
-term's count is read off its bit in each layer. Terms are numbered in the order they are first
-met, so the frequent ones (met in the first documents) have low numbers and the layers stay short.
+A document's mask has bit t set when it uses term t: the distinct terms of a group of documents
+are an OR of Python ints (done in C) and a popcount. Its counts are its term numbers and the
+count of each (two arrays, compressed): a term's count is one search in C away. Terms are
+numbered in the order they are first met, so the frequent ones (met in the first documents) have
+low numbers and the masks stay short.
 
 ``vocab`` holds each term's number with its count and document frequency over the indexed
 documents, kept exact as documents come and go, so `stats --top` over the whole corpus reads the
@@ -15,35 +16,41 @@ totals instead of adding up every document.
 from __future__ import annotations
 
 import sqlite3
+import sys
 import zlib
-from collections.abc import Mapping
-from functools import cached_property
+from array import array
+from collections import Counter
+from collections.abc import Mapping, Sequence
+from functools import cached_property, reduce
+from itertools import chain, repeat
+from operator import lshift, or_
+from typing import cast
 
-_LENGTH = 4  # bytes of each layer's length in a tally
 _PLAIN = 512  # masks up to this many bytes are stored as they are
 
 
-def encode(counts: Mapping[int, int]) -> tuple[bytes, bytes]:
-    """The presence mask and the tally of a document's counts (term number -> uses)."""
-    width = max(counts, default=-1) // 8 + 1
-    layers: list[bytearray] = []
-    presence = bytearray(width)
-    for number, count in counts.items():
-        byte, bit = number >> 3, 1 << (number & 7)
-        presence[byte] |= bit
-        layer = 0
-        while count:
-            if count & 1:
-                while len(layers) <= layer:
-                    layers.append(bytearray(width))
-                layers[layer][byte] |= bit
-            count >>= 1
-            layer += 1
-    packed = bytearray()
-    for layer_bytes in layers:
-        trimmed = bytes(layer_bytes).rstrip(b"\0")
-        packed += len(trimmed).to_bytes(_LENGTH, "little") + trimmed
-    return _squeezed(bytes(presence)), zlib.compress(bytes(packed), 6)
+def encode(numbers: Sequence[int], uses: Sequence[int]) -> tuple[bytes, bytes]:
+    """The stored mask and counts of a document that uses term `numbers[i]` `uses[i]` times."""
+    mask = reduce(or_, map(lshift, repeat(1), numbers), 0)
+    listed = array("I", numbers)  # in the document's order: sorting cost the build more than it saves a search
+    counts = array("I", uses)
+    if sys.byteorder == "big":  # stored little-endian, so an index is read alike everywhere
+        listed.byteswap()
+        counts.byteswap()
+    return _squeezed(mask.to_bytes((mask.bit_length() + 7) // 8, "little")), zlib.compress(listed.tobytes() + counts.tobytes(), 1)
+
+
+def decode(tally: bytes) -> tuple[array[int], array[int]]:
+    """The term numbers of a document and their counts, from its stored counts."""
+    packed = zlib.decompress(tally)
+    half = len(packed) // 2
+    numbers, counts = array("I"), array("I")
+    numbers.frombytes(packed[:half])
+    counts.frombytes(packed[half:])
+    if sys.byteorder == "big":
+        numbers.byteswap()
+        counts.byteswap()
+    return numbers, counts
 
 
 def _squeezed(mask: bytes) -> bytes:
@@ -59,53 +66,40 @@ def presence(stored: bytes) -> int:
     return int.from_bytes(mask, "little")
 
 
-def decode(tally: bytes) -> list[int]:
-    """The bit layers of a tally, as ints (bit t of layer j: bit j of the count of term t)."""
-    packed = zlib.decompress(tally)
-    layers = []
-    start = 0
-    while start < len(packed):
-        length = int.from_bytes(packed[start : start + _LENGTH], "little")
-        start += _LENGTH
-        layers.append(int.from_bytes(packed[start : start + length], "little"))
-        start += length
-    return layers
-
-
 class Vocabulary:
     """The writer's view of ``vocab``: numbers for terms, and the totals, changed in memory and
     written back by `flush` (in the writer's transaction)."""
 
     def __init__(self, rows: list[tuple[int, str, int, int]]) -> None:
         self.numbers: dict[str, int] = {term: number for number, term, _, _ in rows}
-        size = max((number for number, _, _, _ in rows), default=-1) + 1
-        self.terms: list[str | None] = [None] * size
-        self.counts = [0] * size
-        self.doc_freqs = [0] * size
-        for number, term, count, doc_freq in rows:
-            self.terms[number], self.counts[number], self.doc_freqs[number] = term, count, doc_freq
+        self.terms: dict[int, str] = {number: term for number, term, _, _ in rows}
+        self.counts: Counter[int] = Counter({number: count for number, _, count, _ in rows})
+        self.doc_freqs: Counter[int] = Counter({number: doc_freq for number, _, _, doc_freq in rows})
         self.changed: set[int] = set()
+        self.next_number = max(self.terms, default=-1) + 1
 
     @classmethod
     def load(cls, connection: sqlite3.Connection) -> Vocabulary:
         return cls(connection.execute("SELECT id, term, count, doc_freq FROM vocab").fetchall())
 
     def add(self, counts: Mapping[str, int]) -> tuple[bytes, bytes]:
-        """Count a document's terms in the totals (numbering new terms); its mask and tally."""
-        numbered = {}
-        known, totals, doc_freqs = self.numbers, self.counts, self.doc_freqs
-        for term, count in counts.items():
-            number = known.get(term)
-            if number is None:
-                number = known[term] = len(self.terms)
-                self.terms.append(term)
-                totals.append(0)
-                doc_freqs.append(0)
-            totals[number] += count
-            doc_freqs[number] += 1
-            numbered[number] = count
-        self.changed.update(numbered)
-        return encode(numbered)
+        """Count a document's terms in the totals (numbering new terms); its mask and counts.
+        The build does this in one process for every file, so each step is one call into C
+        (a loop in Python here made the parent the bottleneck of the build)."""
+        terms = list(counts)
+        found = list(map(self.numbers.get, terms))
+        numbers = cast("list[int]", found) if None not in found else [self._number(t) if n is None else n for t, n in zip(terms, found)]
+        uses = list(counts.values())
+        self.counts.update(chain.from_iterable(map(repeat, numbers, uses)))  # each use once: counted in C
+        self.doc_freqs.update(numbers)
+        self.changed.update(numbers)
+        return encode(numbers, uses)
+
+    def _number(self, term: str) -> int:
+        number = self.numbers[term] = self.next_number  # a term keeps its row (count 0) when unused
+        self.terms[number] = term
+        self.next_number += 1
+        return number
 
     def remove(self, counts: Mapping[str, int]) -> None:
         """Take a document's terms out of the totals."""
@@ -163,23 +157,23 @@ class IndexTerms:
     def _tallies(self) -> dict[int, bytes]:
         return dict(self.connection.execute("SELECT rowid, tally FROM tallies"))
 
-    def layers(self, rowid: int) -> list[int]:
-        """A document's count layers (all documents' tallies are read at the first call: most
-        are asked for when one is)."""
+    def counts(self, rowid: int) -> tuple[array[int], array[int]]:
+        """A document's term numbers and their counts (all documents' are read at the
+        first call: most are asked for when one is)."""
         tally = self._tallies.get(rowid)
-        return [] if tally is None else decode(tally)
+        return (array("I"), array("I")) if tally is None else decode(tally)
 
 
 class DocumentTally:
     """One document's tally, as `stats` reads it (the `analysis.stats.Tally` protocol): its mask
-    at once, its layers (the counts) when a count is asked for."""
+    at once, its counts when a count is asked for."""
 
-    __slots__ = ("_layers", "_presence", "index", "key")
+    __slots__ = ("_counts", "_presence", "index", "key")
 
     def __init__(self, key: int, mask: bytes, index: IndexTerms) -> None:
         self.key, self.index = key, index
         self._presence = presence(mask)
-        self._layers: list[int] | None = None
+        self._counts: tuple[array[int], array[int]] | None = None
 
     def presence(self) -> int:
         """A bitmask of the numbers of the terms the document uses."""
@@ -189,6 +183,7 @@ class DocumentTally:
         number = self.index.number_of(term)
         if number is None or not (self._presence >> number) & 1:
             return 0
-        if self._layers is None:
-            self._layers = self.index.layers(self.key)
-        return sum(((layer >> number) & 1) << place for place, layer in enumerate(self._layers))
+        if self._counts is None:
+            self._counts = self.index.counts(self.key)
+        numbers, counts = self._counts
+        return counts[numbers.index(number)]
