@@ -186,8 +186,9 @@ def test_the_index_is_what_answers(hostile: Path):
     connection.close()
     titles = {json.loads(line)["title"] for line in run("list", "--corpus", str(hostile)).stdout.splitlines()}
     assert "Planted in the index" in titles
-    counted = {json.loads(line)["id"] for line in run("grep", "-c", "ICE", "--corpus", str(hostile)).stdout.splitlines()}
+    # A word in few files (grep scans for one in most of them, as without an index)
+    counted = {json.loads(line)["id"] for line in run("grep", "-c", "Windows", "--corpus", str(hostile)).stdout.splitlines()}
     assert "crlf" not in counted
     assert "crlf" in {
-        json.loads(line)["id"] for line in run("grep", "-c", "ICE", "--corpus", str(hostile), "--no-index").stdout.splitlines()
+        json.loads(line)["id"] for line in run("grep", "-c", "Windows", "--corpus", str(hostile), "--no-index").stdout.splitlines()
     }

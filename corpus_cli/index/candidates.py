@@ -14,9 +14,15 @@ from collections.abc import Sequence
 
 from corpus_cli.grep.search import DocumentResult
 from corpus_cli.grep.spec import SearchSpec
-from corpus_cli.index import queries, records
+from corpus_cli.index import location, queries, records, schema
 from corpus_cli.index.view import IndexView
+from corpus_cli.source.config import Corpus
 from corpus_cli.source.files import SourceFile
+
+# When more than this share of the documents may hold the needle, grep reads them all as without
+# an index: loading the entries and checking each file would cost more than the few files it
+# spares (`grep -c the` took 1.38 s through the index, 0.94 s without, at 18,726 files).
+MOST = 0.5
 
 
 def usable_needle(spec: SearchSpec) -> str | None:
@@ -30,6 +36,27 @@ def usable_needle(spec: SearchSpec) -> str | None:
     if ignore_case and not text.isascii():
         return None  # Python's and SQLite's case folding agree on ASCII letters only
     return text
+
+
+def narrows(corpus: Corpus, needle: str) -> bool:
+    """Whether the index leaves few enough candidates for `needle` to be worth opening: a quick
+    look (a read-only connection, the trigram query) before any entry is loaded. True when it
+    cannot tell, so that opening the index reports what is wrong with it."""
+    path = location.existing(corpus.root)
+    if path is None:
+        return False
+    try:
+        connection = schema.connect(path, writable=False)
+    except schema.IndexUnusable:
+        return True
+    try:
+        hits = queries.candidates(connection, needle)
+        documents = int(connection.execute("SELECT count(*) FROM tallies").fetchone()[0])
+    except sqlite3.DatabaseError:
+        return True
+    finally:
+        connection.close()
+    return hits is not None and len(hits) <= MOST * documents
 
 
 def settled(view: IndexView, spec: SearchSpec, picked: Sequence[SourceFile], files: Sequence[SourceFile]) -> dict[str, DocumentResult]:

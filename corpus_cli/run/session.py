@@ -142,9 +142,11 @@ class Session:
         """grep's results known from the index without reading the files (by path); {} without one."""
         if not self.use_index:
             return {}
-        from corpus_cli.index.candidates import settled, usable_needle
+        from corpus_cli.index.candidates import narrows, settled, usable_needle
 
-        if usable_needle(spec) is None or self.index is None:  # -v, \w+: a scan, without loading the index
+        needle = usable_needle(spec)
+        # -v, \w+, or a needle in most files: a scan, without loading the index
+        if needle is None or not narrows(self.corpus, needle) or self.index is None:
             return {}
         return settled(self.index, spec, self.picked(), self.files)
 
