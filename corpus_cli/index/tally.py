@@ -3,9 +3,9 @@ bitmask over term numbers with its counts beside, and the vocabulary that number
 keeps their totals.
 
 A document's mask has bit t set when it uses term t: the distinct terms of a group of documents
-are an OR of Python ints (done in C) and a popcount. Its counts are its term numbers and the
-count of each (two arrays, compressed): a term's count is one search in C away. Terms are
-numbered in the order they are first met, so the frequent ones (met in the first documents) have
+are an OR of Python ints (done in C) and a popcount. Its counts follow in the order of its term
+numbers (an array of bytes, compressed): a term's count is at the popcount of the mask below
+its bit. Terms are numbered in the order they are first met, so the frequent ones (met in the first documents) have
 low numbers and the masks stay short.
 
 ``vocab`` holds each term's number with its count and document frequency over the indexed
@@ -30,27 +30,24 @@ _PLAIN = 512  # masks up to this many bytes are stored as they are
 
 
 def encode(numbers: Sequence[int], uses: Sequence[int]) -> tuple[bytes, bytes]:
-    """The stored mask and counts of a document that uses term `numbers[i]` `uses[i]` times."""
+    """The stored mask and counts of a document that uses term `numbers[i]` `uses[i]` times: the
+    counts go in the order of the term numbers, the mask's set bits, so the numbers need no room."""
     mask = reduce(or_, map(lshift, repeat(1), numbers), 0)
-    listed = array("I", numbers)  # in the document's order: sorting cost the build more than it saves a search
-    counts = array("I", uses)
-    if sys.byteorder == "big":  # stored little-endian, so an index is read alike everywhere
-        listed.byteswap()
+    by_number = dict(zip(numbers, uses))
+    code = "B" if max(uses, default=0) < 256 else "I"
+    counts = array(code, [by_number[number] for number in sorted(numbers)])
+    if sys.byteorder == "big" and code == "I":  # stored little-endian, so an index is read alike everywhere
         counts.byteswap()
-    return _squeezed(mask.to_bytes((mask.bit_length() + 7) // 8, "little")), zlib.compress(listed.tobytes() + counts.tobytes(), 1)
+    return _squeezed(mask.to_bytes((mask.bit_length() + 7) // 8, "little")), code.encode() + zlib.compress(counts.tobytes(), 6)
 
 
-def decode(tally: bytes) -> tuple[array[int], array[int]]:
-    """The term numbers of a document and their counts, from its stored counts."""
-    packed = zlib.decompress(tally)
-    half = len(packed) // 2
-    numbers, counts = array("I"), array("I")
-    numbers.frombytes(packed[:half])
-    counts.frombytes(packed[half:])
-    if sys.byteorder == "big":
-        numbers.byteswap()
+def decode(tally: bytes) -> array[int]:
+    """A document's counts, in the order of its term numbers (the set bits of its mask)."""
+    counts = array(tally[:1].decode())
+    counts.frombytes(zlib.decompress(tally[1:]))
+    if sys.byteorder == "big" and counts.itemsize > 1:
         counts.byteswap()
-    return numbers, counts
+    return counts
 
 
 def _squeezed(mask: bytes) -> bytes:
@@ -157,11 +154,11 @@ class IndexTerms:
     def _tallies(self) -> dict[int, bytes]:
         return dict(self.connection.execute("SELECT rowid, tally FROM tallies"))
 
-    def counts(self, rowid: int) -> tuple[array[int], array[int]]:
-        """A document's term numbers and their counts (all documents' are read at the
+    def counts(self, rowid: int) -> array[int]:
+        """A document's counts in the order of its term numbers (all documents' are read at the
         first call: most are asked for when one is)."""
         tally = self._tallies.get(rowid)
-        return (array("I"), array("I")) if tally is None else decode(tally)
+        return array("I") if tally is None else decode(tally)
 
 
 class DocumentTally:
@@ -173,7 +170,7 @@ class DocumentTally:
     def __init__(self, key: int, mask: bytes, index: IndexTerms) -> None:
         self.key, self.index = key, index
         self._presence = presence(mask)
-        self._counts: tuple[array[int], array[int]] | None = None
+        self._counts: array[int] | None = None
 
     def presence(self) -> int:
         """A bitmask of the numbers of the terms the document uses."""
@@ -185,5 +182,4 @@ class DocumentTally:
             return 0
         if self._counts is None:
             self._counts = self.index.counts(self.key)
-        numbers, counts = self._counts
-        return counts[numbers.index(number)]
+        return self._counts[(self._presence & ((1 << number) - 1)).bit_count()]  # the term's rank among the document's
