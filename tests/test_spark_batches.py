@@ -13,7 +13,7 @@ from typing import Any
 import pytest
 from helpers import SEEDS, run
 
-from corpus_cli.analysis import stats
+from corpus_cli.analysis import trends
 from corpus_cli.spark import cli
 from corpus_cli.spark.batches import Naming, record_batches, term_count_batches, trends_from_sums
 
@@ -57,7 +57,7 @@ def test_records_equal_the_jsonl_export_and_binary_files_are_skipped() -> None:
 @pytest.mark.parametrize("by", [None, "month", "year", "week", "day", "doc", "credit"])
 def test_term_counts_of_separate_batches_add_up_to_corpus_stats(by: str | None) -> None:
     terms = ["ICE", "border wall", "Biden's"]
-    wanted = stats.wanted_families(terms)
+    wanted = trends.wanted_families(terms)
     files = list(seed_files().items())
     batches = [file_batch(dict(files[:2])), file_batch(dict(files[2:]))]
     sums: dict[tuple[str | None, str], list[int]] = {}
@@ -66,14 +66,14 @@ def test_term_counts_of_separate_batches_add_up_to_corpus_stats(by: str | None) 
             total = sums.setdefault((row["group"], row["term"]), [0, 0, 0, 0])
             for i, name in enumerate(("count", "doc_freq", "documents", "words")):
                 total[i] += row[name]
-    rows = list(stats.trend_rows(trends_from_sums((group, term, *total) for (group, term), total in sums.items()), wanted, by))
+    rows = list(trends.trend_rows(trends_from_sums((group, term, *total) for (group, term), total in sums.items()), wanted, by))
     args = [arg for term in terms for arg in ("--term", term)] + (["--by", by] if by else [])
     expected = [json.loads(line) for line in run("stats", *args, "--format", "jsonl").stdout.splitlines()]
     assert rows == expected and any(row["count"] for row in rows)
 
 
 def test_no_documents_still_give_one_row_a_term_when_not_grouped() -> None:
-    rows = list(stats.trend_rows(trends_from_sums([]), stats.wanted_families(["ice"]), None))
+    rows = list(trends.trend_rows(trends_from_sums([]), trends.wanted_families(["ice"]), None))
     assert rows == [{"term": "ice", "count": 0, "doc_freq": 0, "documents": 0, "words": 0, "per_10k": None}]
 
 

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 from helpers import run
 
-from corpus_cli.analysis import stats
+from corpus_cli.analysis import stats, terms
 
 
 def counted(doc_id: str, words: list[str]) -> stats.Counted:
@@ -19,7 +19,7 @@ def counted(doc_id: str, words: list[str]) -> stats.Counted:
 
 
 def test_past_the_ceiling_counts_are_approximate_and_bounded(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(stats, "MAX_DISTINCT_TERMS", 200)
+    monkeypatch.setattr(terms, "MAX_DISTINCT_TERMS", 200)
     rng = random.Random(5)
     frequent = [f"common{n}" for n in range(5)]
     documents = []
@@ -29,7 +29,7 @@ def test_past_the_ceiling_counts_are_approximate_and_bounded(monkeypatch: pytest
         documents.append(counted(f"d{number}", words))
     exact = Counter(word for document in documents for words in document.segments for word in words)
     reported: list[tuple[str | None, int]] = []
-    rows = list(stats.top_terms(documents, 5, approximate=lambda group, short: reported.append((group, short))))
+    rows = list(terms.top_terms(documents, 5, approximate=lambda group, short: reported.append((group, short))))
     assert len(reported) == 1 and reported[0][0] is None and reported[0][1] > 0
     short_by = reported[0][1]
     assert [row["term"] for row in rows] == [term for term, _ in exact.most_common(5)]
@@ -40,13 +40,13 @@ def test_past_the_ceiling_counts_are_approximate_and_bounded(monkeypatch: pytest
 def test_under_the_ceiling_counts_are_exact_and_nothing_is_said() -> None:
     documents = [counted("a", ["x", "y", "x"]), counted("b", ["x"])]
     reported: list[tuple[str | None, int]] = []
-    rows = list(stats.top_terms(documents, 2, approximate=lambda group, short: reported.append((group, short))))
+    rows = list(terms.top_terms(documents, 2, approximate=lambda group, short: reported.append((group, short))))
     assert reported == []
     assert [(row["term"], row["count"], row["doc_freq"]) for row in rows] == [("x", 3, 2), ("y", 1, 1)]
 
 
 def test_the_command_warns_that_counts_are_approximate(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(stats, "MAX_DISTINCT_TERMS", 20)
+    monkeypatch.setattr(terms, "MAX_DISTINCT_TERMS", 20)
     for number in range(5):
         (tmp_path / f"{number}.txt").write_text(" ".join(f"word{number}x{n}" for n in range(30)) + " border border\n")
     result = run("stats", "--corpus", str(tmp_path), "--top", "1", "--format", "jsonl")

@@ -12,7 +12,7 @@ from helpers import run
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from corpus_cli.analysis import stats
+from corpus_cli.analysis import stats, terms
 from corpus_cli.text.document import Document
 from corpus_cli.text.parser import parse
 
@@ -35,9 +35,9 @@ def document(index: int, text: str) -> stats.Counted:
 
 def term_counts(documents: list[stats.Counted], n: int) -> tuple[Counter[str], Counter[str]]:
     """Uses and document frequency of every phrase of `n` words."""
-    counts = stats.TermCounts()
+    counts = terms.TermCounts()
     for doc in documents:
-        counts.add(stats.phrases(doc, n, frozenset()))
+        counts.add(terms.phrases(doc, n, frozenset()))
     return counts.count, counts.doc_freq
 
 

@@ -23,7 +23,8 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from corpus_cli.analysis.families import Family, mentions
-from corpus_cli.analysis.stats import counted, phrases
+from corpus_cli.analysis.stats import counted
+from corpus_cli.analysis.terms import phrases
 from corpus_cli.text.document import Document
 
 FIELDS = ("rank", "term", "target", "reference", "target_per_10k", "reference_per_10k", "ll", "log_ratio", "p", "direction")

@@ -10,7 +10,7 @@ from typing import Any
 
 import click
 
-from corpus_cli.analysis import stats
+from corpus_cli.analysis import stats, terms, trends
 from corpus_cli.analysis.families import Family, resolve
 from corpus_cli.analysis.stats import Grouping
 from corpus_cli.commands.families import families_option, known_families
@@ -59,7 +59,7 @@ class StatsOptions:
         if chosen.stopwords_file and chosen.no_stopwords:
             raise click.UsageError("give --stopwords FILE or --no-stopwords, not both")
         for term in chosen.terms:
-            if not stats.normalize_term(term):
+            if not trends.normalize_term(term):
                 raise click.BadParameter(f"{term!r} holds no word to count", param_hint="'--term'")
         if chosen.dispersion and not (chosen.terms or chosen.terms_file):
             raise click.UsageError("--dispersion goes with --term WORD or --terms FILE")
@@ -169,15 +169,15 @@ def stats_command(session: Session, **options: Any) -> int:
     output_format = chosen.output_format or default_format()
     documents = session.mapped(stats.counted, progress="Counting")  # every answer comes after the last document
     if chosen.terms or chosen.terms_file:
-        rows = stats.term_trends(documents, chosen.families(session), by, dispersion=chosen.dispersion)
-        fields = stats.fields_for(by, stats.TREND_FIELDS + (stats.DISPERSION_FIELDS if chosen.dispersion else ()))
+        rows = trends.term_trends(documents, chosen.families(session), by, dispersion=chosen.dispersion)
+        fields = stats.fields_for(by, trends.TREND_FIELDS + (trends.DISPERSION_FIELDS if chosen.dispersion else ()))
         if by in ("year", "month") and output_format == "table" and is_terminal():
             # The group's size gives way to the bar; the data formats keep it.
             fields = tuple(name for name in fields if name not in ("documents", "words"))
             rows, fields = iter(with_bars(rows, "per_10k")), (*fields, "bar")
     elif chosen.top is not None:
         containing = tokens(chosen.containing)[0] if chosen.containing else None
-        rows = stats.top_terms(
+        rows = terms.top_terms(
             documents,
             chosen.top,
             ngram=chosen.ngram or 1,
@@ -186,7 +186,7 @@ def stats_command(session: Session, **options: Any) -> int:
             containing=containing,
             approximate=_approximate(session),
         )
-        fields = stats.fields_for(by, stats.TOP_FIELDS)
+        fields = stats.fields_for(by, terms.TOP_FIELDS)
     elif by is not None:
         rows = stats.summarize_by(documents, by)
         measures: Sequence[str] = stats.MEASURE_FIELDS
@@ -209,7 +209,7 @@ def _approximate(session: Session) -> Callable[[str | None, int], None]:
     def warn(group: str | None, short_by: int) -> None:
         where = "the selection" if group is None else f"group {group}"
         session.reporter.warn(
-            f"over {stats.MAX_DISTINCT_TERMS:,} distinct terms in {where}: the least used were dropped along the way to bound "
+            f"over {terms.MAX_DISTINCT_TERMS:,} distinct terms in {where}: the least used were dropped along the way to bound "
             f"memory, so its counts are approximate (each at most {short_by:,} short); narrow the selection for exact counts"
         )
 

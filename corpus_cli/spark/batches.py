@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from corpus_cli.analysis import stats
+from corpus_cli.analysis import stats, trends
 from corpus_cli.analysis.families import Family
 from corpus_cli.export.parquet import arrow_schema, record_batch
 from corpus_cli.source.config import Corpus
@@ -96,12 +96,12 @@ def term_count_batches(
     by: stats.Grouping | None,
     skipped: Callable[[str], None] = lambda path: None,
 ) -> Iterator[pa.RecordBatch]:
-    """Per input batch, `stats.count_terms` of its documents as rows to sum: one per group and term."""
+    """Per input batch, `trends.count_terms` of its documents as rows to sum: one per group and term."""
     import pyarrow as pa
 
     schema = term_count_schema()
     for batch in batches:
-        groups = stats.count_terms(map(stats.counted, documents([batch], naming, skipped)), families, by)
+        groups = trends.count_terms(map(stats.counted, documents([batch], naming, skipped)), families, by)
         rows = [
             (group, family.name, trend.counts.count[family.name], trend.counts.doc_freq[family.name], trend.documents, trend.words)
             for group, trend in groups.items()
@@ -111,12 +111,12 @@ def term_count_batches(
             yield pa.RecordBatch.from_arrays([pa.array(column, type) for column, type in zip(zip(*rows), schema.types)], schema=schema)
 
 
-def trends_from_sums(rows: Iterable[tuple[str | None, str, int, int, int, int]]) -> dict[str | None, stats.TermTrend]:
-    """The summed term counts back as `stats.TermTrend` groups, in key order (undated last), for
-    `stats.trend_rows` to write exactly as `corpus stats --term` does."""
-    groups: dict[str | None, stats.TermTrend] = {}
+def trends_from_sums(rows: Iterable[tuple[str | None, str, int, int, int, int]]) -> dict[str | None, trends.TermTrend]:
+    """The summed term counts back as `trends.TermTrend` groups, in key order (undated last), for
+    `trends.trend_rows` to write exactly as `corpus stats --term` does."""
+    groups: dict[str | None, trends.TermTrend] = {}
     for group, term, count, doc_freq, documents_, words in sorted(rows, key=lambda row: (row[0] is None, row[0] or "", row[1])):
-        trend = groups.setdefault(group, stats.TermTrend(documents=documents_, words=words))
+        trend = groups.setdefault(group, trends.TermTrend(documents=documents_, words=words))
         trend.counts.count[term] = count
         trend.counts.doc_freq[term] = doc_freq
     return groups

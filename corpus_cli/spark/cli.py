@@ -14,7 +14,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, NoReturn
 
-from corpus_cli.analysis import stats
+from corpus_cli.analysis import stats, trends
 from corpus_cli.errors import CorpusError, ExitStatus
 from corpus_cli.export.parquet import SHARD_ROWS
 from corpus_cli.output.writers import RecordWriter
@@ -108,7 +108,7 @@ def run(args: argparse.Namespace) -> int:
             )
         else:
             rows, skipped = jobs.term_trends(spark, source, args.terms, args.by)
-            with RecordWriter(args.format, stats.fields_for(args.by, stats.TREND_FIELDS), sys.stdout.buffer) as writer:
+            with RecordWriter(args.format, stats.fields_for(args.by, trends.TREND_FIELDS), sys.stdout.buffer) as writer:
                 writer.write_all(rows)
     finally:
         if owned:

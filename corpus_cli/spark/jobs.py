@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from corpus_cli.analysis import stats
+from corpus_cli.analysis import stats, trends
 from corpus_cli.errors import CorpusError
 from corpus_cli.export.atomic import TargetExists
 from corpus_cli.export.parquet import COLUMNS, COMPRESSION
@@ -107,7 +107,7 @@ def term_trends(
     files were skipped as binary."""
     from pyspark.sql import functions as F
 
-    families = stats.wanted_families(terms)
+    families = trends.wanted_families(terms)
     found, total = naming(spark, source)
     shared = spark.sparkContext.broadcast(found)
 
@@ -117,7 +117,7 @@ def term_trends(
     counts = files(spark, source).mapInArrow(to_counts, term_count_spark_schema())
     summed = counts.groupBy("group", "term").agg(*(F.sum(name).alias(name) for name in TERM_COUNT_COLUMNS[2:])).collect()
     groups = trends_from_sums(tuple(row[name] for name in TERM_COUNT_COLUMNS) for row in summed)
-    return stats.trend_rows(groups, families, by), total - sum(trend.documents for trend in groups.values())
+    return trends.trend_rows(groups, families, by), total - sum(trend.documents for trend in groups.values())
 
 
 def check_output(spark: SparkSession, output: str, *, force: bool, shown: str) -> None:
