@@ -22,6 +22,8 @@ from test_docs import readme_section
 duckdb = pytest.importorskip("duckdb")
 pytest.importorskip("pyarrow")
 
+pytestmark = pytest.mark.slow  # DuckDB and pyarrow take seconds to import and run each recipe
+
 Record = dict[str, Any]
 
 
