@@ -11,6 +11,7 @@ import io
 import json
 import re
 from collections.abc import Iterable, Sequence
+from json.encoder import encode_basestring
 from typing import IO, Any
 
 from corpus_cli.output.table import render_table
@@ -77,7 +78,18 @@ class JsonLinesWriter(RecordWriter):
     """One JSON object a line; an empty result is no line at all."""
 
     def _write(self, row: Record) -> None:
-        self._emit(_JSON.encode(row) + "\n")
+        self._emit("{" + ", ".join([encode_basestring(name) + ": " + _json_value(value) for name, value in row.items()]) + "}\n")
+
+
+def _json_value(value: Any) -> str:
+    """A value as `_JSON` writes it; strings and integers directly, at half the cost of the
+    encoder's call per record (it shows in ``grep -c``, a record a file)."""
+    kind = type(value)
+    if kind is str:
+        return encode_basestring(value)
+    if kind is int:
+        return int.__repr__(value)
+    return _JSON.encode(value)
 
 
 class JsonWriter(RecordWriter):
