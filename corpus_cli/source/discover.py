@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import os
 from collections import Counter
-from operator import attrgetter
+from operator import attrgetter, itemgetter
 from pathlib import Path
 
 from corpus_cli.errors import CorpusError
@@ -29,13 +29,14 @@ def discover(corpus: Corpus, warn: Warn) -> list[SourceFile]:
     found: list[tuple[str, str, str]] = []
     _documents_below(os.fspath(root), "", root.resolve(), warn, found)
     counts = Counter(stem for _, stem, _ in found)
-    files = [SourceFile(id=file_id(relative, counts[stem] > 1), path=relative, location=location) for relative, stem, location in found]
+    # The stem is the id unless another file shares it (the SourceFile's fields in order: id, path, location).
+    files = [SourceFile(stem if counts[stem] == 1 else _path_id(relative), relative, location) for relative, stem, location in found]
     if len(counts) < len(found):
         shared = [source.id for source, (_, stem, _) in zip(files, found) if counts[stem] > 1]
         names = sum(1 for count in counts.values() if count > 1)
         addressed = f"those {len(shared)} files are addressed by their paths (e.g. {shared[0]})"
         warn(f"{names} file name(s) are used by more than one file; {addressed}")
-    return sorted(files, key=attrgetter("id"))
+    return sorted(files, key=itemgetter(0))  # by id
 
 
 def _documents_below(folder: str, prefix: str, real_root: Path, warn: Warn, found: list[tuple[str, str, str]]) -> None:
