@@ -110,3 +110,13 @@ def test_the_text_view_equals_gnu_grep(corpus: Path, args: list[str]) -> None:
     ).stdout.decode()
     ours = grep_text(corpus, *args)
     assert ours == gnu.replace(".txt:", ":")
+
+
+@pytest.mark.skipif(not HAS_GNU_GREP, reason="needs GNU grep")
+@pytest.mark.parametrize("pattern", ["Aust|Australia", "Australia|Aust", "a|an", "(Aust)(ralia)?"])
+def test_an_alternation_in_one_pattern_is_perls_as_grep_p_says(corpus: Path, pattern: str) -> None:
+    """The README: one pattern's alternation takes its first branch that matches, as `grep -P`."""
+    assert GREP is not None
+    found = [record["match"] for record in grep_records(corpus, "-o", "-e", pattern)]
+    gnu = subprocess.run([GREP, "-oP", "-e", pattern, str(corpus / "a.txt"), str(corpus / "b.txt")], capture_output=True, text=True)
+    assert found == [line.partition(":")[2] for line in gnu.stdout.splitlines()]
