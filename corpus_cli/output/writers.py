@@ -77,8 +77,14 @@ class RecordWriter:
 class JsonLinesWriter(RecordWriter):
     """One JSON object a line; an empty result is no line at all."""
 
-    def _write(self, row: Record) -> None:
-        self._emit("{" + ", ".join([encode_basestring(name) + ": " + _json_value(value) for name, value in row.items()]) + "}\n")
+    def __init__(self, format: str, fields: Sequence[str], stream: IO[bytes] | None = None) -> None:
+        super().__init__(format, fields, stream)
+        self._keys = [(name, encode_basestring(name) + ": ") for name in self.fields]
+
+    def write(self, record: Record) -> None:
+        # The line straight from the record: no row of the fields is built first (a record a file in grep -c).
+        self._emit("{" + ", ".join([key + _json_value(record.get(name)) for name, key in self._keys]) + "}\n")
+        self.count += 1
 
 
 def _json_value(value: Any) -> str:
