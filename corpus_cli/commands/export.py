@@ -4,15 +4,17 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
 from pathlib import Path
+from typing import TypeVar
 
 import click
 
 from corpus_cli.commands.options import dedupe_option, document_options
 from corpus_cli.export import formats as export
-from corpus_cli.export.formats import Record
 from corpus_cli.output.terminal import stdout
 from corpus_cli.run.session import Session
 from corpus_cli.text.document import Document
+
+Item = TypeVar("Item")
 
 
 @click.command("export")
@@ -83,12 +85,20 @@ def export_command(session: Session, export_format: str, output: str | None, for
         export.write_records(records, export_format, stdout())
         return 0
     target = Path(output)
+    if export_format == "parquet":
+        from corpus_cli.export import parquet
+
+        # The workers send Arrow data, not records: the parent only writes (see pipeline.packed).
+        streams = _strictly(session, session.packed(Document.full, parquet.arrow_stream, parquet.FILES_PER_TASK, progress="Exporting"))
+        batches = parquet.stream_batches(streams)
+        parquet.export_parquet(batches, target, force=force, shard_rows=shard_rows or parquet.SHARD_ROWS, protected=session.corpus.root)
+        return 0
     records = _strictly(session, session.mapped(Document.full, progress="Exporting"))
     export.export(records, export_format, target, force=force, shard_rows=shard_rows, corpus_root=session.corpus.root)
     return 0
 
 
-def _strictly(session: Session, records: Iterable[Record]) -> Iterator[Record]:
+def _strictly(session: Session, records: Iterable[Item]) -> Iterator[Item]:
     """The records; then, under --strict, any warning fails the export before its file is put
     in place, so a CI run never leaves behind the file of a run it failed."""
     yield from records

@@ -96,7 +96,8 @@ def export(
     elif format == "parquet":
         from corpus_cli.export import parquet  # pyarrow is an optional extra, loaded only here
 
-        parquet.export_parquet(records, target, force=force, shard_rows=shard_rows or parquet.SHARD_ROWS, protected=corpus_root)
+        batches = parquet.arrow_batches(records)
+        parquet.export_parquet(batches, target, force=force, shard_rows=shard_rows or parquet.SHARD_ROWS, protected=corpus_root)
     elif format == "markdown":
         with atomic_folder(target, force=force, protected=corpus_root) as folder:
             write_markdown(records, folder)

@@ -65,11 +65,12 @@ def available_cores() -> int:
         return os.cpu_count() or 1
 
 
-def plan(count: int, processes: int | None = None) -> tuple[list[tuple[int, int]], int]:
-    """Tasks as ``[start, end)`` ranges of `FILES_PER_TASK` items out of `count`, and the processes to
-    run them on: as given, else one per core for `count` >= PARALLEL_MIN_ITEMS; never more
-    processes than tasks."""
-    ranges = [(start, min(start + FILES_PER_TASK, count)) for start in range(0, count, FILES_PER_TASK)]
+def plan(count: int, processes: int | None = None, per_task: int | None = None) -> tuple[list[tuple[int, int]], int]:
+    """Tasks as ``[start, end)`` ranges of `per_task` (default `FILES_PER_TASK`) items out of `count`,
+    and the processes to run them on: as given, else one per core for `count` >= PARALLEL_MIN_ITEMS;
+    never more processes than tasks."""
+    per_task = per_task or FILES_PER_TASK
+    ranges = [(start, min(start + per_task, count)) for start in range(0, count, per_task)]
     if processes is None:
         processes = available_cores() if count >= PARALLEL_MIN_ITEMS else 1
     return ranges, max(1, min(processes, len(ranges)))

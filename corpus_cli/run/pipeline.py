@@ -15,6 +15,7 @@ from corpus_cli.source.read import read_document
 from corpus_cli.text.document import Document
 
 Result = TypeVar("Result")
+Packed = TypeVar("Packed")
 
 
 def documents(corpus: Corpus, files: Sequence[SourceFile], selection: Selection, warn: Warn, tick: Tick = no_tick) -> Iterator[Document]:
@@ -79,3 +80,44 @@ def _map_range(
         keep = document is not None and selection.admits_date(document.date)
         results.append((warnings, function(document) if document is not None and keep else _LEFT_OUT))
     return results
+
+
+def packed(
+    corpus: Corpus,
+    files: Sequence[SourceFile],
+    selection: Selection,
+    warn: Warn,
+    function: Callable[[Document], Result],
+    pack: Callable[[Iterator[Result]], Packed],
+    per_task: int | None = None,
+    processes: int | None = None,
+    tick: Tick = no_tick,
+) -> Iterator[Packed]:
+    """``pack`` of the ``function(document)`` results of each task (`per_task` files, by default
+    the plan's `FILES_PER_TASK`), in order. For results that a worker can turn into something compact before it sends it
+    (Arrow data for Parquet): the parent then never holds them as Python objects, which weigh
+    several times as much and leave its heap fragmented. `pack` takes the results as they are made,
+    so it may hold a few at a time; the warnings of a task are given before its pack.
+    """
+    picked = selection.pick(files)
+    ranges, processes = plan(len(picked), processes, per_task)
+    task = functools.partial(_pack_range, corpus, picked, selection, function, pack)
+    for (start, end), (warnings, result) in zip(ranges, ordered_map(task, ranges, processes=processes)):
+        for message in warnings:
+            warn(message)
+        tick(end - start)
+        yield result
+
+
+def _pack_range(
+    corpus: Corpus,
+    picked: Sequence[SourceFile],
+    selection: Selection,
+    function: Callable[[Document], Result],
+    pack: Callable[[Iterator[Result]], Packed],
+    span: tuple[int, int],
+) -> tuple[list[str], Packed]:
+    """In a worker (or this process): the warnings and the pack of the files picked[start:end]."""
+    warnings: list[str] = []
+    documents = _read(corpus, picked[span[0] : span[1]], selection, warnings.append, no_tick)
+    return warnings, pack(map(function, documents))

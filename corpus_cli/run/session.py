@@ -17,7 +17,7 @@ from typing import IO, TYPE_CHECKING, Any
 import click
 
 from corpus_cli.errors import CorpusError
-from corpus_cli.run.pipeline import Result, documents, mapped
+from corpus_cli.run.pipeline import Packed, Result, documents, mapped, packed
 from corpus_cli.run.progress import Tick, progress
 from corpus_cli.run.selection import Selection, parse_bound, read_ids
 from corpus_cli.source.config import Corpus
@@ -170,6 +170,14 @@ class Session:
     def _mapped_with_progress(self, function: Callable[[Document], Result], label: str, output_waits: bool) -> Iterator[Result]:
         with self.progress(label, output_waits=output_waits) as tick:
             yield from mapped(self.corpus, self.files, self.selection, self.reporter.warn, function, tick=tick)
+
+    def packed(
+        self, function: Callable[[Document], Result], pack: Callable[[Iterator[Result]], Packed], per_task: int, progress: str
+    ) -> Iterator[Packed]:
+        """`pack` of the ``function(document)`` results of each task of `per_task` files (see
+        `pipeline.packed`), in order, on every core when it pays, with a progress bar labelled `progress`."""
+        with self.progress(progress) as tick:
+            yield from packed(self.corpus, self.files, self.selection, self.reporter.warn, function, pack, per_task, tick=tick)
 
     def progress(self, label: str, *, output_waits: bool = True) -> AbstractContextManager[Tick]:
         """A progress bar over the files picked (the one mechanism every command uses)."""
