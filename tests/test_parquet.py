@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import itertools
 import json
 import re
 import subprocess
@@ -102,6 +103,31 @@ def test_the_hostile_corpus_keeps_every_column_and_the_text_exactly(pq: Any, tmp
                 decoded[path.relative_to(corpus).as_posix()] = decode(path.read_bytes()).text
     assert {row["path"]: row["text"] for row in rows} == decoded
     assert any("\x00" in row["text"] for row in rows) and any(len(row["text"]) >= 5_000_000 for row in rows)
+
+
+def test_rows_from_worker_processes_are_regrouped_into_whole_row_groups(pq: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from corpus_cli.run import parallel
+
+    # Two workers, tasks of 7 files sent as batches of 3 rows, row groups of 10, shards of 15: every
+    # cut falls somewhere else, and --until leaves the undated documents out of their tasks.
+    monkeypatch.setattr(parallel, "PARALLEL_MIN_ITEMS", 1)
+    monkeypatch.setattr(parallel, "available_cores", lambda: 2)
+    monkeypatch.setattr(parquet, "FILES_PER_TASK", 7)
+    monkeypatch.setattr(parquet, "CONVERT_ROWS", 3)
+    monkeypatch.setattr(parquet, "ROW_GROUP_ROWS", 10)
+    corpus = generated_corpus(tmp_path / "generated", 0.2)
+    for selection in ((), ("--until", "2099")):
+        records = jsonl_records("--corpus", str(corpus), *selection)
+        folder = export_parquet("--corpus", str(corpus), "--shard-rows", "15", *selection, "--force")
+        assert parquet_rows(pq, folder) == records
+        cuts = sorted({*range(0, len(records), 10), *range(0, len(records), 15), len(records)})
+        groups = [group for shard in sorted(folder.glob("*.parquet")) for group in row_group_rows(pq, shard)]
+        assert groups == [end - start for start, end in itertools.pairwise(cuts)]
+
+
+def row_group_rows(pq: Any, shard: Path) -> list[int]:
+    metadata = pq.read_metadata(shard)
+    return [metadata.row_group(number).num_rows for number in range(metadata.num_row_groups)]
 
 
 def test_an_empty_selection_is_one_shard_with_the_schema_and_no_rows(pq: Any) -> None:

@@ -47,3 +47,16 @@ def test_two_processes_give_what_one_gives(mixed: Corpus, selection: Selection, 
             "011_ab.txt: invalid UTF-8 at byte 20; decoded as Windows-1252",
             "007_ab.txt: binary file (NUL byte in the first 8 KB); skipped",
         ]
+
+
+@pytest.mark.parametrize("selection", [Selection(), Selection(since="2024-03-01", until="2024-09-30")], ids=["all", "dates"])
+@pytest.mark.parametrize("processes", [1, 2])
+def test_packed_gives_each_tasks_results_in_one_pack(mixed: Corpus, selection: Selection, processes: int) -> None:
+    files = discover(mixed, lambda message: None)
+    expected_warnings: list[str] = []
+    expected = list(pipeline.mapped(mixed, files, selection, expected_warnings.append, Document.summary, processes=1))
+    warnings: list[str] = []
+    packs = list(pipeline.packed(mixed, files, selection, warnings.append, Document.summary, list, per_task=7, processes=processes))
+    assert len(packs) == -(-len(files) // 7)  # one pack a task of 7 files
+    assert [record for pack in packs for record in pack] == expected
+    assert warnings == expected_warnings
