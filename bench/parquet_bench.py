@@ -7,8 +7,12 @@ and what 1 TB would take on a cluster.
     uv run python bench/parquet_bench.py --executors 50 --cores 4 --core-hour 0.048
 
 The corpora come from `bench/generate.py` (built once, kept under --out). The export is a real
-process (`python -m corpus_cli export --format parquet`), its peak memory the child's maximum
-resident set from `os.wait4`; the target is under 200 MB at 500 MB of text. The Spark job runs in
+process (`python -m corpus_cli export --format parquet`). "peak MB" is the maximum resident set
+from `os.wait4`, that of the largest process (the export or one of the worker processes it forks
+and reaps); the target is under 200 MB at 500 MB of text. "tree MB" is the peak of the export's
+and its workers' memory together, sampled every 50 ms: the sum of their proportional set sizes,
+which count a page the processes share once in all. The load average is printed first: the
+times are wall-clock on a machine that may be shared; CPU time is steadier. The Spark job runs in
 local mode on --spark-cores cores, in a session started (and warmed on the seeds) before the
 clock starts, so the figure is the job's throughput, not the JVM's start. The cluster estimate
 scales that per-core throughput linearly to 1 TB on EXECUTORS x CORES, at a price per core-hour
@@ -31,17 +35,42 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from generate import generate  # a sibling script, not a package
 
 PEAK_TARGET_MB = 200
+TREE_SAMPLE_SECONDS = 0.05
 SEEDS = Path(__file__).resolve().parent.parent / "seeds"
 TERABYTE_MB = 1_000_000
 
 
-def export(corpus: Path, target: Path) -> tuple[float, float, int]:
-    """One `corpus export --format parquet` to completion: (seconds, peak resident MB, exit status)."""
+def export(corpus: Path, target: Path) -> tuple[float, float, float, float, int]:
+    """One `corpus export --format parquet` to completion: (seconds, CPU seconds of the process and
+    its workers, peak resident MB of the largest process, peak MB of the whole tree, exit status)."""
     argv = [sys.executable, "-m", "corpus_cli", "export", "--corpus", str(corpus), "--format", "parquet", "-o", str(target)]
     started = time.perf_counter()
-    process = subprocess.Popen(argv, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    _, status, usage = os.wait4(process.pid, 0)
-    return time.perf_counter() - started, usage.ru_maxrss / 1024, os.waitstatus_to_exitcode(status)
+    process = subprocess.Popen(argv, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
+    tree = 0
+    while True:
+        pid, status, usage = os.wait4(process.pid, os.WNOHANG)
+        if pid:
+            break
+        tree = max(tree, tree_kilobytes(process.pid))
+        time.sleep(TREE_SAMPLE_SECONDS)
+    cpu = usage.ru_utime + usage.ru_stime
+    return time.perf_counter() - started, cpu, usage.ru_maxrss / 1024, tree / 1024, os.waitstatus_to_exitcode(status)
+
+
+def tree_kilobytes(session: int) -> int:
+    """The proportional set size (Pss: a page shared by n processes counts 1/n in each) summed over
+    the processes of `session`: the memory the export and its workers take together (Linux; 0 elsewhere)."""
+    total = 0
+    for entry in Path("/proc").glob("[0-9]*"):
+        try:
+            fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
+            if int(fields[3]) != session:  # the session id: the export and the workers it forks
+                continue
+            rollup = (entry / "smaps_rollup").read_text()
+        except (OSError, IndexError, ValueError):
+            continue  # ended meanwhile
+        total += next((int(line.split()[1]) for line in rollup.splitlines() if line.startswith("Pss:")), 0)
+    return total
 
 
 def megabytes_of(corpus: Path) -> float:
@@ -89,18 +118,21 @@ def main(argv: list[str]) -> int:
     args = parser.parse_args(argv)
     failed = False
     with tempfile.TemporaryDirectory(dir=args.out.parent if args.out.exists() else None) as scratch:
-        print(f"{'corpus MB':>9} {'documents':>10} {'seconds':>8} {'MB/s':>7} {'peak MB':>8} {'output MB':>10}  status")
+        print(f"load average {' '.join(f'{load:.1f}' for load in os.getloadavg())}")
+        columns = f"{'seconds':>8} {'CPU s':>7} {'MB/s':>7} {'peak MB':>8} {'tree MB':>8} {'output MB':>10}"
+        print(f"{'corpus MB':>9} {'documents':>10} {columns}  status")
         for size in args.mb:
             corpus = generate(args.out / f"{size:g}", size)
             target = Path(scratch, "export.parquet")
-            seconds, peak, status = export(corpus, target)
+            seconds, cpu, peak, tree, status = export(corpus, target)
             output = sum(file.stat().st_size for file in target.iterdir()) / 1e6 if target.exists() else 0.0
             documents = (corpus / ".complete").read_text().split()[0]
             ok = status == 0 and (peak < PEAK_TARGET_MB or size < 500)
             verdict = "ok" if ok else f"FAIL (exit {status}, target < {PEAK_TARGET_MB} MB peak at 500 MB)"
             failed |= not ok
             megabytes = megabytes_of(corpus)
-            print(f"{megabytes:>9.0f} {documents:>10} {seconds:>8.2f} {megabytes / seconds:>7.1f} {peak:>8.1f} {output:>10.1f}  {verdict}")
+            figures = f"{seconds:>8.2f} {cpu:>7.1f} {megabytes / seconds:>7.1f} {peak:>8.1f} {tree:>8.1f} {output:>10.1f}"
+            print(f"{megabytes:>9.0f} {documents:>10} {figures}  {verdict}", flush=True)
             shutil.rmtree(target, ignore_errors=True)
         if args.no_spark:
             return 1 if failed else 0
