@@ -94,10 +94,10 @@ def packed(
     tick: Tick = no_tick,
 ) -> Iterator[Packed]:
     """``pack`` of the ``function(document)`` results of each task (`per_task` files, by default
-    the plan's `FILES_PER_TASK`), in order. For results that a worker can turn into something compact before it sends it
-    (Arrow data for Parquet): the parent then never holds them as Python objects, which weigh
-    several times as much and leave its heap fragmented. `pack` takes the results as they are made,
-    so it may hold a few at a time; the warnings of a task are given before its pack.
+    the plan's `FILES_PER_TASK`), in order: for results that a worker can turn into something
+    compact before it sends them (Arrow data for Parquet), so that the parent never holds them as
+    Python objects, which weigh several times as much. `pack` takes the results as they are made,
+    so it need hold only a few at a time. A task's warnings are given before its pack.
     """
     picked = selection.pick(files)
     ranges, processes = plan(len(picked), processes, per_task)
