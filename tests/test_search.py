@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 from helpers import run
+from index_corpora import hostile_corpus, make_stale
 
 
 def search(corpus: Path, *args: str) -> list[dict]:
@@ -108,3 +109,21 @@ def test_text_view_on_a_terminal_shape(indexed: Path):
 def test_search_with_no_index_is_a_usage_error(indexed: Path):
     result = run("search", "Mayorkas", "--no-index", "--corpus", str(indexed))
     assert result.exit_code == 2 and result.stderr.count("\n") == 1 and "--no-index" in result.stderr
+
+
+def test_an_updated_index_ranks_as_one_built_afresh(tmp_path: Path):
+    """A changed file's words are deleted exactly (not left behind to weigh on the scores)."""
+    corpus = hostile_corpus(tmp_path / "hostile")
+    assert run("index", "--corpus", str(corpus)).exit_code == 0
+    make_stale(corpus)
+    assert run("index", "--corpus", str(corpus)).exit_code == 0
+    queries = ["Mayorkas", "ICE", "ice OR paragraph", '"border patrol"', "NEAR(ICE Mayorkas, 20)", "title: ICE", "new*"]
+
+    def scores() -> list[dict[str, float]]:  # by id: equal scores are in rowid order, and an edited file's rowid is new
+        return [{record["id"]: record["score"] for record in search(corpus, query, "--limit", "100")} for query in queries]
+
+    updated = scores()
+    assert run("index", "--drop", "--corpus", str(corpus)).exit_code == 0
+    assert run("index", "--corpus", str(corpus)).exit_code == 0
+    assert scores() == updated
+    assert any(len(found) > 1 for found in updated)

@@ -167,7 +167,11 @@ def stats_command(session: Session, **options: Any) -> int:
     chosen = StatsOptions.from_click(options)
     by = chosen.by
     output_format = chosen.output_format or default_format()
-    documents = session.mapped(stats.counted, progress="Counting")  # every answer comes after the last document
+    # An index keeps each document's term counts, not its words in order: frequent terms other than
+    # the single words of the whole corpus (phrases, per group, of a selection) are counted from
+    # the files, on every core, as without an index.
+    counting = session if _counts_suffice(chosen, session) else dataclasses.replace(session, use_index=False)
+    documents = counting.mapped(stats.counted, progress="Counting")  # every answer comes after the last document
     if chosen.terms or chosen.terms_file:
         rows = trends.term_trends(documents, chosen.families(session), by, dispersion=chosen.dispersion)
         fields = stats.fields_for(by, trends.TREND_FIELDS + (trends.DISPERSION_FIELDS if chosen.dispersion else ()))
@@ -201,6 +205,15 @@ def stats_command(session: Session, **options: Any) -> int:
     with RecordWriter(output_format, fields) as writer:
         writer.write_all(rows)
     return 0
+
+
+def _counts_suffice(chosen: StatsOptions, session: Session) -> bool:
+    """Whether the documents' term counts answer (else their words in order are needed)."""
+    if chosen.top is None:
+        return True
+    selection = session.selection
+    whole = not (selection.by_date or selection.id_glob or selection.ids is not None or selection.excluded)
+    return whole and (chosen.ngram or 1) == 1 and chosen.by is None and chosen.containing is None
 
 
 def _approximate(session: Session) -> Callable[[str | None, int], None]:

@@ -18,23 +18,30 @@ from corpus_cli.index.view import IndexView
 from corpus_cli.run.selection import Selection
 from corpus_cli.source.config import Corpus
 from corpus_cli.source.files import SourceFile, Warn
+from corpus_cli.source.read import read_document
 from corpus_cli.text.document import Document, Metadata
 
-Answer = Callable[[IndexView, records.Entry, str, "Metadata | None"], Any]
+Answer = Callable[[IndexView, Corpus, SourceFile, records.Entry, "Metadata | None"], Any]
 
 
-def _summary(view: IndexView, entry: records.Entry, doc_id: str, metadata: Metadata | None) -> Any:
-    return records.summary(view.with_texts(entry), doc_id, metadata)
+def _summary(view: IndexView, corpus: Corpus, source: SourceFile, entry: records.Entry, metadata: Metadata | None) -> Any:
+    return records.summary(view.with_texts(entry), source.id, metadata)
 
 
-def _counted(view: IndexView, entry: records.Entry, doc_id: str, metadata: Metadata | None) -> Any:
+def _counted(view: IndexView, corpus: Corpus, source: SourceFile, entry: records.Entry, metadata: Metadata | None) -> Any:
     if entry.path in view.indexed:  # read in this run and not written back: no tally in the index
-        segments = [line.split(" ") for line in records.lines_of(view.indexed[entry.path].entry.segments)]
-        return records.counted(entry, doc_id, metadata, segments, None)
+        return records.counted(entry, source.id, metadata, view.indexed[entry.path].segments(), None)
     rowid = view.stored[entry.path].rowid
     blob = view.terms.masks.get(rowid)
     tally = None if blob is None else DocumentTally(rowid, blob, view.terms)
-    return records.counted(entry, doc_id, metadata, records.LazySegments(functools.partial(view.stored_segments, rowid)), tally)
+    return records.counted(entry, source.id, metadata, records.LazySegments(functools.partial(_words_in_order, corpus, source)), tally)
+
+
+def _words_in_order(corpus: Corpus, source: SourceFile) -> Sequence[list[str]]:
+    """A document's words in order, which the index does not keep: read from the file (fresh, as
+    its entry was just found to be; its warnings were given with its entry)."""
+    document = read_document(corpus, source, lambda message: None)
+    return () if document is None else stats.counted(document).segments
 
 
 ANSWERS: dict[Callable[..., Any], Answer] = {Document.summary: _summary, stats.counted: _counted}
@@ -65,4 +72,4 @@ def answered(
             continue
         known = metadata.get(source.id)
         if selection.admits_date(records.entry_date(entry, known)):
-            yield answer(view, entry, source.id, known)
+            yield answer(view, corpus, source, entry, known)

@@ -57,7 +57,7 @@ def ranked(connection: sqlite3.Connection, query: str) -> Iterator[tuple[int, fl
     fts_query = normalized(query)
     try:
         cursor = connection.execute(
-            "SELECT rowid, bm25(words, ?, 1.0) AS rank FROM words WHERE words MATCH ? ORDER BY rank, rowid", (HEADLINE_WEIGHT, fts_query)
+            "SELECT rowid, bm25(words, 1.0, ?) AS rank FROM words WHERE words MATCH ? ORDER BY rank, rowid", (HEADLINE_WEIGHT, fts_query)
         )
         for rowid, rank in cursor:
             yield rowid, -rank

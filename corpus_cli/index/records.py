@@ -12,9 +12,9 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-import zlib
 from collections import Counter
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from itertools import chain, repeat
 from typing import Any, NamedTuple
 
 from corpus_cli.analysis.stats import Counted, Tally
@@ -32,7 +32,7 @@ FOLD_TRAPS = ("ı", "İ", "ſ", "\u212a")
 
 COLUMNS = (
     *("path", "size", "mtime_ns", "ctime_ns", "inode", "hash", "read_ns", "binary", "encoding", "header_date", "title", "credit"),
-    *("byline", "lede", "words", "chars", "paragraphs", "warnings", "headline_terms", "segments", "flags"),
+    *("byline", "lede", "words", "chars", "paragraphs", "warnings", "headline_terms", "flags"),
 )
 
 TEXT_COLUMNS = ("title", "byline", "lede")  # only the summary record prints them
@@ -40,8 +40,8 @@ TEXT_COLUMNS = ("title", "byline", "lede")  # only the summary record prints the
 
 class Entry(NamedTuple):
     """One row of ``files``. `binary` holds the reason a binary file is skipped (then the parsed
-    fields are None); `warnings` the messages a read reports, as JSON; `segments` the terms of the
-    headline and of each paragraph (a line each, words split by spaces), zlib-compressed."""
+    fields are None); `warnings` the messages a read reports, as JSON; `headline_terms` whether the
+    headline has terms (its terms are then the first line of the words row)."""
 
     path: str
     size: int
@@ -62,17 +62,27 @@ class Entry(NamedTuple):
     paragraphs: int | None
     warnings: str | None
     headline_terms: int | None
-    segments: bytes | None
     flags: int | None
 
 
 class Indexed(NamedTuple):
-    """An entry and the texts its full-text rows are made of (None for a binary file)."""
+    """An entry and the texts its full-text rows are made of (None for a binary file): the terms
+    of the headline, and those of each paragraph a line each, words split by spaces."""
 
     entry: Entry
     text: str | None  # the decoded text, for the trigrams
     title_terms: str | None
     body_terms: str | None
+
+    def segments(self) -> list[list[str]]:
+        """The terms of the headline and of each paragraph (the `Counted.segments` of stats)."""
+        lines = ([self.title_terms] if self.title_terms else []) + (self.body_terms.split("\n") if self.body_terms else [])
+        return [line.split(" ") for line in lines]
+
+    def term_counts(self) -> dict[str, int]:
+        """How often each term is used (made in the writer rather than sent by the worker that
+        read the file: a dict of every term per file, queued, tripled the build's memory)."""
+        return dict(Counter(chain.from_iterable(self.segments())))
 
 
 def stat_identity(stat: os.stat_result) -> tuple[int, int, int, int]:
@@ -90,7 +100,7 @@ def index_file(path: str, stat: os.stat_result, data: bytes, read_ns: int) -> In
     try:
         decoded = decode(data)
     except BinaryFile as error:
-        return Indexed(Entry(*identity, str(error), *([None] * 13)), None, None, None)
+        return Indexed(Entry(*identity, str(error), *([None] * 12)), None, None, None)
     article = parse(decoded.text)
     texts = ([article.title] if article.title else []) + list(article.paragraphs)
     segments = [words for text in texts if (words := tokens(text))]
@@ -111,7 +121,6 @@ def index_file(path: str, stat: os.stat_result, data: bytes, read_ns: int) -> In
         len(article.paragraphs),
         json.dumps(warnings, ensure_ascii=False),
         int(headline),
-        zlib.compress("\n".join(lines).encode("utf-8"), 1),
         (FOLD_TRAP if any(trap in decoded.text for trap in FOLD_TRAPS) else 0) | (UNSEARCHABLE if "\0" in decoded.text else 0),
     )
     title_terms = lines[0] if headline else ""
@@ -119,44 +128,27 @@ def index_file(path: str, stat: os.stat_result, data: bytes, read_ns: int) -> In
     return Indexed(entry, decoded.text.replace("\0", " "), title_terms, body_terms)
 
 
-def word_texts(entry: Entry) -> tuple[str, str]:
-    """The (title, body) the ``words`` row of `entry` was made of, to delete it exactly."""
-    lines = _lines(entry)
-    return (lines[0], "\n".join(lines[1:])) if entry.headline_terms else ("", "\n".join(lines))
-
-
-def _lines(entry: Entry) -> list[str]:
-    return lines_of(entry.segments)
-
-
-def lines_of(segments: bytes | None) -> list[str]:
-    """The terms of the headline and of each paragraph, a line each, from the stored segments."""
-    if not segments:
-        return []
-    text = zlib.decompress(segments).decode("utf-8")
-    return text.split("\n") if text else []
-
-
-def term_counts(segments: bytes | None) -> dict[str, int]:
-    """How often each term is used, from the stored segments (made here rather than sent by the
-    worker that read the file: a dict of every term per file, queued, tripled the build's memory)."""
-    if not segments:
-        return {}
-    text = zlib.decompress(segments).decode("utf-8")
-    return dict(Counter(text.replace("\n", " ").split(" "))) if text else {}
+def word_texts(entry: Entry, counts: Mapping[str, int]) -> tuple[str, str]:
+    """The (title, body) of the ``words`` row of `entry`, whose terms are used `counts` times,
+    to delete the row: the terms in another order delete it as exactly (FTS5 keeps no positions
+    for a deletion, only the terms and the columns' lengths). `entry` needs its texts."""
+    title = tokens(entry.title) if entry.headline_terms and entry.title else []
+    body = Counter(counts)
+    body.subtract(title)
+    return " ".join(title), " ".join(chain.from_iterable(repeat(term, count) for term, count in body.items() if count > 0))
 
 
 class LazySegments(Sequence[list[str]]):
-    """A document's words, fetched from the index the first time they are asked for (most of
-    what `stats` asks is answered from the tally, without them)."""
+    """A document's words, made the first time they are asked for (most of what `stats` asks
+    is answered from the tally, without them)."""
 
-    def __init__(self, fetch: Any) -> None:
+    def __init__(self, fetch: Callable[[], Sequence[list[str]]]) -> None:
         self._fetch = fetch
-        self._segments: list[list[str]] | None = None
+        self._segments: Sequence[list[str]] | None = None
 
-    def _loaded(self) -> list[list[str]]:
+    def _loaded(self) -> Sequence[list[str]]:
         if self._segments is None:
-            self._segments = [line.split(" ") for line in lines_of(self._fetch())]
+            self._segments = self._fetch()
         return self._segments
 
     def __getitem__(self, index: Any) -> Any:

@@ -7,16 +7,19 @@ Tables:
   a content hash, when it was read) and what was parsed from it (the summary fields, counts, the
   warnings a read reports). ``rowid`` is never reused (AUTOINCREMENT), so the rows of the other
   tables always belong to one version of one file.
-- ``terms``: the terms of each file for stats, compressed, apart from ``files`` so that reading
-  every entry (as `list` does) does not wade through them.
-- ``tallies`` and ``vocab``: each file's term counts as bit layers over term numbers, and each
-  term's number and totals, so that stats merges ints instead of words (see `tally`).
+- ``tallies`` and ``vocab``: each file's term counts as a bitmask over term numbers with the
+  counts beside, and each term's number and totals, so that stats merges ints instead of words
+  (see `tally`). The terms in order are not kept: what needs them (phrases, n-grams) reads the
+  files, and a file's ``words`` row is deleted with its terms in any order (see below).
 - ``grams``: trigrams of each file's decoded text (FTS5 trigram, contentless, ``detail=none``),
   for grep's candidates. SQLite 3.40 cannot delete from a contentless table without the old text,
   so a changed file's old rows stay behind, matched to no file; `corpus index` rebuilds the whole
   index when they grow past a quarter of the live rows.
-- ``words``: the terms of headline and body (FTS5 unicode61, contentless) for ranked search.
-  Their text is kept (in ``terms``), so a changed file's rows are deleted exactly.
+- ``words``: the terms of body and headline (FTS5 unicode61, contentless, full detail for phrases
+  and NEAR) for ranked search. The body comes first: a term's positions are written without a
+  column mark when they are in the first column, and most terms are in the body only (the index
+  is a quarter smaller so). FTS5 keeps no positions for a deleted row, only its terms and the
+  columns' lengths, so a changed file's row is deleted exactly with the terms from its tally.
 - ``meta``: key/value facts about the build (when, which corpus, how many orphan rows).
 """
 
@@ -27,8 +30,9 @@ from pathlib import Path
 
 APPLICATION_ID = 0x636F7270  # "corp": marks the file as a corpus index
 # bump when the layout or what is stored changes: older files are rebuilt. 3: the lede, and terms
-# with dotted initialisms kept whole ("u.s."). 4: term tallies and the vocabulary.
-FORMAT_VERSION = 4
+# with dotted initialisms kept whole ("u.s."). 4: term tallies and the vocabulary. 5: no terms
+# table; the words table's body first.
+FORMAT_VERSION = 5
 
 DDL = """
 CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT);
@@ -55,11 +59,10 @@ CREATE TABLE files (
     headline_terms INTEGER,
     flags INTEGER
 );
-CREATE TABLE terms (rowid INTEGER PRIMARY KEY, segments BLOB NOT NULL);
 CREATE TABLE tallies (rowid INTEGER PRIMARY KEY, mask BLOB NOT NULL, tally BLOB NOT NULL);
 CREATE TABLE vocab (id INTEGER PRIMARY KEY, term TEXT NOT NULL UNIQUE, count INTEGER NOT NULL, doc_freq INTEGER NOT NULL);
 CREATE VIRTUAL TABLE grams USING fts5(text, tokenize='trigram', detail='none', content='');
-CREATE VIRTUAL TABLE words USING fts5(title, body, content='');
+CREATE VIRTUAL TABLE words USING fts5(body, title, content='');
 """
 
 BUSY_TIMEOUT_MS = 10_000

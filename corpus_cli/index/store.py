@@ -1,8 +1,8 @@
 """Reading entries from the index and writing changes to it, each change in one transaction.
 
 A changed file's ``files`` row is replaced by one with a new rowid; its ``words`` row is deleted
-with the terms it was made of; its ``grams`` rows stay as orphans (see `schema`), counted in
-``meta`` so that `corpus index` knows when to rebuild.
+with the terms it was made of (its tally and headline say which); its ``grams`` rows stay as
+orphans (see `schema`), counted in ``meta`` so that `corpus index` knows when to rebuild.
 """
 
 from __future__ import annotations
@@ -12,17 +12,14 @@ import time
 from collections.abc import Iterable, Sequence
 
 from corpus_cli.index.freshness import Stored
-from corpus_cli.index.records import COLUMNS, TEXT_COLUMNS, Entry, Indexed, term_counts, word_texts
+from corpus_cli.index.records import COLUMNS, TEXT_COLUMNS, Entry, Indexed, word_texts
 from corpus_cli.index.schema import get_meta, set_meta
 from corpus_cli.index.tally import Vocabulary
 
-# Every column but the terms, which only stats needs (fetched per document by `segments`).
-_FILE_COLUMNS = [name for name in COLUMNS if name != "segments"]
-# Read apart, when a record needs them: the terms, and the texts only `list` and `search` print
-# (leaving them out of the entries every command loads saves a third of reading them).
-_APART = ("segments", *TEXT_COLUMNS)
-_LIGHT_COLUMNS = ", ".join("NULL" if name in _APART else name for name in COLUMNS)
-_INSERT = f"INSERT INTO files ({', '.join(_FILE_COLUMNS)}) VALUES ({', '.join('?' * len(_FILE_COLUMNS))})"
+# Read apart, when a record needs them: the texts only `list` and `search` print (leaving them
+# out of the entries every command loads saves a third of reading them).
+_LIGHT_COLUMNS = ", ".join("NULL" if name in TEXT_COLUMNS else name for name in COLUMNS)
+_INSERT = f"INSERT INTO files ({', '.join(COLUMNS)}) VALUES ({', '.join('?' * len(COLUMNS))})"
 
 
 def load(connection: sqlite3.Connection) -> dict[str, Stored]:
@@ -36,11 +33,6 @@ def texts(connection: sqlite3.Connection, rowid: int | None = None) -> dict[int,
     query = f"SELECT rowid, {', '.join(TEXT_COLUMNS)} FROM files"
     rows = connection.execute(query) if rowid is None else connection.execute(f"{query} WHERE rowid = ?", (rowid,))
     return {row[0]: row[1:] for row in rows}
-
-
-def segments(connection: sqlite3.Connection, rowid: int) -> bytes | None:
-    row = connection.execute("SELECT segments FROM terms WHERE rowid = ?", (rowid,)).fetchone()
-    return None if row is None else row[0]
 
 
 def orphans(connection: sqlite3.Connection) -> int:
@@ -72,7 +64,7 @@ def write(
             dropped += _remove(connection, stored, path, vocabulary)
         for item in indexed:
             dropped += _remove(connection, stored, item.entry.path, vocabulary)
-            stored[item.entry.path] = Stored(insert(connection, item, vocabulary), item.entry._replace(segments=None))
+            stored[item.entry.path] = Stored(insert(connection, item, vocabulary), item.entry)
         vocabulary.flush(connection)
         if dropped:
             set_meta(connection, "orphans", str(orphans(connection) + dropped))
@@ -86,16 +78,14 @@ def write(
 def insert(connection: sqlite3.Connection, item: Indexed, vocabulary: Vocabulary) -> int:
     """A new row for `item` in each table, its terms counted in `vocabulary`; its rowid."""
     entry = item.entry
-    rowid = connection.execute(_INSERT, [getattr(entry, name) for name in _FILE_COLUMNS]).lastrowid
+    rowid = connection.execute(_INSERT, entry).lastrowid
     assert rowid is not None
-    if entry.segments is not None:
-        connection.execute("INSERT INTO terms (rowid, segments) VALUES (?, ?)", (rowid, entry.segments))
     if entry.binary is None:
-        mask, tally = vocabulary.add(term_counts(entry.segments))
+        mask, tally = vocabulary.add(item.term_counts())
         connection.execute("INSERT INTO tallies (rowid, mask, tally) VALUES (?, ?, ?)", (rowid, mask, tally))
     if item.text is not None:
         connection.execute("INSERT INTO grams (rowid, text) VALUES (?, ?)", (rowid, item.text))
-        connection.execute("INSERT INTO words (rowid, title, body) VALUES (?, ?, ?)", (rowid, item.title_terms, item.body_terms))
+        connection.execute("INSERT INTO words (rowid, body, title) VALUES (?, ?, ?)", (rowid, item.body_terms, item.title_terms))
     return rowid
 
 
@@ -107,11 +97,10 @@ def _remove(connection: sqlite3.Connection, stored: dict[str, Stored], path: str
     if known.entry.binary is not None:
         connection.execute("DELETE FROM files WHERE rowid = ?", (known.rowid,))
         return 0
-    entry = known.entry._replace(segments=segments(connection, known.rowid))
-    title, body = word_texts(entry)
-    connection.execute("INSERT INTO words (words, rowid, title, body) VALUES ('delete', ?, ?, ?)", (known.rowid, title, body))
-    vocabulary.remove(term_counts(entry.segments))
+    mask, tally = connection.execute("SELECT mask, tally FROM tallies WHERE rowid = ?", (known.rowid,)).fetchone()
+    title_text = connection.execute("SELECT title FROM files WHERE rowid = ?", (known.rowid,)).fetchone()[0]
+    title, body = word_texts(known.entry._replace(title=title_text), vocabulary.remove(mask, tally))
+    connection.execute("INSERT INTO words (words, rowid, body, title) VALUES ('delete', ?, ?, ?)", (known.rowid, body, title))
     connection.execute("DELETE FROM tallies WHERE rowid = ?", (known.rowid,))
-    connection.execute("DELETE FROM terms WHERE rowid = ?", (known.rowid,))
     connection.execute("DELETE FROM files WHERE rowid = ?", (known.rowid,))
     return 1

@@ -57,6 +57,11 @@ def _squeezed(mask: bytes) -> bytes:
     return b"\1" + zlib.compress(mask, 6)
 
 
+def set_bits(mask: int) -> list[int]:
+    """The positions of the set bits of `mask`, lowest first."""
+    return [position for position, bit in enumerate(reversed(bin(mask))) if bit == "1"]
+
+
 def presence(stored: bytes) -> int:
     """The bitmask of the term numbers a document uses, from its stored mask."""
     mask = stored[1:] if stored[:1] == b"\0" else zlib.decompress(stored[1:])
@@ -98,13 +103,15 @@ class Vocabulary:
         self.next_number += 1
         return number
 
-    def remove(self, counts: Mapping[str, int]) -> None:
-        """Take a document's terms out of the totals."""
-        for term, count in counts.items():
-            number = self.numbers[term]
+    def remove(self, mask: bytes, tally: bytes) -> dict[str, int]:
+        """Take a document's terms, as stored (`encode`), out of the totals; its term counts."""
+        counts: dict[str, int] = {}
+        for number, count in zip(set_bits(presence(mask)), decode(tally)):
             self.counts[number] -= count
             self.doc_freqs[number] -= 1
             self.changed.add(number)
+            counts[self.terms[number]] = count
+        return counts
 
     def flush(self, connection: sqlite3.Connection) -> None:
         """Write the changed totals (and new terms)."""

@@ -80,10 +80,6 @@ class IndexView:
         title, byline, lede = texts
         return entry._replace(title=title, byline=byline, lede=lede)
 
-    def stored_segments(self, rowid: int) -> bytes | None:
-        """The compressed terms of a stored entry (the light entries lack them)."""
-        return store.segments(self.connection, rowid)
-
     @cached_property
     def terms(self) -> IndexTerms:
         """The term numbers, totals and tallies of the index, read when first asked for."""
