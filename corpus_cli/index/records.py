@@ -12,6 +12,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+from array import array
 from collections import Counter
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from itertools import chain, repeat
@@ -66,23 +67,27 @@ class Entry(NamedTuple):
 
 
 class Indexed(NamedTuple):
-    """An entry and the texts its full-text rows are made of (None for a binary file): the terms
-    of the headline, and those of each paragraph a line each, words split by spaces."""
+    """An entry and what its other rows are made of (None for a binary file): the terms of the
+    headline, and those of each paragraph a line each, words split by spaces; each distinct
+    term (space-separated) and how often it is used (an ``array("I")``'s bytes). The counts are
+    made by the worker that read the file, compactly: a dict of every term per file, queued,
+    tripled the build's memory."""
 
     entry: Entry
     text: str | None  # the decoded text, for the trigrams
     title_terms: str | None
     body_terms: str | None
+    terms: str | None = None
+    uses: bytes | None = None
 
     def segments(self) -> list[list[str]]:
         """The terms of the headline and of each paragraph (the `Counted.segments` of stats)."""
         lines = ([self.title_terms] if self.title_terms else []) + (self.body_terms.split("\n") if self.body_terms else [])
         return [line.split(" ") for line in lines]
 
-    def term_counts(self) -> dict[str, int]:
-        """How often each term is used (made in the writer rather than sent by the worker that
-        read the file: a dict of every term per file, queued, tripled the build's memory)."""
-        return dict(Counter(chain.from_iterable(self.segments())))
+    def term_uses(self) -> tuple[list[str], list[int]]:
+        """The distinct terms and how often each is used."""
+        return (self.terms.split(" ") if self.terms else []), array("I", self.uses or b"").tolist()
 
 
 def stat_identity(stat: os.stat_result) -> tuple[int, int, int, int]:
@@ -125,7 +130,9 @@ def index_file(path: str, stat: os.stat_result, data: bytes, read_ns: int) -> In
     )
     title_terms = lines[0] if headline else ""
     body_terms = "\n".join(lines[1:] if headline else lines)
-    return Indexed(entry, decoded.text.replace("\0", " "), title_terms, body_terms)
+    counts = Counter(chain.from_iterable(segments))
+    terms, uses = " ".join(counts), array("I", counts.values()).tobytes()
+    return Indexed(entry, decoded.text.replace("\0", " "), title_terms, body_terms, terms, uses)
 
 
 def word_texts(entry: Entry, counts: Mapping[str, int]) -> tuple[str, str]:

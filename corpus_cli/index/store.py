@@ -81,7 +81,7 @@ def insert(connection: sqlite3.Connection, item: Indexed, vocabulary: Vocabulary
     rowid = connection.execute(_INSERT, entry).lastrowid
     assert rowid is not None
     if entry.binary is None:
-        mask, tally = vocabulary.add(item.term_counts())
+        mask, tally = vocabulary.add(*item.term_uses())
         connection.execute("INSERT INTO tallies (rowid, mask, tally) VALUES (?, ?, ?)", (rowid, mask, tally))
     if item.text is not None:
         connection.execute("INSERT INTO grams (rowid, text) VALUES (?, ?)", (rowid, item.text))

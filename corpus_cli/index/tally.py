@@ -19,10 +19,9 @@ import sqlite3
 import sys
 import zlib
 from array import array
-from collections import Counter
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from functools import cached_property, reduce
-from itertools import chain, repeat
+from itertools import repeat
 from operator import lshift, or_
 from typing import cast
 
@@ -31,11 +30,11 @@ _PLAIN = 512  # masks up to this many bytes are stored as they are
 
 def encode(numbers: Sequence[int], uses: Sequence[int]) -> tuple[bytes, bytes]:
     """The stored mask and counts of a document that uses term `numbers[i]` `uses[i]` times: the
-    counts go in the order of the term numbers, the mask's set bits, so the numbers need no room."""
+    counts go in the order of the term numbers, the mask's set bits, so the numbers need no room.
+    (Every step is one call into C: the build encodes every document in one process.)"""
     mask = reduce(or_, map(lshift, repeat(1), numbers), 0)
-    by_number = dict(zip(numbers, uses))
     code = "B" if max(uses, default=0) < 256 else "I"
-    counts = array(code, [by_number[number] for number in sorted(numbers)])
+    counts = array(code, [uses[index] for index in sorted(range(len(numbers)), key=numbers.__getitem__)])
     if sys.byteorder == "big" and code == "I":  # stored little-endian, so an index is read alike everywhere
         counts.byteswap()
     return _squeezed(mask.to_bytes((mask.bit_length() + 7) // 8, "little")), code.encode() + zlib.compress(counts.tobytes(), 6)
@@ -75,25 +74,29 @@ class Vocabulary:
     def __init__(self, rows: list[tuple[int, str, int, int]]) -> None:
         self.numbers: dict[str, int] = {term: number for number, term, _, _ in rows}
         self.terms: dict[int, str] = {number: term for number, term, _, _ in rows}
-        self.counts: Counter[int] = Counter({number: count for number, _, count, _ in rows})
-        self.doc_freqs: Counter[int] = Counter({number: doc_freq for number, _, _, doc_freq in rows})
-        self.changed: set[int] = set()
         self.next_number = max(self.terms, default=-1) + 1
+        # by term number: lists, as adding to a list's items is the fastest loop Python has
+        self.counts: list[int] = [0] * self.next_number
+        self.doc_freqs: list[int] = [0] * self.next_number
+        for number, _, count, doc_freq in rows:
+            self.counts[number], self.doc_freqs[number] = count, doc_freq
+        self.changed: set[int] = set()
 
     @classmethod
     def load(cls, connection: sqlite3.Connection) -> Vocabulary:
         return cls(connection.execute("SELECT id, term, count, doc_freq FROM vocab").fetchall())
 
-    def add(self, counts: Mapping[str, int]) -> tuple[bytes, bytes]:
-        """Count a document's terms in the totals (numbering new terms); its mask and counts.
-        The build does this in one process for every file, so each step is one call into C
-        (a loop in Python here made the parent the bottleneck of the build)."""
-        terms = list(counts)
+    def add(self, terms: Sequence[str], uses: Sequence[int]) -> tuple[bytes, bytes]:
+        """Count a document that uses `terms[i]` `uses[i]` times in the totals (numbering new
+        terms); its mask and counts. The build does this in one process for every file, so
+        each step is one call into C or a plain loop over lists (a Counter made the parent the
+        bottleneck of the build)."""
         found = list(map(self.numbers.get, terms))
         numbers = cast("list[int]", found) if None not in found else [self._number(t) if n is None else n for t, n in zip(terms, found)]
-        uses = list(counts.values())
-        self.counts.update(chain.from_iterable(map(repeat, numbers, uses)))  # each use once: counted in C
-        self.doc_freqs.update(numbers)
+        counts, doc_freqs = self.counts, self.doc_freqs
+        for number, used in zip(numbers, uses):
+            counts[number] += used
+            doc_freqs[number] += 1
         self.changed.update(numbers)
         return encode(numbers, uses)
 
@@ -101,6 +104,8 @@ class Vocabulary:
         number = self.numbers[term] = self.next_number  # a term keeps its row (count 0) when unused
         self.terms[number] = term
         self.next_number += 1
+        self.counts.append(0)
+        self.doc_freqs.append(0)
         return number
 
     def remove(self, mask: bytes, tally: bytes) -> dict[str, int]:
