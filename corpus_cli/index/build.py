@@ -10,7 +10,9 @@ from __future__ import annotations
 
 import functools
 import os
+import queue
 import sqlite3
+import threading
 import time
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
@@ -20,13 +22,14 @@ from corpus_cli.errors import CorpusError
 from corpus_cli.index import location, schema, store
 from corpus_cli.index.freshness import Rechecked, Stored, check, recheck
 from corpus_cli.index.lock import writer_lock
-from corpus_cli.index.records import Entry
+from corpus_cli.index.records import Entry, Indexed
 from corpus_cli.index.tally import Vocabulary
 from corpus_cli.run.parallel import ordered_map, plan
 from corpus_cli.source.config import Corpus
 from corpus_cli.source.files import SourceFile, Warn
 
 ORPHAN_SHARE = 0.25  # rebuild when the grams rows of old file versions pass this share of the live rows
+WRITER_QUEUE = 256  # documents waiting for the writer thread (a few MB of text)
 Progress = Callable[[int], None]
 
 
@@ -103,19 +106,20 @@ def _rebuild(
     temporary = target.with_name(f"{target.name}.{os.getpid()}.tmp")
     temporary.unlink(missing_ok=True)
     try:
-        connection = schema.create(temporary)
+        connection = schema.create(temporary, shared=True)
         try:
             connection.execute("PRAGMA journal_mode = OFF")  # the whole file is the transaction
             connection.execute("PRAGMA synchronous = OFF")
             connection.execute("BEGIN")
             count = 0
             vocabulary = Vocabulary([])
-            for result in rechecked(files, {}, processes, progress):
-                if result.warning is not None:
-                    warn(result.warning)
-                elif result.indexed is not None:
-                    store.insert(connection, result.indexed, vocabulary)
-                    count += result.indexed.entry.binary is None
+            with _Writer(connection) as writer:
+                for result in rechecked(files, {}, processes, progress):
+                    if result.warning is not None:
+                        warn(result.warning)
+                    elif result.indexed is not None:
+                        writer.insert(result.indexed, store.tallied(result.indexed, vocabulary))
+                        count += result.indexed.entry.binary is None
             vocabulary.flush(connection)
             schema.set_meta(connection, "corpus", os.fspath(corpus.root.resolve()))
             schema.set_meta(connection, "built_ns", str(time.time_ns()))
@@ -132,6 +136,42 @@ def _rebuild(
         temporary.unlink(missing_ok=True)
         raise
     return Built(target, count, len(files), 0, rebuilt=True)
+
+
+class _Writer:
+    """`store.insert` in a thread of its own, fed through a queue: SQLite lets other threads run
+    while it works (most of all on the trigrams), so this process reads the workers' results and
+    counts terms meanwhile; done one after the other, they made it the build's bottleneck. The
+    connection is the thread's until the `with` block ends; an error in it is raised there."""
+
+    def __init__(self, connection: sqlite3.Connection) -> None:
+        self.connection = connection
+        self.queue: queue.Queue[tuple[Indexed, tuple[bytes, bytes] | None] | None] = queue.Queue(maxsize=WRITER_QUEUE)
+        self.error: BaseException | None = None
+        self.thread = threading.Thread(target=self._run, name="index-writer", daemon=True)
+
+    def __enter__(self) -> _Writer:
+        self.thread.start()
+        return self
+
+    def insert(self, item: Indexed, tally: tuple[bytes, bytes] | None) -> None:
+        if self.error is not None:
+            raise self.error
+        self.queue.put((item, tally))
+
+    def _run(self) -> None:
+        for job in iter(self.queue.get, None):
+            if self.error is None:
+                try:
+                    store.insert(self.connection, *job)
+                except BaseException as error:  # raised in the building thread; the queue is still drained
+                    self.error = error
+
+    def __exit__(self, *exc: object) -> None:
+        self.queue.put(None)
+        self.thread.join()
+        if self.error is not None and exc[0] is None:
+            raise self.error
 
 
 def rechecked(

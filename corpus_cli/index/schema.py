@@ -78,9 +78,9 @@ class IndexUnusable(Exception):
     """The index file cannot be used; the message says why, for one warning line."""
 
 
-def create(path: Path) -> sqlite3.Connection:
-    """A new, empty index at `path` (which must not exist)."""
-    connection = sqlite3.connect(path, isolation_level=None)
+def create(path: Path, *, shared: bool = False) -> sqlite3.Connection:
+    """A new, empty index at `path` (which must not exist); `shared`: for threads that take turns."""
+    connection = sqlite3.connect(path, isolation_level=None, check_same_thread=not shared)
     connection.execute(f"PRAGMA page_size = {PAGE_SIZE}")
     connection.execute(f"PRAGMA application_id = {APPLICATION_ID}")
     connection.execute(f"PRAGMA user_version = {FORMAT_VERSION}")

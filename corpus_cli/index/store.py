@@ -64,7 +64,7 @@ def write(
             dropped += _remove(connection, stored, path, vocabulary)
         for item in indexed:
             dropped += _remove(connection, stored, item.entry.path, vocabulary)
-            stored[item.entry.path] = Stored(insert(connection, item, vocabulary), item.entry)
+            stored[item.entry.path] = Stored(insert(connection, item, tallied(item, vocabulary)), item.entry)
         vocabulary.flush(connection)
         if dropped:
             set_meta(connection, "orphans", str(orphans(connection) + dropped))
@@ -75,14 +75,19 @@ def write(
         raise
 
 
-def insert(connection: sqlite3.Connection, item: Indexed, vocabulary: Vocabulary) -> int:
-    """A new row for `item` in each table, its terms counted in `vocabulary`; its rowid."""
+def tallied(item: Indexed, vocabulary: Vocabulary) -> tuple[bytes, bytes] | None:
+    """The stored mask and counts of `item` (None for a binary file), counted in `vocabulary`."""
+    return None if item.entry.binary is not None else vocabulary.add(*item.term_uses())
+
+
+def insert(connection: sqlite3.Connection, item: Indexed, tally: tuple[bytes, bytes] | None) -> int:
+    """A new row for `item` in each table, with its `tallied` mask and counts; its rowid. Only
+    SQLite works here (it lets other threads run meanwhile: the build writes in a thread of its own)."""
     entry = item.entry
     rowid = connection.execute(_INSERT, entry).lastrowid
     assert rowid is not None
-    if entry.binary is None:
-        mask, tally = vocabulary.add(*item.term_uses())
-        connection.execute("INSERT INTO tallies (rowid, mask, tally) VALUES (?, ?, ?)", (rowid, mask, tally))
+    if tally is not None:
+        connection.execute("INSERT INTO tallies (rowid, mask, tally) VALUES (?, ?, ?)", (rowid, *tally))
     if item.text is not None:
         connection.execute("INSERT INTO grams (rowid, text) VALUES (?, ?)", (rowid, item.text))
         connection.execute("INSERT INTO words (rowid, body, title) VALUES (?, ?, ?)", (rowid, item.body_terms, item.title_terms))
