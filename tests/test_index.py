@@ -192,3 +192,17 @@ def test_the_index_is_what_answers(hostile: Path):
     assert "crlf" in {
         json.loads(line)["id"] for line in run("grep", "-c", "Windows", "--corpus", str(hostile), "--no-index").stdout.splitlines()
     }
+
+
+@pytest.mark.parametrize(
+    "args", [("stats", "--top", "5"), ("stats", "--top", "5", "--ngram", "2"), ("stats", "--by", "year")], ids=" ".join
+)
+def test_ids_on_stdin_are_read_once_with_an_index(hostile: Path, args: tuple[str, ...]):
+    """`grep -l | stats --top`: the ids piped in select the same documents with an index (where
+    frequent terms of a selection are counted from the files) as without one."""
+    index_of(hostile)
+    listed = run("list", "--corpus", str(hostile), "--no-index", "--format", "jsonl").stdout.splitlines()[:4]
+    scanned = run(*args, "--corpus", str(hostile), "--no-index", "--format", "jsonl", input="\n".join(listed))
+    indexed = run(*args, "--corpus", str(hostile), "--format", "jsonl", input="\n".join(listed))
+    assert scanned.exit_code == 0 and scanned.stdout
+    assert (indexed.stdout, indexed.stderr) == (scanned.stdout, scanned.stderr)

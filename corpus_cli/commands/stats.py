@@ -170,7 +170,7 @@ def stats_command(session: Session, **options: Any) -> int:
     # An index keeps each document's term counts, not its words in order: frequent terms other than
     # the single words of the whole corpus (phrases, per group, of a selection) are counted from
     # the files, on every core, as without an index.
-    counting = session if _counts_suffice(chosen, session) else dataclasses.replace(session, use_index=False)
+    counting = session if _counts_suffice(chosen, session) else _scanning(session)
     documents = counting.mapped(stats.counted, progress="Counting")  # every answer comes after the last document
     if chosen.terms or chosen.terms_file:
         rows = trends.term_trends(documents, chosen.families(session), by, dispersion=chosen.dispersion)
@@ -214,6 +214,11 @@ def _counts_suffice(chosen: StatsOptions, session: Session) -> bool:
     selection = session.selection
     whole = not (selection.by_date or selection.id_glob or selection.ids is not None or selection.excluded)
     return whole and (chosen.ngram or 1) == 1 and chosen.by is None and chosen.containing is None
+
+
+def _scanning(session: Session) -> Session:
+    """This session without its index; the ids it read from stdin, if any, are kept (not read again)."""
+    return dataclasses.replace(session, use_index=False, ids=session.selection.ids, stdin=False)
 
 
 def _approximate(session: Session) -> Callable[[str | None, int], None]:
