@@ -68,9 +68,6 @@ CREATE VIRTUAL TABLE words USING fts5(body, title, content='');
 """
 
 BUSY_TIMEOUT_MS = 10_000
-# What FTS5 gathers in memory before writing a segment (1 MB by default): written in bigger
-# pieces, the segments need fewer merges, which leave no free pages behind (5 % of the file).
-FTS_HASH_BYTES = 16 << 20
 # Pages of 16 KB: the FTS5 segments (about 1 KB each) take the same room as in 4 KB pages (the
 # word index is 41 MB either way at 100 MB), and reading every entry (as `list` does) reads a
 # quarter as many pages.
@@ -91,8 +88,6 @@ def create(path: Path, *, shared: bool = False) -> sqlite3.Connection:
     connection.execute("BEGIN")
     for statement in _statements(DDL):
         connection.execute(statement)
-    for table in ("grams", "words"):
-        connection.execute(f"INSERT INTO {table} ({table}, rank) VALUES ('hashsize', ?)", (FTS_HASH_BYTES,))
     connection.execute("COMMIT")
     return connection
 
