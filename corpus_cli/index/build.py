@@ -20,7 +20,7 @@ from pathlib import Path
 
 from corpus_cli.errors import CorpusError
 from corpus_cli.index import location, schema, store
-from corpus_cli.index.freshness import Rechecked, Stored, check, recheck
+from corpus_cli.index.freshness import Known, Rechecked, Stored, load_known, recheck, suspect_positions
 from corpus_cli.index.lock import writer_lock
 from corpus_cli.index.records import Entry, Indexed
 from corpus_cli.index.tally import Vocabulary
@@ -59,9 +59,9 @@ def build(corpus: Corpus, files: Sequence[SourceFile], warn: Warn, progress: Pro
                 warn(f"{target}: {error}; building a new index")
         try:
             if connection is not None:
-                stored = store.load(connection)
-                if store.orphans(connection) <= ORPHAN_SHARE * max(len(stored), 1):
-                    return _update(connection, target, stored, files, warn, progress, processes)
+                known = load_known(connection)
+                if store.orphans(connection) <= ORPHAN_SHARE * max(len(known), 1):
+                    return _update(connection, target, known, files, warn, progress, processes)
                 connection.close()
                 connection = None
             return _rebuild(target, corpus, files, warn, progress, processes)
@@ -75,17 +75,21 @@ def build(corpus: Corpus, files: Sequence[SourceFile], warn: Warn, progress: Pro
 def _update(
     connection: sqlite3.Connection,
     target: Path,
-    stored: dict[str, Stored],
+    known: dict[str, Known],
     files: Sequence[SourceFile],
     warn: Warn,
     progress: Progress | None,
     processes: int | None,
 ) -> Built:
-    checked = check(stored, files)
+    suspects = [files[position] for position in suspect_positions(known, files, processes)]
+    removed = known.keys() - {source.path for source in files}
+    if not suspects and not removed:  # the common case, without reading a single entry
+        documents = connection.execute("SELECT count(*) FROM files WHERE binary IS NULL").fetchone()[0]
+        return Built(target, documents, 0, 0, rebuilt=False)
+    stored = store.load(connection)
     same: list[Entry] = []
-    removed = set(stored) - {source.path for source in files}
     indexed = []
-    for result in rechecked(checked.suspects, stored, processes, progress):
+    for result in rechecked(suspects, stored, processes, progress):
         if result.warning is not None:
             warn(result.warning)
             removed.add(result.path)

@@ -18,6 +18,7 @@ from corpus_cli.index import location, queries, records, schema
 from corpus_cli.index.view import IndexView
 from corpus_cli.source.config import Corpus
 from corpus_cli.source.files import SourceFile
+from corpus_cli.text.document import document_date
 
 # When more than this share of the documents may hold the needle, grep reads them all as without
 # an index: loading the entries and checking each file would cost more than the few files it
@@ -65,23 +66,37 @@ def settled(view: IndexView, spec: SearchSpec, picked: Sequence[SourceFile], fil
     if needle is None:
         return {}
     ignore_case = spec.matcher.needle is not None and spec.matcher.needle[1]
-    entries = dict(view.fresh(picked, files, lambda message: None))  # unreadable files are searched, and warn there
+    outcome = view.freshen(picked, files)  # unreadable files are searched, and warn there
     try:
         hits = queries.candidates(view.connection, needle)
+        # Only what a result without a line shows: its warnings, and its date when dates select.
+        facts = queries.facts(view.connection, every=spec.dates.by_date)
     except sqlite3.DatabaseError:
         return {}
     if hits is None:
         return {}
     always = records.UNSEARCHABLE | (records.FOLD_TRAP if ignore_case else 0)
     known: dict[str, DocumentResult] = {}
-    for source, entry in entries.items():
-        stored = view.stored.get(source.path)
-        if entry is None or stored is None or source.path in view.indexed:
-            continue  # read in this run and not written back: its trigrams are not in the index
-        if stored.rowid in hits or (entry.flags or 0) & always:
+    metadata = spec.metadata
+    for source in picked:
+        path = source.path
+        found = view.known.get(path)
+        if found is None or found.rowid in hits or path in view.indexed:
+            continue  # not in the index (new and not written back), or a candidate
+        changed = outcome.get(path)
+        if isinstance(changed, str):
             continue
-        date = records.entry_date(entry, spec.metadata.get(source.id))
-        warnings = tuple(records.read_warnings(entry))
-        searched = entry.binary is None and spec.dates.admits_date(date)
-        known[source.path] = DocumentResult(source.id, source.path, date if entry.binary is None else None, searched, warnings=warnings)
+        if changed is not None:
+            binary, header_date, warnings, flags = changed.binary, changed.header_date, changed.warnings, changed.flags
+        else:
+            binary, header_date, warnings, flags = facts.get(path, queries.PLAIN)
+        if (flags or 0) & always:
+            continue
+        said = tuple(records.read_warnings_of(path, binary, warnings))
+        if binary is not None:
+            known[path] = DocumentResult(source.id, path, None, False, warnings=said)
+            continue
+        # A result without a line shows its date nowhere: it is read only to select by date.
+        date = document_date(metadata.get(source.id), header_date) if spec.dates.by_date else None
+        known[path] = DocumentResult(source.id, path, date, spec.dates.admits_date(date), warnings=said)
     return known

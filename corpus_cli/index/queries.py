@@ -66,6 +66,19 @@ def ranked(connection: sqlite3.Connection, query: str) -> Iterator[tuple[int, fl
         raise BadQuery(f'cannot read the query {query!r}: {message} (write words, "a phrase", AND, OR, NOT, prefix*, NEAR(a b))') from None
 
 
+# The columns `facts` gives, for a file that has nothing to say: no binary, no date, no warnings, no flags.
+PLAIN: tuple[str | None, str | None, str | None, int | None] = (None, None, None, 0)
+
+
+def facts(connection: sqlite3.Connection, *, every: bool) -> dict[str, tuple[str | None, str | None, str | None, int | None]]:
+    """(binary, header_date, warnings, flags) by path: of every file, or (without `every`) only of
+    those with more to say than `PLAIN` but their date; reading all of them costs a microsecond a file."""
+    query = "SELECT path, binary, header_date, warnings, flags FROM files"
+    if not every:
+        query += " WHERE binary IS NOT NULL OR coalesce(warnings, '[]') != '[]' OR coalesce(flags, 0) != 0"
+    return {row[0]: row[1:] for row in connection.execute(query)}
+
+
 def trigrams(needle: str) -> list[str]:
     """The distinct trigrams of `needle`, spread over it when there are many."""
     grams = list(dict.fromkeys(needle[start : start + 3] for start in range(len(needle) - 2)))

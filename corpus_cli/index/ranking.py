@@ -28,22 +28,30 @@ def search(
     warn: Warn,
 ) -> list[dict[str, Any]]:
     """The `limit` best of the picked documents in the selection's dates, as search records."""
-    entries = dict(view.fresh(picked, files, warn))
+    outcome = view.freshen(picked, files)
     if view.indexed:
         warn(f"{len(view.indexed)} changed file(s) could not be written to the index, so search leaves them out; run 'corpus index'")
-    admitted: dict[int, tuple[SourceFile, records.Entry]] = {}
-    for source, entry in entries.items():
-        stored = view.stored.get(source.path)
-        if entry is None or stored is None or entry.binary is not None or source.path in view.indexed:
-            continue
-        if selection.admits_date(records.entry_date(entry, corpus.metadata.get(source.id))):
-            admitted[stored.rowid] = (source, entry)
+    admitted: dict[int, SourceFile] = {}
+    for source in picked:
+        found = view.known.get(source.path)
+        changed = outcome.get(source.path)
+        if isinstance(changed, str):
+            warn(changed)
+        elif found is not None and source.path not in view.indexed:
+            admitted[found.rowid] = source
+    dated = selection.by_date
     results: list[dict[str, Any]] = []
     for rowid, score in queries.ranked(view.connection, query):
         if rowid not in admitted:
             continue
-        source, entry = admitted[rowid]
-        record = records.summary(view.with_texts(entry, one=True), source.id, corpus.metadata.get(source.id))
+        source = admitted[rowid]
+        stored = view.entries([source.path]).get(source.path)
+        if stored is None or stored.entry.binary is not None:
+            continue
+        metadata = corpus.metadata.get(source.id)
+        if dated and not selection.admits_date(records.entry_date(stored.entry, metadata)):
+            continue
+        record = records.summary(view.with_texts(stored.entry, one=True), source.id, metadata)
         results.append(
             {
                 "rank": len(results) + 1,

@@ -170,11 +170,16 @@ class LazySegments(Sequence[list[str]]):
 
 def read_warnings(entry: Entry) -> list[str]:
     """The warnings reading the file reports, each with its path, as `read_document` words them."""
-    if entry.binary is not None:
-        return [f"{entry.path}: {entry.binary}; skipped"]
-    if not entry.warnings or entry.warnings == "[]":
+    return read_warnings_of(entry.path, entry.binary, entry.warnings)
+
+
+def read_warnings_of(path: str, binary: str | None, warnings: str | None) -> list[str]:
+    """`read_warnings` from the columns it reads."""
+    if binary is not None:
+        return [f"{path}: {binary}; skipped"]
+    if not warnings or warnings == "[]":
         return []
-    return [f"{entry.path}: {message}" for message in json.loads(entry.warnings)]
+    return [f"{path}: {message}" for message in json.loads(warnings)]
 
 
 def entry_date(entry: Entry, metadata: Metadata | None) -> str | None:

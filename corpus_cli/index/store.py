@@ -10,6 +10,7 @@ from __future__ import annotations
 import sqlite3
 import time
 from collections.abc import Iterable, Sequence
+from typing import Any
 
 from corpus_cli.index.freshness import Stored
 from corpus_cli.index.records import COLUMNS, TEXT_COLUMNS, Entry, Indexed, word_texts
@@ -22,9 +23,13 @@ _LIGHT_COLUMNS = ", ".join("NULL" if name in TEXT_COLUMNS else name for name in 
 _INSERT = f"INSERT INTO files ({', '.join(COLUMNS)}) VALUES ({', '.join('?' * len(COLUMNS))})"
 
 
-def load(connection: sqlite3.Connection) -> dict[str, Stored]:
-    """Every entry, by path, without its terms and texts (see `texts`)."""
-    rows = connection.execute(f"SELECT rowid, {_LIGHT_COLUMNS} FROM files")
+def load(connection: sqlite3.Connection, paths: Iterable[str] | None = None) -> dict[str, Stored]:
+    """Every entry (or those of `paths` that it holds), by path, without its terms and texts (see `texts`)."""
+    query = f"SELECT rowid, {_LIGHT_COLUMNS} FROM files"
+    if paths is None:
+        rows: Iterable[tuple[Any, ...]] = connection.execute(query)
+    else:
+        rows = (row for path in paths for row in connection.execute(f"{query} WHERE path = ?", (path,)))
     return {row[1]: Stored(row[0], Entry._make(row[1:])) for row in rows}
 
 

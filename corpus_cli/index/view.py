@@ -10,14 +10,14 @@ from __future__ import annotations
 
 import os
 import sqlite3
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
 
 from corpus_cli.index import location, schema, store
 from corpus_cli.index.build import rechecked
-from corpus_cli.index.freshness import Stored, check
+from corpus_cli.index.freshness import Known, Stored, known_of, load_known, recheck, suspect_positions
 from corpus_cli.index.lock import writer_lock
 from corpus_cli.index.records import Entry, Indexed
 from corpus_cli.index.tally import IndexTerms
@@ -27,22 +27,38 @@ from corpus_cli.source.files import SourceFile, Warn
 
 @dataclass
 class IndexView:
-    """An open index and the entries it holds (by path), kept up to date as files are asked for."""
+    """An open index and what it knows of each file (by path), kept up to date as files are asked for.
+
+    Only `known` (rowid and stat signature) is read on opening; the entries (`stored`) are read
+    when a command first needs them all (list, stats), and single entries when it needs a few."""
 
     path: Path
     connection: sqlite3.Connection
-    stored: dict[str, Stored]
+    known: dict[str, Known]
     indexed: dict[str, Indexed] = field(default_factory=dict)  # re-read in this run, not written yet
 
-    def fresh(self, files: Sequence[SourceFile], all_files: Sequence[SourceFile], warn: Warn) -> Iterator[tuple[SourceFile, Entry | None]]:
-        """Each of `files` with its up-to-date entry, in order (None: it cannot be read, and `warn`
-        has been told, in the file's place). The changes found are written to the index when
-        nobody else is writing it; deleted files' entries go too (`all_files` are the corpus's)."""
-        checked = check(self.stored, files)
-        outcome: dict[str, Entry | str] = {path: known.entry for path, known in checked.fresh.items()}
+    @cached_property
+    def stored(self) -> dict[str, Stored]:
+        """Every entry, without terms and texts, by path (read at the first call)."""
+        return store.load(self.connection)
+
+    def entries(self, paths: Iterable[str]) -> dict[str, Stored]:
+        """The entries of `paths` that the index holds, by path: from `stored` when it is read, else one by one."""
+        if "stored" in self.__dict__:
+            return {path: self.stored[path] for path in paths if path in self.stored}
+        return store.load(self.connection, paths)
+
+    def freshen(self, files: Sequence[SourceFile], all_files: Sequence[SourceFile]) -> dict[str, Entry | str]:
+        """Bring the index up to date for `files`: what became of the suspects among them, by path
+        (an up-to-date entry, or the warning that reading it gives); every other one of `files` is
+        fresh as the index holds it. The changes found are written to the index when nobody else
+        is writing it; deleted files' entries go too (`all_files` are the corpus's)."""
+        suspects = [files[position] for position in suspect_positions(self.known, files)]
+        outcome: dict[str, Entry | str] = {}
         same: list[Entry] = []
         indexed: list[Indexed] = []
-        for result in rechecked(checked.suspects, self.stored):
+        knowns = self.entries(source.path for source in suspects if source.path in self.known)
+        for result in rechecked(suspects, knowns):
             if result.warning is not None:
                 outcome[result.path] = result.warning
             elif result.same is not None:
@@ -52,17 +68,35 @@ class IndexView:
                 indexed.append(result.indexed)
                 outcome[result.path] = result.indexed.entry
                 self.indexed[result.path] = result.indexed
-        removed = set(self.stored) - {source.path for source in all_files}
-        removed |= {path for path, value in outcome.items() if isinstance(value, str) and path in self.stored}
+        removed = self.known.keys() - {source.path for source in all_files}
+        removed |= {path for path, value in outcome.items() if isinstance(value, str) and path in self.known}
         if same or indexed or removed:
             self._write_back(same, indexed, removed)
+        return outcome
+
+    def fresh(self, files: Sequence[SourceFile], all_files: Sequence[SourceFile], warn: Warn) -> Iterator[tuple[SourceFile, Entry | None]]:
+        """Each of `files` with its up-to-date entry, in order (None: it cannot be read, and `warn`
+        has been told, in the file's place); see `freshen`."""
+        outcome = self.freshen(files, all_files)
+        stored = self.stored
         for source in files:
-            value = outcome[source.path]
+            value = outcome.get(source.path)
+            if value is None:
+                known = stored.get(source.path)
+                # Gone since it was checked (another run wrote the index meanwhile): read it again.
+                value = known.entry if known is not None else self._reread(source)
             if isinstance(value, str):
                 warn(value)
                 yield source, None
             else:
                 yield source, value
+
+    def _reread(self, source: SourceFile) -> Entry | str:
+        result = recheck(source, None)
+        if result.indexed is None:
+            return result.warning or f"{source.path}: cannot read"
+        self.indexed[source.path] = result.indexed
+        return result.indexed.entry
 
     @cached_property
     def _texts(self) -> dict[int, tuple[str | None, ...]]:
@@ -71,7 +105,7 @@ class IndexView:
     def with_texts(self, entry: Entry, *, one: bool = False) -> Entry:
         """The entry with the texts the light entries lack (entries read in this run have them);
         every entry's texts are read at the first call, or only this one's with `one`."""
-        known = self.stored.get(entry.path)
+        known = self.entries([entry.path]).get(entry.path) if one else self.stored.get(entry.path)
         if entry.path in self.indexed or known is None:
             return entry
         texts = store.texts(self.connection, known.rowid).get(known.rowid) if one else self._texts.get(known.rowid)
@@ -87,19 +121,29 @@ class IndexView:
 
     def _write_back(self, same: list[Entry], indexed: list[Indexed], removed: set[str]) -> None:
         """Write the changes when the index can be written now; otherwise answer without."""
+        affected = {entry.path for entry in same} | {item.entry.path for item in indexed} | removed
+        changed = self.entries(affected)
         try:
             with writer_lock(self.path) as held:
                 if not held:
                     return
                 writable = schema.connect(self.path, writable=True)
                 try:
-                    stored = dict(self.stored)
-                    store.write(writable, stored=stored, same=same, indexed=indexed, removed=removed)
+                    store.write(writable, stored=changed, same=same, indexed=indexed, removed=removed)
                 finally:
                     writable.close()
         except (sqlite3.Error, schema.IndexUnusable, OSError):
             return
-        self.stored = stored
+        loaded = self.__dict__.get("stored")
+        for path in affected:
+            if path in changed:
+                self.known[path] = known_of(changed[path])
+                if loaded is not None:
+                    loaded[path] = changed[path]
+            else:
+                self.known.pop(path, None)
+                if loaded is not None:
+                    loaded.pop(path, None)
         self.indexed.clear()
 
     def close(self) -> None:
@@ -116,11 +160,11 @@ def open_view(corpus: Corpus, warn: Warn) -> IndexView | None:
         writable = os.access(path, os.W_OK) and os.access(path.parent, os.W_OK | os.X_OK)
         connection = schema.connect(path, writable=writable)
         try:
-            stored = store.load(connection)
+            known = load_known(connection)
         except sqlite3.DatabaseError as error:
             connection.close()
             raise schema.IndexUnusable(f"it is damaged ({error})") from None
     except schema.IndexUnusable as error:
         warn(f"{path}: index not used: {error}; run 'corpus index' to rebuild it")
         return None
-    return IndexView(path, connection, stored)
+    return IndexView(path, connection, known)
