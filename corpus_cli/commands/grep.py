@@ -170,7 +170,7 @@ def grep_command(session: Session, pattern: str | None, extra_patterns: tuple[st
     chosen = GrepOptions.from_click(pattern, extra_patterns, options)
     output_format = chosen.output_format or default_format(text_view=True)
     spec = chosen.spec(session, output_format)
-    results = search_documents(spec, session.picked(), chosen.jobs, session.settled(spec))
+    results = search_documents(spec, session.picked(), chosen.jobs, session.settled(spec, include_zero=chosen.include_zero))
     # Lines and counts print as they come (progress enough on a terminal); a table or a sorted concordance waits for the end.
     waits = output_format == "table" or (spec.kwic is not None and (output_format == "text" or chosen.kwic_sort is not None))
     try:

@@ -53,10 +53,14 @@ WORKER_RECORD_BUDGET = 20_000
 
 
 def search_documents(
-    spec: SearchSpec, sources: Sequence[SourceFile], processes: int | None = None, settled: Mapping[str, DocumentResult] | None = None
+    spec: SearchSpec,
+    sources: Sequence[SourceFile],
+    processes: int | None = None,
+    settled: Mapping[str, DocumentResult | None] | None = None,
 ) -> Generator[DocumentResult, None, None]:
     """The results for `sources`, in their order; by several processes for large corpora.
-    `settled` holds results known without reading (by path, from the index): those files are not read.
+    `settled` holds results known without reading (by path, from the index): those files are not
+    read, and one settled as None (no line, nothing to say, not to be listed) gives no result.
 
     A document with many match records comes as several results (pieces) in a row, each with its
     share of the count. Close the generator when stopping early: that ends the worker processes
@@ -68,7 +72,9 @@ def search_documents(
             following: DocumentResult | None = None  # the first piece of the next file searched
             for source in sources:
                 if source.path in settled:
-                    yield settled[source.path]
+                    known = settled[source.path]
+                    if known is not None:
+                        yield known
                     continue
                 yield following if following is not None else next(searched)
                 following = None

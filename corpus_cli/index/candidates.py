@@ -60,8 +60,12 @@ def narrows(corpus: Corpus, needle: str) -> bool:
     return hits is not None and len(hits) <= MOST * documents
 
 
-def settled(view: IndexView, spec: SearchSpec, picked: Sequence[SourceFile], files: Sequence[SourceFile]) -> dict[str, DocumentResult]:
-    """The results of the picked files that cannot match, by path (empty when none can be told)."""
+def settled(
+    view: IndexView, spec: SearchSpec, picked: Sequence[SourceFile], files: Sequence[SourceFile], *, include_zero: bool = True
+) -> dict[str, DocumentResult | None]:
+    """The results of the picked files that cannot match, by path (empty when none can be told).
+    Without `include_zero`, a file with nothing to report (no warning) has None: grep prints
+    nothing for it, and making 100,000 results to print nothing cost more than the stat calls."""
     needle = usable_needle(spec)
     if needle is None:
         return {}
@@ -76,8 +80,9 @@ def settled(view: IndexView, spec: SearchSpec, picked: Sequence[SourceFile], fil
     if hits is None:
         return {}
     always = records.UNSEARCHABLE | (records.FOLD_TRAP if ignore_case else 0)
-    known: dict[str, DocumentResult] = {}
+    known: dict[str, DocumentResult | None] = {}
     metadata = spec.metadata
+    by_date = spec.dates.by_date
     for source in picked:
         path = source.path
         found = view.known.get(path)
@@ -92,11 +97,13 @@ def settled(view: IndexView, spec: SearchSpec, picked: Sequence[SourceFile], fil
             binary, header_date, warnings, flags = facts.get(path, queries.PLAIN)
         if (flags or 0) & always:
             continue
-        said = tuple(records.read_warnings_of(path, binary, warnings))
+        said = tuple(records.read_warnings_of(path, binary, warnings)) if binary is not None or (warnings and warnings != "[]") else ()
         if binary is not None:
             known[path] = DocumentResult(source.id, path, None, False, warnings=said)
-            continue
-        # A result without a line shows its date nowhere: it is read only to select by date.
-        date = document_date(metadata.get(source.id), header_date) if spec.dates.by_date else None
-        known[path] = DocumentResult(source.id, path, date, spec.dates.admits_date(date), warnings=said)
+        elif not include_zero and not said:
+            known[path] = None
+        else:
+            # A result without a line shows its date nowhere: it is read only to select by date.
+            date = document_date(metadata.get(source.id), header_date) if by_date else None
+            known[path] = DocumentResult(source.id, path, date, spec.dates.admits_date(date), warnings=said)
     return known

@@ -138,8 +138,9 @@ class Session:
         """The files selected by id (glob, stdin, arguments), before any date is read."""
         return self.selection.pick(self.files)
 
-    def settled(self, spec: SearchSpec) -> dict[str, DocumentResult]:
-        """grep's results known from the index without reading the files (by path); {} without one."""
+    def settled(self, spec: SearchSpec, *, include_zero: bool = True) -> dict[str, DocumentResult | None]:
+        """grep's results known from the index without reading the files (by path); {} without one.
+        Without `include_zero`, a file with nothing to report is None (see index/candidates.py)."""
         if not self.use_index:
             return {}
         from corpus_cli.index.candidates import narrows, settled, usable_needle
@@ -148,7 +149,7 @@ class Session:
         # -v, \w+, or a needle in most files: a scan, without loading the index
         if needle is None or not narrows(self.corpus, needle) or self.index is None:
             return {}
-        return settled(self.index, spec, self.picked(), self.files)
+        return settled(self.index, spec, self.picked(), self.files, include_zero=include_zero)
 
     def documents(self) -> Iterator[Document]:
         """The selected documents, parsed."""

@@ -28,11 +28,16 @@ def discover(corpus: Corpus, warn: Warn) -> list[SourceFile]:
         raise CorpusError(f"corpus folder not found: {root}")
     found: list[tuple[str, str, str]] = []
     _documents_below(os.fspath(root), "", root.resolve(), warn, found)
-    counts = Counter(stem for _, stem, _ in found)
+    if len({stem for stem, _, _ in found}) == len(found):
+        # The common case, every stem its own (the id): sorted as tuples, made in one pass (a third
+        # of discovery's time at 100,000 files went to sorting objects and naming each file again).
+        found.sort()
+        return list(map(SourceFile, *zip(*found))) if found else []
+    counts = Counter(stem for stem, _, _ in found)
     # The stem is the id unless another file shares it (the SourceFile's fields in order: id, path, location).
-    files = [SourceFile(stem if counts[stem] == 1 else _path_id(relative), relative, location) for relative, stem, location in found]
+    files = [SourceFile(stem if counts[stem] == 1 else _path_id(relative), relative, location) for stem, relative, location in found]
     if len(counts) < len(found):
-        shared = [source.id for source, (_, stem, _) in zip(files, found) if counts[stem] > 1]
+        shared = [source.id for source, (stem, _, _) in zip(files, found) if counts[stem] > 1]
         names = sum(1 for count in counts.values() if count > 1)
         addressed = f"those {len(shared)} files are addressed by their paths (e.g. {shared[0]})"
         warn(f"{names} file name(s) are used by more than one file; {addressed}")
@@ -40,7 +45,7 @@ def discover(corpus: Corpus, warn: Warn) -> list[SourceFile]:
 
 
 def _documents_below(folder: str, prefix: str, real_root: Path, warn: Warn, found: list[tuple[str, str, str]]) -> None:
-    """Add (relative path, stem, location) of the document files in `folder`, then in its sub-folders,
+    """Add (stem, relative path, location) of the document files in `folder`, then in its sub-folders,
     by name, to `found`.
 
     `os.scandir` tells file from folder and link without a system call per file, and each
@@ -71,9 +76,10 @@ def _documents_in(folder: str, prefix: str, real_root: Path, warn: Warn, found: 
         if entry.is_file(follow_symlinks=False):  # a regular file, not a link
             if name.lower().endswith(".txt"):
                 named = prefix + name
-                relative = named if named.isascii() else _utf8_name(named, warn)
-                if relative is not None:
-                    found.append((relative, _stem(relative), entry.path))
+                if named.isascii():
+                    found.append((name[:-4], named, entry.path))
+                elif (relative := _utf8_name(named, warn)) is not None:
+                    found.append((_stem(relative), relative, entry.path))
         elif entry.is_dir(follow_symlinks=False):
             subfolders.append(name)
         elif entry.is_symlink() and _is_dir(entry):
@@ -91,7 +97,7 @@ def _documents_in(folder: str, prefix: str, real_root: Path, warn: Warn, found: 
                     continue
                 location = target
             if entry.is_file():
-                found.append((relative, _stem(relative), location))
+                found.append((_stem(relative), relative, location))
             else:  # a FIFO or a device named *.txt would block or never end when read
                 warn(f"{relative}: not a regular file, skipped")
     return subfolders
