@@ -22,6 +22,8 @@ _SPACE = re.compile(r"\s+")
 
 def fold(word: str) -> str:
     """A word as unicode61 indexes it: case-folded, without accents."""
+    if word.isascii():  # most words: nothing to decompose, and casefold is lower (10x faster)
+        return word.lower()
     return "".join(char for char in unicodedata.normalize("NFKD", word.casefold()) if not unicodedata.combining(char))
 
 

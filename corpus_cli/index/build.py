@@ -20,7 +20,7 @@ from pathlib import Path
 
 from corpus_cli.errors import CorpusError
 from corpus_cli.index import location, schema, store
-from corpus_cli.index.freshness import Known, Rechecked, Stored, load_known, recheck, suspect_positions
+from corpus_cli.index.freshness import Known, Rechecked, Stored, load_known, recheck, removed_paths, suspect_positions
 from corpus_cli.index.lock import writer_lock
 from corpus_cli.index.records import Entry, Indexed
 from corpus_cli.index.tally import Vocabulary
@@ -82,7 +82,7 @@ def _update(
     processes: int | None,
 ) -> Built:
     suspects = [files[position] for position in suspect_positions(known, files, processes)]
-    removed = known.keys() - {source.path for source in files}
+    removed = removed_paths(known, files)
     if not suspects and not removed:  # the common case, without reading a single entry
         documents = connection.execute("SELECT count(*) FROM files WHERE binary IS NULL").fetchone()[0]
         return Built(target, documents, 0, 0, rebuilt=False)

@@ -15,6 +15,7 @@ from collections.abc import Sequence
 from corpus_cli.grep.search import DocumentResult
 from corpus_cli.grep.spec import SearchSpec
 from corpus_cli.index import location, queries, records, schema
+from corpus_cli.index.freshness import ROWID
 from corpus_cli.index.view import IndexView
 from corpus_cli.source.config import Corpus
 from corpus_cli.source.files import SourceFile
@@ -86,7 +87,7 @@ def settled(
     for source in picked:
         path = source.path
         found = view.known.get(path)
-        if found is None or found.rowid in hits or path in view.indexed:
+        if found is None or found[ROWID] in hits or path in view.indexed:
             continue  # not in the index (new and not written back), or a candidate
         changed = outcome.get(path)
         if isinstance(changed, str):

@@ -21,7 +21,8 @@ import sqlite3
 import time
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from typing import NamedTuple
+from operator import attrgetter
+from typing import Final, NamedTuple
 
 from corpus_cli.index.records import Entry, Indexed, content_hash, index_file, stat_identity
 from corpus_cli.run.parallel import ordered_map, plan
@@ -39,17 +40,14 @@ class Stored(NamedTuple):
     entry: Entry
 
 
-# What a file's `stat` said when it was read, compared as one tuple: size, mtime_ns, inode, ctime_ns.
-Signature = tuple[int, int, int, int]
-
-
-class Known(NamedTuple):
-    """What the freshness check needs of an entry: its rowid and its stat signature (None when the
-    entry is racy, so that no stat can vouch for it). Loading these alone costs a fifth of loading
-    the entries, which most commands never need."""
-
-    rowid: int
-    signature: Signature | None
+# What the freshness check needs of an entry, as `load_known` reads it: (path, rowid, racy, size,
+# mtime_ns, inode, ctime_ns), the last four compared as one tuple with what `stat` says now. A racy
+# entry (see `is_racy`) is always a suspect. Plain tuples, as SQLite gives them: an object made per
+# row doubled the time of loading them; even so this is a fifth of loading the entries, which
+# most commands never need.
+Known = tuple[str, int, int, int, int, int, int]
+ROWID: Final = 1
+RACY: Final = 2
 
 
 @dataclass(frozen=True)
@@ -66,13 +64,13 @@ def is_racy(entry: Entry) -> bool:
 
 def known_of(stored: Stored) -> Known:
     entry = stored.entry
-    return Known(stored.rowid, None if is_racy(entry) else (entry.size, entry.mtime_ns, entry.inode, entry.ctime_ns))
+    return (entry.path, stored.rowid, int(is_racy(entry)), entry.size, entry.mtime_ns, entry.inode, entry.ctime_ns)
 
 
 def load_known(connection: sqlite3.Connection) -> dict[str, Known]:
-    """Every entry's `Known`, by path (a racy entry's signature is None)."""
+    """Every entry's `Known`, by path."""
     rows = connection.execute("SELECT path, rowid, mtime_ns >= read_ns - ?, size, mtime_ns, inode, ctime_ns FROM files", (RACY_NS,))
-    return {row[0]: Known(row[1], None if row[2] else row[3:]) for row in rows}
+    return {row[0]: row for row in rows}
 
 
 def check(stored: Mapping[str, Stored], files: Sequence[SourceFile], processes: int | None = None) -> Check:
@@ -86,7 +84,7 @@ def suspect_positions(known: Mapping[str, Known], files: Sequence[SourceFile], p
     """The positions in `files` of the files `stat` cannot vouch for: new, missing, changed or
     racy; in order. `stat` costs about 4 µs a file from Python, most of the check's time, so a
     large corpus is stat'ed on every core."""
-    expected = [None if (found := known.get(source.path)) is None else found.signature for source in files]
+    expected = list(map(known.get, map(attrgetter("path"), files)))
     if processes is None and len(files) < PARALLEL_STAT_MIN_FILES:
         processes = 1
     ranges, processes = plan(len(files), processes)
@@ -95,6 +93,13 @@ def suspect_positions(known: Mapping[str, Known], files: Sequence[SourceFile], p
         ranges = _spans(len(files), processes * STAT_TASKS_PER_PROCESS)
     task = functools.partial(_suspects_in, files, expected)
     return [position for batch in ordered_map(task, ranges, processes=processes) for position in batch]
+
+
+def removed_paths(known: Mapping[str, Known], files: Sequence[SourceFile]) -> set[str]:
+    """The paths the index holds that are not among `files` (all the corpus's)."""
+    if sum(map(known.__contains__, map(attrgetter("path"), files))) == len(known):
+        return set()  # the common case, told without building a set of every path
+    return set(known.keys() - {source.path for source in files})
 
 
 STAT_TASKS_PER_PROCESS = 4
@@ -107,12 +112,12 @@ def _spans(count: int, parts: int) -> list[tuple[int, int]]:
     return [(start, min(start + step, count)) for start in range(0, count, step)]
 
 
-def _suspects_in(files: Sequence[SourceFile], expected: Sequence[Signature | None], span: tuple[int, int]) -> list[int]:
+def _suspects_in(files: Sequence[SourceFile], expected: Sequence[Known | None], span: tuple[int, int]) -> list[int]:
     suspects = []
     stat = os.stat
     for position in range(*span):
-        signature = expected[position]
-        if signature is None:
+        known = expected[position]
+        if known is None or known[RACY]:
             suspects.append(position)
             continue
         try:
@@ -120,7 +125,7 @@ def _suspects_in(files: Sequence[SourceFile], expected: Sequence[Signature | Non
         except OSError:
             suspects.append(position)  # reading it will report why
             continue
-        if (status.st_size, status.st_mtime_ns, status.st_ino, status.st_ctime_ns) != signature:
+        if (status.st_size, status.st_mtime_ns, status.st_ino, status.st_ctime_ns) != known[3:]:
             suspects.append(position)
     return suspects
 

@@ -8,6 +8,7 @@ from typing import Any
 
 from corpus_cli.analysis.snippet import snippet
 from corpus_cli.index import queries, records
+from corpus_cli.index.freshness import ROWID
 from corpus_cli.index.view import IndexView
 from corpus_cli.run.selection import Selection
 from corpus_cli.source.config import Corpus
@@ -38,7 +39,7 @@ def search(
         if isinstance(changed, str):
             warn(changed)
         elif found is not None and source.path not in view.indexed:
-            admitted[found.rowid] = source
+            admitted[found[ROWID]] = source
     dated = selection.by_date
     results: list[dict[str, Any]] = []
     for rowid, score in queries.ranked(view.connection, query):

@@ -17,7 +17,7 @@ from pathlib import Path
 
 from corpus_cli.index import location, schema, store
 from corpus_cli.index.build import rechecked
-from corpus_cli.index.freshness import Known, Stored, known_of, load_known, recheck, suspect_positions
+from corpus_cli.index.freshness import Known, Stored, known_of, load_known, recheck, removed_paths, suspect_positions
 from corpus_cli.index.lock import writer_lock
 from corpus_cli.index.records import Entry, Indexed
 from corpus_cli.index.tally import IndexTerms
@@ -68,7 +68,7 @@ class IndexView:
                 indexed.append(result.indexed)
                 outcome[result.path] = result.indexed.entry
                 self.indexed[result.path] = result.indexed
-        removed = self.known.keys() - {source.path for source in all_files}
+        removed = removed_paths(self.known, all_files)
         removed |= {path for path, value in outcome.items() if isinstance(value, str) and path in self.known}
         if same or indexed or removed:
             self._write_back(same, indexed, removed)
