@@ -49,11 +49,17 @@ def snippet(passages: Sequence[str], query: str, width: int = 32) -> str:
         folded = fold(word)
         return folded in words or folded.startswith(prefixes) if prefixes else folded in words
 
+    def spans_of(text: str) -> list[tuple[int, int, bool]]:
+        return [(found.start(), found.end(), hit(found.group())) for found in TOKEN.finditer(text)]
+
+    needles = (*words, *prefixes)
     best: tuple[int, int] | None = None
     best_passage, best_spans = "", []
     for passage in passages:
         text = _SPACE.sub(" ", passage).strip()
-        spans = [(found.start(), found.end(), hit(found.group())) for found in TOKEN.finditer(text)]
+        if best is not None and text.isascii() and not any(needle in text.lower() for needle in needles):
+            continue  # no hit can be in it: it scores nothing, and tokenizing it was most of the time
+        spans = spans_of(text)
         hits = [fold(text[start:end]) for start, end, is_hit in spans if is_hit]
         score = (len(set(hits)), len(hits))
         if best is None or score > best:
