@@ -206,3 +206,17 @@ def test_ids_on_stdin_are_read_once_with_an_index(hostile: Path, args: tuple[str
     indexed = run(*args, "--corpus", str(hostile), "--format", "jsonl", input="\n".join(listed))
     assert scanned.exit_code == 0 and scanned.stdout
     assert (indexed.stdout, indexed.stderr) == (scanned.stdout, scanned.stderr)
+
+
+def test_a_folder_in_the_index_files_place_is_one_clear_error(hostile: Path):
+    """Neither a build over it nor --drop touches it; commands scan as without an index."""
+    (hostile / ".corpus" / "index.sqlite").mkdir(parents=True)
+    (hostile / ".corpus" / "index.sqlite" / "keep.txt").write_text("mine\n")
+    for args in (("index",), ("index", "--drop")):
+        result = run(*args, "--corpus", str(hostile))
+        errors = [line for line in result.stderr.splitlines() if not line.startswith("corpus: warning: ")]  # the corpus's own
+        assert result.exit_code == 2 and len(errors) == 1, result.stderr
+        assert errors[0].startswith("corpus: error: ") and "is a folder, where the index file belongs" in errors[0]
+    assert (hostile / ".corpus" / "index.sqlite" / "keep.txt").read_text() == "mine\n"
+    assert status(hostile)["problem"] == "a folder is where the index file belongs; move it away"
+    same_as_scan(hostile, "list")

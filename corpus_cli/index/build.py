@@ -219,6 +219,7 @@ def drop(corpus: Corpus) -> list[Path]:
     for index in (location.in_corpus(corpus.root), location.in_cache(corpus.root)):
         if not index.parent.is_dir():
             continue
+        location.not_a_folder(index)
         with writer_lock(index) as held:
             if not held:
                 raise CorpusError(f"another 'corpus index' is updating {index}; run --drop again when that one ends")

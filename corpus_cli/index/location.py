@@ -11,6 +11,7 @@ import os
 from collections.abc import Mapping
 from pathlib import Path
 
+from corpus_cli.errors import CorpusError
 from corpus_cli.source.locate import bundled_seeds
 
 INDEX_FOLDER = ".corpus"  # hidden, so discovery skips it
@@ -26,6 +27,15 @@ def _may_hold_index(root: Path) -> bool:
     """Whether the index may go in the corpus folder: when it is writable, and is not the seeds
     bundled with the tool (an installed package's folder is no place for a user's files)."""
     return writable(root) and os.path.realpath(root) != os.path.realpath(bundled_seeds())
+
+
+def not_a_folder(path: Path) -> Path:
+    """`path`, unless a folder sits in the index file's place: then one clear error, since
+    building over it or dropping it would fail half-way (a folder the tool did not make is
+    never removed)."""
+    if path.is_dir():
+        raise CorpusError(f"{path} is a folder, where the index file belongs; move it away (corpus removes no folder it did not make)")
+    return path
 
 
 def in_corpus(root: Path) -> Path:
@@ -69,9 +79,9 @@ def for_writing(root: Path, environ: Mapping[str, str] | None = None) -> Path:
         try:
             local.parent.mkdir(exist_ok=True)
             if writable(local.parent):
-                return local
+                return not_a_folder(local)
         except OSError:
             pass
     cached = in_cache(root, environ)
     cached.parent.mkdir(parents=True, exist_ok=True)
-    return cached
+    return not_a_folder(cached)

@@ -27,6 +27,8 @@ def index_status(corpus: Corpus, files: Sequence[SourceFile]) -> dict[str, Any]:
     record: dict[str, Any] = dict.fromkeys(STATUS_FIELDS)
     record |= {"location": os.fspath(path), "corpus": os.fspath(corpus.root.resolve()), "exists": path.is_file(), "usable": False}
     if not path.is_file():
+        if path.is_dir():
+            record["problem"] = "a folder is where the index file belongs; move it away"
         return record
     record["bytes"] = path.stat().st_size
     try:
