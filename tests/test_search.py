@@ -127,3 +127,17 @@ def test_an_updated_index_ranks_as_one_built_afresh(tmp_path: Path):
     assert run("index", "--corpus", str(corpus)).exit_code == 0
     assert scores() == updated
     assert any(len(found) > 1 for found in updated)
+
+
+def test_title_and_body_columns_search_the_headline_and_the_body(indexed: Path):
+    """title: is the headline as the file has it (002's "... criticism over border ..."), body:
+    the rest; together they find what the word alone finds. A column of another name is one
+    error line that names the two."""
+    in_title = {record["id"] for record in search(indexed, "title:criticism")}
+    in_body = {record["id"] for record in search(indexed, "body:criticism")}
+    assert in_title == {"002_8558860120d3c356"}
+    assert in_title | in_body == {record["id"] for record in search(indexed, "criticism")}
+    assert "002_8558860120d3c356" not in in_body
+    result = run("search", "headline:criticism", "--corpus", str(indexed))
+    assert result.exit_code == 2 and result.stderr.count("\n") == 1
+    assert "no such column: headline" in result.stderr and "title:" in result.stderr and "body:" in result.stderr

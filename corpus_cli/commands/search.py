@@ -25,7 +25,8 @@ def search_command(session: Session, query: str, limit: int, output_format: str 
 
     Needs the index: run `corpus index` first. QUERY is in SQLite FTS5's
     language: words (all must occur), "a phrase", OR, NOT, AND, prefix*,
-    NEAR(a b, 5), title:word (the headline in the file). Each word is read
+    NEAR(a b, 5), title:word (the headline in the file, not a title from
+    corpus.yaml), body:word (the body without furniture). Each word is read
     as the tokenizer reads the documents: case-folded, without accents, a
     possessive 's dropped, U.S. one word, so "agency's" and e-mail need no
     quoting. The headline weighs four times the body. Records give rank, id, path,

@@ -63,7 +63,11 @@ def ranked(connection: sqlite3.Connection, query: str) -> Iterator[tuple[int, fl
             yield rowid, -rank
     except sqlite3.OperationalError as error:
         message = str(error).removeprefix("fts5: ")
-        raise BadQuery(f'cannot read the query {query!r}: {message} (write words, "a phrase", AND, OR, NOT, prefix*, NEAR(a b))') from None
+        if message.startswith("no such column"):
+            hint = "the columns are title: (the headline in the file) and body: (the text without it and without furniture)"
+        else:
+            hint = 'write words, "a phrase", AND, OR, NOT, prefix*, NEAR(a b), title:word'
+        raise BadQuery(f"cannot read the query {query!r}: {message} ({hint})") from None
 
 
 # The columns `facts` gives, for a file that has nothing to say: no binary, no date, no warnings, no flags.
