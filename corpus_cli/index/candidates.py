@@ -81,30 +81,46 @@ def settled(
     if hits is None:
         return {}
     always = records.UNSEARCHABLE | (records.FOLD_TRAP if ignore_case else 0)
-    known: dict[str, DocumentResult | None] = {}
-    metadata = spec.metadata
-    by_date = spec.dates.by_date
-    for source in picked:
+    in_index = view.known.get
+    # The files in the index that cannot match, in one quick pass; then the few with more to say.
+    ruled_out = [source for source in picked if (found := in_index(source.path)) is not None and found[ROWID] not in hits]
+    metadata, dates = spec.metadata, spec.dates
+
+    def searched_after_all(source: SourceFile) -> bool:
+        """Not in the index after all (read in this run), unreadable now (the search says why), or a
+        file whose trigrams may not show a match."""
+        changed = outcome.get(source.path)
+        if source.path in view.indexed or isinstance(changed, str):
+            return True
+        flags = changed.flags if changed is not None else facts.get(source.path, queries.PLAIN)[3]
+        return bool((flags or 0) & always)
+
+    def result(source: SourceFile) -> DocumentResult | None:
         path = source.path
-        found = view.known.get(path)
-        if found is None or found[ROWID] in hits or path in view.indexed:
-            continue  # not in the index (new and not written back), or a candidate
         changed = outcome.get(path)
-        if isinstance(changed, str):
-            continue
-        if changed is not None:
-            binary, header_date, warnings, flags = changed.binary, changed.header_date, changed.warnings, changed.flags
+        if isinstance(changed, records.Entry):
+            binary, header_date, warnings = changed.binary, changed.header_date, changed.warnings
         else:
-            binary, header_date, warnings, flags = facts.get(path, queries.PLAIN)
-        if (flags or 0) & always:
-            continue
-        said = tuple(records.read_warnings_of(path, binary, warnings)) if binary is not None or (warnings and warnings != "[]") else ()
+            binary, header_date, warnings, _ = facts.get(path, queries.PLAIN)
+        said = tuple(records.read_warnings_of(path, binary, warnings))
         if binary is not None:
-            known[path] = DocumentResult(source.id, path, None, False, warnings=said)
-        elif not include_zero and not said:
-            known[path] = None
+            return DocumentResult(source.id, path, None, False, warnings=said)
+        if not include_zero and not said:
+            return None
+        # A result without a line shows its date nowhere: it is read only to select by date.
+        date = document_date(metadata.get(source.id), header_date) if dates.by_date else None
+        return DocumentResult(source.id, path, date, dates.admits_date(date), warnings=said)
+
+    if include_zero:
+        looked_at = ruled_out
+        known: dict[str, DocumentResult | None] = {}
+    else:  # most files have nothing to say: None, without a look
+        known = dict.fromkeys([source.path for source in ruled_out])
+        special = facts.keys() | outcome.keys() | view.indexed.keys()
+        looked_at = [source for source in ruled_out if source.path in special]
+    for source in looked_at:
+        if searched_after_all(source):
+            known.pop(source.path, None)
         else:
-            # A result without a line shows its date nowhere: it is read only to select by date.
-            date = document_date(metadata.get(source.id), header_date) if by_date else None
-            known[path] = DocumentResult(source.id, path, date, spec.dates.admits_date(date), warnings=said)
+            known[source.path] = result(source)
     return known

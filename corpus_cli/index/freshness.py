@@ -21,7 +21,7 @@ import sqlite3
 import time
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from operator import attrgetter
+from operator import attrgetter, itemgetter
 from typing import Final, NamedTuple
 
 from corpus_cli.index.records import Entry, Indexed, content_hash, index_file, stat_identity
@@ -69,8 +69,10 @@ def known_of(stored: Stored) -> Known:
 
 def load_known(connection: sqlite3.Connection) -> dict[str, Known]:
     """Every entry's `Known`, by path."""
-    rows = connection.execute("SELECT path, rowid, mtime_ns >= read_ns - ?, size, mtime_ns, inode, ctime_ns FROM files", (RACY_NS,))
-    return {row[0]: row for row in rows}
+    rows = connection.execute(
+        "SELECT path, rowid, mtime_ns >= read_ns - ?, size, mtime_ns, inode, ctime_ns FROM files", (RACY_NS,)
+    ).fetchall()
+    return dict(zip(map(itemgetter(0), rows), rows))
 
 
 def check(stored: Mapping[str, Stored], files: Sequence[SourceFile], processes: int | None = None) -> Check:
