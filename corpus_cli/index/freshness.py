@@ -26,6 +26,7 @@ from typing import Final, NamedTuple
 
 from corpus_cli.index.records import Entry, Indexed, content_hash, index_file, stat_identity
 from corpus_cli.run.parallel import ordered_map, plan
+from corpus_cli.source.discover import collection_paused
 from corpus_cli.source.files import SourceFile, read_bytes
 
 # Two seconds: the coarsest mtime in use (FAT); ext4 and others tick in nanoseconds, but a
@@ -69,10 +70,11 @@ def known_of(stored: Stored) -> Known:
 
 def load_known(connection: sqlite3.Connection) -> dict[str, Known]:
     """Every entry's `Known`, by path."""
-    rows = connection.execute(
-        "SELECT path, rowid, mtime_ns >= read_ns - ?, size, mtime_ns, inode, ctime_ns FROM files", (RACY_NS,)
-    ).fetchall()
-    return dict(zip(map(itemgetter(0), rows), rows))
+    with collection_paused():
+        rows = connection.execute(
+            "SELECT path, rowid, mtime_ns >= read_ns - ?, size, mtime_ns, inode, ctime_ns FROM files", (RACY_NS,)
+        ).fetchall()
+        return dict(zip(map(itemgetter(0), rows), rows))
 
 
 def check(stored: Mapping[str, Stored], files: Sequence[SourceFile], processes: int | None = None) -> Check:
