@@ -5,13 +5,14 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import subprocess
 import sys
 import threading
 from pathlib import Path
 
 import pytest
-from helpers import generated_corpus
+from helpers import generated_corpus, run
 
 from corpus_cli.run.progress import PROGRESS_MIN_DOCUMENTS
 
@@ -76,6 +77,20 @@ def test_a_long_run_shows_a_bar_on_a_terminal_and_nothing_with_term_dumb(many: P
     assert out and all(json.loads(line) for line in out.splitlines())  # stdout holds records only
     _, dumb, status = run_with_stderr_on_a_terminal([*args, "--corpus", str(many), "--no-stdin"], {"TERM": "dumb"})
     assert status == 0 and label.encode() not in dumb
+
+
+def test_grep_through_an_index_fills_its_bar(many: Path, tmp_path: Path) -> None:
+    """Files the index rules out give no result to tick off; the bar counts without them (a bar is
+    shown only when the files left to read are many)."""
+    corpus = tmp_path / "indexed"
+    shutil.copytree(many, corpus)
+    (corpus / "rare.txt").write_text("2024-05-01\n\nOnly here: zyzzyva.\n", encoding="utf-8")
+    assert run("index", "--corpus", str(corpus)).exit_code == 0
+    args = ["grep", "-c", "-w", "zyzzyva", "--corpus", str(corpus), "--no-stdin", "--format", "jsonl"]
+    out, terminal, status = run_with_stderr_on_a_terminal(args, {"TERM": "xterm"})
+    assert status == 0 and out
+    # One file is left to read: too few for a bar, and a bar over every file would stop at 0 %.
+    assert b"Searching" not in terminal or b"100%" in terminal, terminal[-300:]
 
 
 def test_export_to_a_file_shows_the_same_bar(many: Path, tmp_path: Path) -> None:

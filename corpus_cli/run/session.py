@@ -180,9 +180,10 @@ class Session:
         with self.progress(progress) as tick:
             yield from packed(self.corpus, self.files, self.selection, self.reporter.warn, function, pack, per_task, tick=tick)
 
-    def progress(self, label: str, *, output_waits: bool = True) -> AbstractContextManager[Tick]:
-        """A progress bar over the files picked (the one mechanism every command uses)."""
-        return progress(len(self.picked()), label, output_waits=output_waits)
+    def progress(self, label: str, *, output_waits: bool = True, skipped: int = 0) -> AbstractContextManager[Tick]:
+        """A progress bar over the files picked (the one mechanism every command uses), less the
+        `skipped` ones that will never be ticked off (grep's files the index rules out)."""
+        return progress(len(self.picked()) - skipped, label, output_waits=output_waits)
 
 
 def date_selection(
