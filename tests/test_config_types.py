@@ -23,7 +23,7 @@ def listing_with(folder: Path, config: str) -> tuple[int, str]:
         ("name: {a: b}\n", "corpus.yaml: name: expected text, not a mapping"),
         ("path: [a]\n", "corpus.yaml: path: expected text, not a list"),
         ("documents:\n  1_234:\n    title: x\n", "corpus.yaml: documents: 1234: a document id is text: quote it"),
-        ("colour: red\n", "corpus.yaml: unknown key 'colour' (known: name, path, documents, terms)"),
+        ("colour: red\n", "corpus.yaml: unknown key 'colour' (known: name, path, documents, terms, max_document_mb)"),
         ("documents:\n  a_1:\n    title: {a: b}\n", "corpus.yaml: documents: a_1: title: expected text, not a mapping"),
         ("documents:\n  a_1:\n    source: [x]\n", "corpus.yaml: documents: a_1: source: expected text, not a list"),
         ("documents:\n  a_1:\n    url: true\n", "corpus.yaml: documents: a_1: url: expected text, not true/false"),

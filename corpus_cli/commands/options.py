@@ -11,6 +11,7 @@ import click
 
 from corpus_cli.output.writers import RECORD_FORMATS
 from corpus_cli.run.session import open_session
+from corpus_cli.source.limits import DEFAULT_MAX_DOCUMENT_MB
 
 
 def corpus_options(command: Callable[..., Any]) -> Callable[..., Any]:
@@ -26,7 +27,7 @@ def document_options(command: Callable[..., Any]) -> Callable[..., Any]:
 def _with_session(command: Callable[..., Any], *, selection: bool) -> Callable[..., Any]:
     @functools.wraps(command)
     def run(*args: Any, corpus_path: str | None, no_index: bool, **kwargs: Any) -> Any:
-        picked = {"no_messages": kwargs.pop("no_messages")}
+        picked = {"no_messages": kwargs.pop("no_messages"), "max_document_mb": kwargs.pop("max_document_mb")}
         if selection:
             picked.update({key: kwargs.pop(key) for key in ("strict", "since", "until", "id_glob", "read_stdin")})
         session = open_session(corpus_path=corpus_path, use_index=not no_index, **picked)
@@ -51,6 +52,13 @@ def _with_session(command: Callable[..., Any], *, selection: bool) -> Callable[.
             "--no-messages",
             is_flag=True,
             help="Print no warnings on stderr (they still count for --strict); errors are still printed.",
+        ),
+        click.option(
+            "--max-document-mb",
+            type=FiniteFloatRange(min=0, min_open=True),
+            metavar="MB",
+            help=f"Skip, with a warning, a document file over MB megabytes (default: max_document_mb in corpus.yaml, "
+            f"else {DEFAULT_MAX_DOCUMENT_MB:g}).",
         ),
     ]
     if selection:

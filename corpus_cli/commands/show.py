@@ -23,10 +23,10 @@ def show_command(session: Session, ids: tuple[str, ...], raw: bool, output_forma
     """Show documents by id, by unique id prefix, or by the records on stdin.
 
     The text view shows the fields parsed, the paragraphs, and the site
-    furniture apart. --raw prints each file exactly as it is on disk;
-    --format json, jsonl, yaml, csv or tsv prints full records (text,
-    paragraphs, furniture, and where date and title came from); a table
-    shows the summary columns of `corpus list`.
+    furniture apart. --raw prints each file exactly as it is on disk, of
+    any size (no --max-document-mb); --format json, jsonl, yaml, csv or tsv
+    prints full records (text, paragraphs, furniture, and where date and
+    title came from); a table shows the summary columns of `corpus list`.
 
     An id not found is reported and makes the exit status 1; an ambiguous
     prefix is an error that lists the candidates.
@@ -58,7 +58,8 @@ def show_command(session: Session, ids: tuple[str, ...], raw: bool, output_forma
         if session.options.by_date:
             raise click.UsageError("--raw prints files as they are and takes no --since/--until")
         for source in session.picked():
-            write_bytes(source.read_bytes())
+            for chunk in source.read_chunks():  # whatever the file's size: --raw has no document limit
+                write_bytes(chunk)
     elif output_format == "text":
         for index, document in enumerate(session.documents()):
             write_text(("\n" if index else "") + render_document(document, color_enabled()))

@@ -23,6 +23,7 @@ from corpus_cli.run.selection import Selection, parse_bound, read_ids
 from corpus_cli.source.config import Corpus
 from corpus_cli.source.discover import discover
 from corpus_cli.source.files import SourceFile
+from corpus_cli.source.limits import DEFAULT_MAX_DOCUMENT_MB
 from corpus_cli.source.locate import locate
 from corpus_cli.text.document import Document
 
@@ -138,10 +139,17 @@ class Session:
         """The files selected by id (glob, stdin, arguments), before any date is read."""
         return self.selection.pick(self.files)
 
+    @property
+    def index_answers(self) -> bool:
+        """Whether the index may stand in for reading the files: it reads documents up to the
+        default size limit, so under another limit it would keep (or skip) files this run must
+        skip (or read), and the files are read instead."""
+        return self.use_index and self.corpus.max_document_mb == DEFAULT_MAX_DOCUMENT_MB
+
     def settled(self, spec: SearchSpec, *, include_zero: bool = True) -> dict[str, DocumentResult | None]:
         """grep's results known from the index without reading the files (by path); {} without one.
         Without `include_zero`, a file with nothing to report is None (see index/candidates.py)."""
-        if not self.use_index:
+        if not self.index_answers:
             return {}
         from corpus_cli.index.candidates import narrows, settled, usable_needle
 
@@ -159,7 +167,7 @@ class Session:
         """``function(document)`` for the selected documents, in order, on every core when it pays;
         from the index instead of the files when it is there and can make what `function` makes;
         reading the files, with a progress bar labelled `progress` when the run is long (see run/progress.py)."""
-        if self.use_index:
+        if self.index_answers:
             from corpus_cli.index.answers import answerable, answered
 
             if answerable(function) and self.index is not None:
@@ -214,10 +222,14 @@ def open_session(
     strict: bool = False,
     use_index: bool = True,
     no_messages: bool = False,
+    max_document_mb: float | None = None,
     environ: Mapping[str, str] | None = None,
 ) -> Session:
-    """Locate the corpus and build the selection; bad options are `click.BadParameter`."""
+    """Locate the corpus and build the selection; bad options are `click.BadParameter`.
+    `max_document_mb` (--max-document-mb) wins over corpus.yaml's."""
     corpus = locate(corpus_path, os.environ if environ is None else environ, Path.cwd())
+    if max_document_mb is not None:
+        corpus = dataclasses.replace(corpus, max_document_mb=max_document_mb)
     options = date_selection(since, until, id_glob)
     stdin = read_stdin if read_stdin is not None else stdin_is_data(sys.stdin)
     reporter = Reporter(strict=strict, quiet=no_messages)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import math
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -10,6 +11,7 @@ from typing import Any
 
 from corpus_cli.analysis.families import Family, parse_families
 from corpus_cli.errors import CorpusError
+from corpus_cli.source.limits import DEFAULT_MAX_DOCUMENT_MB
 from corpus_cli.source.yaml_file import read_yaml
 from corpus_cli.text.document import Metadata
 from corpus_cli.text.parser import valid_iso_date
@@ -27,6 +29,7 @@ class Corpus:
     config: Path | None = None
     metadata: Mapping[str, Metadata] = field(default_factory=dict)
     families: Mapping[str, Family] = field(default_factory=dict)  # terms:, named term families
+    max_document_mb: float = DEFAULT_MAX_DOCUMENT_MB  # a larger file is skipped with a warning
 
 
 def load_config(path: Path, *, need_folder: bool = True) -> Corpus:
@@ -50,10 +53,21 @@ def load_config(path: Path, *, need_folder: bool = True) -> Corpus:
     metadata = {_document_id(path, doc_id): _metadata(path, doc_id, fields) for doc_id, fields in documents.items()}
     families = parse_families(data["terms"], f"{path}: terms") if data.get("terms") is not None else {}
     name = _text(f"{path}: name", data.get("name")) or root.resolve().name
-    return Corpus(root=root, name=name, config=path, metadata=metadata, families=families)
+    given_mb = data.get("max_document_mb")
+    max_mb = DEFAULT_MAX_DOCUMENT_MB if given_mb is None else _megabytes(f"{path}: max_document_mb", given_mb)
+    return Corpus(root=root, name=name, config=path, metadata=metadata, families=families, max_document_mb=max_mb)
 
 
-TOP_KEYS = ("name", "path", "documents", "terms")
+TOP_KEYS = ("name", "path", "documents", "terms", "max_document_mb")
+
+
+def _megabytes(where: str, value: Any) -> float:
+    """A size in MB: a finite number above 0."""
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        raise CorpusError(f"{where}: expected a number of megabytes, not {_kind(value)}")
+    if not math.isfinite(value) or value <= 0:
+        raise CorpusError(f"{where}: expected a number of megabytes above 0, not {value}")
+    return float(value)
 
 
 def _document_id(config: Path, doc_id: Any) -> str:
@@ -75,6 +89,8 @@ def _kind(value: Any) -> str:
         return "a number"
     if isinstance(value, (dt.date, dt.datetime)):
         return "a date"
+    if isinstance(value, str):
+        return "text"
     return type(value).__name__
 
 

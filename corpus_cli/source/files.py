@@ -3,6 +3,7 @@
 A file may change between the scan and the read (time of check to time of use): it is opened
 without following a symbolic link and without blocking, and read only when the descriptor is a
 regular file, so a file swapped for a link to outside the corpus, a FIFO or a device is refused.
+A file larger than the corpus's limit for one document is refused too, before it is read.
 """
 
 from __future__ import annotations
@@ -10,8 +11,10 @@ from __future__ import annotations
 import errno
 import os
 import stat
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from typing import NamedTuple
+
+from corpus_cli.source.limits import DEFAULT_MAX_DOCUMENT_MB, describe_megabytes, document_limit
 
 Warn = Callable[[str], None]
 
@@ -26,9 +29,13 @@ class SourceFile(NamedTuple):
     id: str
     path: str
     location: str  # a plain string: building a Path per file doubled discovery's time; a link's target
+    max_mb: float = DEFAULT_MAX_DOCUMENT_MB  # the corpus's limit for one document
 
     def read_bytes(self) -> bytes:
-        return read_bytes(self.location)
+        return read_bytes(self.location, self.max_mb)
+
+    def read_chunks(self) -> Iterator[bytes]:
+        return read_chunks(self.location)
 
 
 # O_NOFOLLOW and O_NONBLOCK are POSIX; where they are missing the checks after opening remain.
@@ -39,9 +46,51 @@ class NotRegularFile(OSError):
     """The path is no longer a regular file (a symbolic link, a FIFO, a device, a folder)."""
 
 
-def read_bytes(path: str | os.PathLike[str]) -> bytes:
+class TooLarge(OSError):
+    """The file is larger than the limit for one document; it is not read."""
+
+    def __init__(self, path: str | os.PathLike[str], size: int, max_mb: float) -> None:
+        reason = f"{describe_megabytes(size)}, over the {max_mb:g} MB limit for a document; skipped (--max-document-mb raises it)"
+        super().__init__(errno.EFBIG, reason, os.fspath(path))
+
+
+def read_bytes(path: str | os.PathLike[str], max_mb: float = DEFAULT_MAX_DOCUMENT_MB) -> bytes:
     """A regular file's bytes, with fewer calls than `open().read()` makes (it shows on 20,000
-    small files); `NotRegularFile` for anything else, which is never read."""
+    small files); `NotRegularFile` for anything else, which is never read, and `TooLarge` for a
+    file of more than `max_mb` MB (read no further than the limit, should it grow meanwhile)."""
+    limit = document_limit(max_mb)
+    descriptor, size = _open_regular(path)
+    try:
+        if size > limit:
+            raise TooLarge(path, size, max_mb)
+        data = os.read(descriptor, size + 1)
+        if len(data) <= size:
+            return data
+        pieces = [data]  # the file grew, or its size was not known (a special file)
+        read = len(data)
+        while piece := os.read(descriptor, 1 << 20):
+            pieces.append(piece)
+            read += len(piece)
+            if read > limit:
+                raise TooLarge(path, read, max_mb)
+        return b"".join(pieces)
+    finally:
+        os.close(descriptor)
+
+
+def read_chunks(path: str | os.PathLike[str], chunk_bytes: int = 1 << 20) -> Iterator[bytes]:
+    """A regular file's bytes, a chunk at a time, whatever its size (``show --raw``); refused as
+    `read_bytes` refuses anything but a regular file."""
+    descriptor, _ = _open_regular(path)
+    try:
+        while chunk := os.read(descriptor, chunk_bytes):
+            yield chunk
+    finally:
+        os.close(descriptor)
+
+
+def _open_regular(path: str | os.PathLike[str]) -> tuple[int, int]:
+    """An open descriptor of a regular file, not through a symbolic link, and its size."""
     try:
         descriptor = os.open(path, OPEN_FLAGS)
     except OSError as error:
@@ -52,13 +101,7 @@ def read_bytes(path: str | os.PathLike[str]) -> bytes:
         status = os.fstat(descriptor)
         if not stat.S_ISREG(status.st_mode):
             raise NotRegularFile(errno.EINVAL, "not a regular file (changed since the corpus was scanned?); not read")
-        size = status.st_size
-        data = os.read(descriptor, size + 1)
-        if len(data) <= size:
-            return data
-        pieces = [data]  # the file grew, or its size was not known (a special file)
-        while piece := os.read(descriptor, 1 << 20):
-            pieces.append(piece)
-        return b"".join(pieces)
-    finally:
+    except BaseException:
         os.close(descriptor)
+        raise
+    return descriptor, status.st_size

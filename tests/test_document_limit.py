@@ -1,0 +1,134 @@
+"""A document file over the size limit (--max-document-mb, max_document_mb: in corpus.yaml, 10 MB
+by default) is skipped by every command with one warning naming it, its size and the limit, and
+counts for --strict, as a binary file does; the other documents' records are those of a corpus
+without it. `show --raw` still prints it whole."""
+
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+
+import pytest
+from helpers import run
+
+BIG = "big.txt"
+LIMIT_WORDS = "over the 10 MB limit for a document; skipped (--max-document-mb raises it)"
+
+
+@pytest.fixture
+def with_big(seeds_copy: Path) -> Path:
+    """The seeds and an 11 MB file (sparse: made at once, and never read)."""
+    with open(seeds_copy / BIG, "wb") as big:
+        big.truncate(11 * (1 << 20))
+    return seeds_copy
+
+
+def warnings_of(stderr: str) -> list[str]:
+    return [line for line in stderr.splitlines() if line.startswith("corpus: warning: ")]
+
+
+@pytest.mark.parametrize(
+    "args",
+    [("list",), ("stats",), ("stats", "--top", "5"), ("grep", "-c", "ICE"), ("export",), ("collocates", "ICE"), ("show", "big")],
+    ids=["list", "stats", "stats --top", "grep -c", "export", "collocates", "show"],
+)
+def test_a_document_over_the_limit_is_skipped_with_one_warning(with_big: Path, seeds_copy: Path, args: tuple[str, ...]) -> None:
+    result = run(*args, "--corpus", str(with_big), "--format", "jsonl", "--no-index")
+    assert result.exit_code == 0
+    assert warnings_of(result.stderr) == [f"corpus: warning: {BIG}: cannot read: 11.0 MB, {LIMIT_WORDS}"]
+    (with_big / BIG).unlink()
+    without = run(*args, "--corpus", str(seeds_copy), "--format", "jsonl", "--no-index")
+    assert result.stdout == without.stdout  # the other documents' records, unchanged
+
+
+def test_strict_fails_on_a_document_over_the_limit(with_big: Path) -> None:
+    result = run("export", "--corpus", str(with_big), "--strict", "-o", str(with_big.parent / "out.jsonl"))
+    assert result.exit_code == 2
+    assert result.stderr.splitlines()[-1] == "corpus: error: 1 warning(s) and --strict is set"
+    assert not (with_big.parent / "out.jsonl").exists()
+
+
+def test_check_reports_a_document_over_the_limit(with_big: Path) -> None:
+    result = run("check", "--corpus", str(with_big), "--format", "jsonl", "--ignore", "name", "--ignore", "date")
+    assert result.exit_code == 1
+    findings = [json.loads(line) for line in result.stdout.splitlines()]
+    assert findings == [{"check": "file", "severity": "error", "id": "big", "path": BIG, "message": f"cannot read: 11.0 MB, {LIMIT_WORDS}"}]
+
+
+def test_show_raw_prints_a_document_over_the_limit_whole(with_big: Path) -> None:
+    result = run("show", "big", "--raw", "--corpus", str(with_big))
+    assert (result.exit_code, result.stderr) == (0, "")
+    assert result.stdout_bytes == (with_big / BIG).read_bytes()
+
+
+def test_the_option_and_corpus_yaml_set_the_limit(seeds_copy: Path) -> None:
+    """A limit under the size of a seed skips it; the option wins over corpus.yaml."""
+    sizes = {path.stem: path.stat().st_size for path in seeds_copy.glob("*.txt")}
+    largest = max(sizes, key=sizes.__getitem__)
+    limit_mb = (max(sizes.values()) - 1) / (1 << 20)
+    expected = sorted(doc_id for doc_id in sizes if doc_id != largest)
+
+    def listed(*args: str) -> tuple[list[str], list[str]]:
+        result = run("list", "--corpus", str(seeds_copy), "--format", "jsonl", *args)
+        assert result.exit_code == 0
+        return [json.loads(line)["id"] for line in result.stdout.splitlines()], warnings_of(result.stderr)
+
+    ids, warnings = listed("--max-document-mb", f"{limit_mb!r}")
+    assert ids == expected
+    assert len(warnings) == 1 and warnings[0].startswith(f"corpus: warning: {largest}.txt: cannot read: ")
+    assert f"over the {limit_mb:g} MB limit for a document" in warnings[0]
+    (seeds_copy / "corpus.yaml").write_text(f"max_document_mb: {limit_mb!r}\n")
+    assert listed() == (expected, warnings)
+    assert listed("--max-document-mb", "1") == (sorted(sizes), [])
+
+
+@pytest.mark.parametrize("value", ["0", "-1", "nan", "inf", "ten"])
+def test_a_bad_limit_on_the_command_line_is_a_usage_error(value: str) -> None:
+    result = run("list", "--max-document-mb", value)
+    assert result.exit_code == 2
+    assert result.stderr.startswith("corpus: error: Invalid value for '--max-document-mb'") and result.stderr.count("\n") == 1
+
+
+@pytest.mark.parametrize(
+    ("value", "problem"),
+    [("ten", "not text"), ("true", "not true/false"), ("0", "above 0, not 0"), ("-2.5", "above 0, not -2.5"), (".nan", "above 0, not nan")],
+)
+def test_a_bad_limit_in_corpus_yaml_is_one_line_naming_the_key(isolated: Path, value: str, problem: str) -> None:
+    (isolated / "corpus.yaml").write_text(f"max_document_mb: {value}\n")
+    result = run("list", "--format", "jsonl")
+    assert result.exit_code == 2
+    assert result.stderr.count("\n") == 1
+    assert "corpus.yaml: max_document_mb: expected a number of megabytes" in result.stderr and problem in result.stderr
+
+
+def test_an_index_skips_a_document_over_the_limit_as_a_scan_does(with_big: Path) -> None:
+    assert run("index", "--corpus", str(with_big)).exit_code == 0
+    for args in (("list",), ("stats", "--top", "3"), ("grep", "-c", "ICE")):
+        scanned = run(*args, "--corpus", str(with_big), "--format", "jsonl", "--no-index")
+        indexed = run(*args, "--corpus", str(with_big), "--format", "jsonl")
+        assert (indexed.stdout, indexed.stderr, indexed.exit_code) == (scanned.stdout, scanned.stderr, scanned.exit_code)
+
+
+def test_a_file_of_exactly_the_limit_is_read(tmp_path: Path) -> None:
+    from corpus_cli.source.files import TooLarge, read_bytes
+
+    path = tmp_path / "a.txt"
+    path.write_bytes(b"x" * 2000)
+    assert read_bytes(path, 2000 / (1 << 20)) == b"x" * 2000
+    with pytest.raises(TooLarge):
+        read_bytes(path, 1999 / (1 << 20))
+    os.truncate(path, 0)
+    assert read_bytes(path, 1e-9) == b""
+
+
+def test_under_another_limit_the_index_gives_way_to_a_scan(seeds_copy: Path) -> None:
+    """The index reads documents up to the default limit: under another, its entries for files
+    the limit leaves out (or lets in) must not answer."""
+    assert run("index", "--corpus", str(seeds_copy)).exit_code == 0
+    limit = f"{(max(path.stat().st_size for path in seeds_copy.glob('*.txt')) - 1) / (1 << 20)!r}"
+    for args in (("list",), ("stats", "--top", "3"), ("grep", "-c", "ICE")):
+        scanned = run(*args, "--corpus", str(seeds_copy), "--format", "jsonl", "--max-document-mb", limit, "--no-index")
+        indexed = run(*args, "--corpus", str(seeds_copy), "--format", "jsonl", "--max-document-mb", limit)
+        assert len(warnings_of(scanned.stderr)) == 1
+        assert (indexed.stdout, indexed.stderr, indexed.exit_code) == (scanned.stdout, scanned.stderr, scanned.exit_code)
