@@ -218,3 +218,48 @@ def test_composed_articles_parse_back_to_their_parts(drawn):
     assert article.byline == parts["byline"]
     assert len(article.paragraphs) == len(parts["paragraphs"])
     assert article.furniture == ((parts["byline"], "Comment", "Latest Articles") if parts["byline"] else ())
+
+
+# --- the fields made on demand agree with their definitions ---------------------------------
+
+more_text = st.one_of(
+    any_text,
+    st.lists(
+        st.sampled_from(
+            [
+                *PIECES,
+                "\n\n",
+                "   ",
+                "\u2028",
+                "\x0c",
+                "(Headline USA) ",
+                "Read the original article here",
+                "Comment policy: be kind",
+                "Melissa Fine",
+                "Text of one sentence. And more",
+                "U.S. agents",
+                " \t",
+            ]
+        ),
+        max_size=30,
+    ).map("".join),
+)
+
+
+@given(more_text)
+def test_body_paragraphs_words_credit_and_lede_agree_with_their_definitions(text):
+    """The body is the article's body lines joined and stripped; the paragraphs its lines that
+    hold text, stripped; words are counted in the headline and the body; the credit opens the
+    body; the lede is the first sentence of the paragraphs after the credit."""
+    from corpus_cli.text.lede import lede
+    from corpus_cli.text.parser import CREDIT
+
+    article = parse(text)
+    body = article.body
+    assert body == body.strip()
+    assert article.paragraphs == tuple(line.strip() for line in body.split("\n") if line.strip())
+    assert article.words == count_words(article.title or "") + count_words(body)
+    credit = CREDIT.match(body)
+    assert article.credit == (credit.group(1).strip() if credit else None)
+    assert article.lede == lede(article.paragraphs, credit.end() if credit else 0)
+    assert tuple(article.each_paragraph()) == article.paragraphs

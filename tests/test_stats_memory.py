@@ -4,8 +4,11 @@ used terms still come out right, checked against an independent exact count."""
 
 from __future__ import annotations
 
+import gc
 import random
+import weakref
 from collections import Counter
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -55,3 +58,22 @@ def test_the_command_warns_that_counts_are_approximate(tmp_path: Path, monkeypat
     warnings = result.stderr.splitlines()
     assert len(warnings) == 1 and warnings[0].startswith("corpus: warning: over 20 distinct terms in the selection")
     assert "approximate" in warnings[0]
+
+
+@pytest.mark.parametrize(("ngram", "by"), [(1, None), (3, None), (1, "year")])
+def test_top_terms_let_go_of_each_document_once_counted(ngram: int, by: str | None) -> None:
+    """Counting streams: a document read from the files is not kept (all were, for --top alone)."""
+    alive: list[weakref.ref[stats.Counted]] = []
+    kept_too_long = []
+
+    def documents() -> Iterator[stats.Counted]:
+        for number in range(50):
+            if number >= 2:
+                gc.collect()
+                kept_too_long.extend(number - 2 for ref in alive[number - 2 : number - 1] if ref() is not None)
+            document = counted(f"d{number}", ["border", "wall", f"w{number}", "agents", "border"])
+            alive.append(weakref.ref(document))
+            yield document
+
+    rows = list(terms.top_terms(documents(), 2, ngram=ngram, by=by))  # type: ignore[arg-type]
+    assert rows and kept_too_long == []

@@ -60,3 +60,29 @@ def test_let_is_no_stopword_and_titles_are():
         "let",
         "go",
     ]
+
+
+@given(st.text(st.sampled_from("ab’'s.-U \n\t\u00a0é")))
+def test_long_texts_are_tokenized_in_pieces_to_the_same_terms(text: str) -> None:
+    """Past TOKENIZE_PIECE_CHARS a text is cut at white space: the terms do not change."""
+    from corpus_cli.text import tokens as module
+
+    whole = module.tokens(text)
+    original = module.TOKENIZE_PIECE_CHARS
+    module.TOKENIZE_PIECE_CHARS = 3
+    try:
+        assert module.tokens(text) == whole
+    finally:
+        module.TOKENIZE_PIECE_CHARS = original
+
+
+def test_packed_terms_read_and_pickle_as_the_lists_they_hold() -> None:
+    import pickle
+
+    from corpus_cli.text.tokens import PackedTerms, terms_text
+
+    texts = ["ICE’s agents.", "U.S. border", "don't stop"]
+    packed = PackedTerms(tuple(terms_text(text) for text in texts))
+    expected = [tokens(text) for text in texts]
+    assert list(packed) == expected and [packed[i] for i in range(3)] == expected and packed[1:] == expected[1:]
+    assert pickle.loads(pickle.dumps(packed)) == packed == expected

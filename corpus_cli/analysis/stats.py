@@ -25,7 +25,7 @@ from dataclasses import dataclass, field
 from typing import Any, Literal, Protocol, TypeVar
 
 from corpus_cli.text.document import Document
-from corpus_cli.text.tokens import tokens
+from corpus_cli.text.tokens import PackedTerms, terms_text
 
 # --by choices and the key each puts first in its rows.
 Grouping = Literal["doc", "year", "month", "week", "day", "credit"]
@@ -85,22 +85,26 @@ class Counted:
     words: int
     chars: int
     paragraphs: int
-    segments: Sequence[list[str]]  # the words of the headline and of each paragraph
+    segments: Sequence[list[str]]  # the terms of the headline and of each paragraph that has any
     tally: Tally | None = None
 
 
 def counted(document: Document) -> Counted:
     """A document as stats counts it: the headline and body paragraphs (no header, no furniture)."""
     article = document.article
-    texts = ([article.title] if article.title else []) + list(article.paragraphs)
+    segments = [terms_text(article.title)] if article.title else []
+    paragraphs = 0
+    for paragraph in article.each_paragraph():  # one at a time: a paragraph's text is not kept
+        paragraphs += 1
+        segments.append(terms_text(paragraph))
     return Counted(
         id=document.id,
         date=document.date,
         credit=document.credit,
         words=article.words,
         chars=len(document.text),
-        paragraphs=len(article.paragraphs),
-        segments=tuple(words for text in texts if (words := tokens(text))),
+        paragraphs=paragraphs,
+        segments=PackedTerms(tuple(segment for segment in segments if segment)),
     )
 
 

@@ -7,6 +7,7 @@ are approximate, and `top_terms` says so through its `approximate` callback. No 
 from __future__ import annotations
 
 import heapq
+import itertools
 import statistics
 from collections import Counter
 from collections.abc import Callable, Collection, Iterable, Iterator, Sequence
@@ -87,14 +88,23 @@ def top_terms(
     `MAX_DISTINCT_TERMS` distinct terms and so are approximate (each at most `short_by` short).
     """
     if ngram == 1 and by is None and containing is None:
-        documents = list(documents)
-        totals = _index_totals(documents)
-        used = [(term, count, doc_freq) for term, count, doc_freq in totals or () if term not in stopwords]
-        if totals is not None and len(used) <= MAX_DISTINCT_TERMS:  # exact, as counting them is below the cap
-            best = heapq.nsmallest(n, used, key=lambda item: (-item[1], -item[2], item[0]))
-            for rank, (term, count, doc_freq) in enumerate(best, 1):
-                yield {"rank": rank, "term": term, "count": count, "doc_freq": doc_freq}
-            return
+        # Documents are kept only while each comes with an index's tally (small): the index's
+        # totals may then answer. The first read from the files streams the rest into the counts.
+        remaining = iter(documents)
+        tallied: list[Counted] = []
+        for document in remaining:
+            tallied.append(document)
+            if document.tally is None:
+                break
+        else:
+            totals = _index_totals(tallied)
+            used = [(term, count, doc_freq) for term, count, doc_freq in totals or () if term not in stopwords]
+            if totals is not None and len(used) <= MAX_DISTINCT_TERMS:  # exact, as counting them is below the cap
+                best = heapq.nsmallest(n, used, key=lambda item: (-item[1], -item[2], item[0]))
+                for rank, (term, count, doc_freq) in enumerate(best, 1):
+                    yield {"rank": rank, "term": term, "count": count, "doc_freq": doc_freq}
+                return
+        documents = itertools.chain(_handed_over(tallied), remaining)
     groups: dict[str | None, list[dict[str, Any]] | TermCounts] = {}
     for document in documents:
         found = phrases(document, ngram, stopwords)
@@ -112,6 +122,13 @@ def top_terms(
         if isinstance(group, TermCounts) and group.short_by and approximate is not None:
             approximate(name, group.short_by)
     yield from grouped_rows(groups, by, lambda group: group.top(n) if isinstance(group, TermCounts) else group)
+
+
+def _handed_over(documents: list[Counted]) -> Iterator[Counted]:
+    """The documents of the list in order, each let go of as it is handed over."""
+    documents.reverse()
+    while documents:
+        yield documents.pop()
 
 
 def _index_totals(documents: Sequence[Counted]) -> list[tuple[str, int, int]] | None:

@@ -42,7 +42,9 @@ def read_document(corpus: Corpus, source: SourceFile, warn: Warn) -> Document | 
     read = read_decoded(source, warn)
     if read is None:
         return None
-    document = document_from_decoded(corpus, source, read.decoded)
+    decoded = read.decoded
+    del read  # the bytes: a large document's would stay in memory while its text is parsed
+    document = document_from_decoded(corpus, source, decoded)
     for message in document.warnings:
         warn(f"{source.path}: {message}")
     return document

@@ -11,7 +11,7 @@ never invented: it is always a piece of the text as it stands, cut at a word wit
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Iterable
 
 LEDE_MAX_CHARS = 200
 
@@ -27,7 +27,7 @@ _MONTHS = {"jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep", "sept", "oct"
 _ABBREVIATIONS = frozenset(_TITLES | _OTHERS | _MONTHS)
 
 
-def lede(paragraphs: Sequence[str], skip: int = 0) -> str | None:
+def lede(paragraphs: Iterable[str], skip: int = 0) -> str | None:
     """The first sentence of the first paragraph that has text after `skip` characters (a credit,
     in the first paragraph only), at most `LEDE_MAX_CHARS` long; None when there is no text."""
     for index, paragraph in enumerate(paragraphs):

@@ -19,6 +19,9 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from array import array
+from bisect import bisect_right
+from collections.abc import Iterator
 from dataclasses import dataclass
 
 from corpus_cli.text.lede import lede
@@ -44,6 +47,9 @@ FURNITURE_TRAILING = re.compile(
     r"|comments?|\d+ comments?|leave a (comment|reply)|share this( article| story)?|advertisement"
     r"|we have no tolerance for comments.*|comment policy.*|comments are moderated.*)[.:!]?"
 )
+# Where a line that FURNITURE_ANYWHERE may match begins: one search of the text finds the few
+# lines worth matching, rather than a match tried on every line.
+FURNITURE_ANYWHERE_START = re.compile(r"(?im)^[^\S\n]*(?:read the original article|click here to read the|view (?:the )?original article)")
 # A name on a line of its own: "Melissa Fine", "By Jane Q. Doe".
 BYLINE = re.compile(r"(?:[Bb]y\s+)?[A-Z][\w.'’\-]*(?:\s+(?:[A-Z][\w.'’\-]*|de|van|von|da|di|la|le)){1,4}")
 BY_PREFIX = re.compile(r"[Bb]y\s+")
@@ -52,7 +58,11 @@ _NONBLANK = re.compile(r"\S")
 
 @dataclass(frozen=True)
 class Article:
-    """What the parser found in a text. Every string field is a piece of `text`, stripped."""
+    """What the parser found in a text. Every string field is a piece of `text`, stripped.
+
+    The body and its paragraphs are made from `text` when asked for, not kept: they are most of
+    the text again (twice), and most commands never ask (`corpus list` needs only the counts).
+    """
 
     text: str  # the text parsed, unchanged
     header: str | None  # the header as it stands, e.g. " date 2024-01-25 "
@@ -60,31 +70,52 @@ class Article:
     title: str | None  # the headline
     credit: str | None  # the credit at the start of the body, without parentheses
     byline: str | None  # the author's name, without "By"
-    body: str  # the article's lines after header and headline, without furniture
+    body_runs: tuple[tuple[int, int], ...]  # where the body's lines stand in `text`: runs of whole lines, [start, end)
     furniture: tuple[str, ...]  # lines of site furniture, in document order
-    paragraphs: tuple[str, ...]  # the body's paragraphs
     lede: str | None  # the body's first sentence, after the credit (see lede.py)
     words: int  # words of the headline and the body
     warnings: tuple[str, ...]  # why something was not taken (an impossible date, say)
 
+    @property
+    def body(self) -> str:
+        """The article's lines after header and headline, without furniture, joined and stripped."""
+        text, runs = self.text, self.body_runs
+        if len(runs) == 1:
+            start, end = _stripped(text, *runs[0])
+            return text[start:end]
+        return "".join(text[start:end] for start, end in runs).strip()
+
+    @property
+    def paragraphs(self) -> tuple[str, ...]:
+        """The body's paragraphs: its lines that hold more than white space, stripped."""
+        return tuple(_paragraphs(self.text, self.body_runs))
+
+    def each_paragraph(self) -> Iterator[str]:
+        """The body's paragraphs one at a time, none kept (`paragraphs` holds them all)."""
+        return _paragraphs(self.text, self.body_runs)
+
 
 def parse(text: str) -> Article:
-    """Parse a document's text into an `Article`; total on every string."""
+    """Parse a document's text into an `Article`; total on every string.
+
+    The text is never split into a list of lines (each a copy): lines are read as spans of it,
+    one at a time, so parsing a document costs little more memory than its text.
+    """
     match, date, warnings = _header(text)
-    header, rest = (None, text) if match is None else (match.group(0), text[match.end() :])
-    lines = _split_lines(rest)
+    header = None if match is None else match.group(0)
+    lines = _Lines(text, 0 if match is None else match.end())
     kinds = ["body"] * len(lines)
     title = None if header is not None else _find_headline(lines, kinds)
     byline = _mark_furniture(lines, kinds)
-    body_lines = [line for line, kind in zip(lines, kinds) if kind == "body"]
-    body = "".join(body_lines).strip()
-    furniture = tuple(line.strip() for line, kind in zip(lines, kinds) if kind in ("furniture", "byline"))
-    paragraphs = tuple(stripped for line in body_lines if (stripped := line.strip()))
-    credit_match = CREDIT.match(body)
-    if not text.strip():
+    runs = _body_runs(lines, kinds)
+    furniture = tuple(lines[i].strip() for i, kind in enumerate(kinds) if kind in ("furniture", "byline"))
+    first = _first_nonblank(text, runs)
+    credit_match = None if first is None else CREDIT.match(text, first[0], first[1])
+    if _NONBLANK.search(text) is None:
         warnings.append("empty document" if not text else "the document holds only white space")
-    elif header is not None and not body and title is None:
+    elif header is not None and first is None and title is None:
         warnings.append("a date header and no text after it")
+    skip = 0 if credit_match is None or first is None else credit_match.end() - first[0]
     return Article(
         text=text,
         header=header,
@@ -92,11 +123,11 @@ def parse(text: str) -> Article:
         title=title,
         credit=credit_match.group(1).strip() if credit_match else None,
         byline=byline,
-        body=body,
+        body_runs=runs,
         furniture=furniture,
-        paragraphs=paragraphs,
-        lede=lede(paragraphs, credit_match.end() if credit_match else 0),
-        words=count_words(title or "") + count_words(body),
+        lede=lede(_paragraphs(text, runs), skip),
+        # A word never spans two lines, so the runs' words are the joined body's.
+        words=count_words(title or "") + sum(count_words(text[start:end]) for start, end in runs),
         warnings=tuple(warnings),
     )
 
@@ -150,21 +181,106 @@ def _header(text: str) -> tuple[re.Match[str] | None, str | None, list[str]]:
     return match, date, []
 
 
-def _split_lines(text: str) -> list[str]:
-    """Lines as GNU grep sees them: each ends at a newline, which it keeps."""
-    pieces = text.split("\n")
-    lines = [piece + "\n" for piece in pieces[:-1]]
-    if pieces[-1]:
-        lines.append(pieces[-1])
-    return lines
+class _Lines:
+    """The lines of `text` from `start`, as GNU grep sees them (each ends at a newline, which it
+    keeps), read one at a time: a line is made only when asked for."""
+
+    def __init__(self, text: str, start: int) -> None:
+        self.text = text
+        starts = array("q", [start])
+        find = text.find
+        newline = find("\n", start)
+        while newline >= 0:
+            starts.append(newline + 1)
+            newline = find("\n", newline + 1)
+        if starts[-1] == len(text):  # nothing after the last newline: no line there
+            starts.pop()
+        starts.append(len(text))
+        self.starts = starts  # line i is text[starts[i]:starts[i + 1]]
+
+    def __len__(self) -> int:
+        return len(self.starts) - 1
+
+    def __getitem__(self, index: int) -> str:
+        return self.text[self.starts[index] : self.starts[index + 1]]
+
+    def blank(self, index: int) -> bool:
+        return _NONBLANK.search(self.text, self.starts[index], self.starts[index + 1]) is None
+
+    def starting_with(self, pattern: re.Pattern[str]) -> Iterator[int]:
+        """The lines where `pattern` (anchored with ^, in MULTILINE mode) may match, in order: the
+        first line always (after a header it starts inside a line of the text, where ^ does not match)."""
+        starts = self.starts
+        if len(starts) > 1:
+            yield 0
+        for found in pattern.finditer(self.text, starts[0], starts[-1]):
+            if found.start() > starts[0]:
+                yield bisect_right(starts, found.start()) - 1
+
+    def short_stripped(self, index: int, most: int) -> str:
+        """Line `index` stripped when that is at most `most` characters long, else "" (no pattern
+        that looks for a short line matches it); a long line is not copied whole."""
+        start, end = _stripped(self.text, self.starts[index], self.starts[index + 1])
+        return self.text[start:end] if end - start <= most else ""
 
 
-def _find_headline(lines: list[str], kinds: list[str]) -> str | None:
+def _body_runs(lines: _Lines, kinds: list[str]) -> tuple[tuple[int, int], ...]:
+    """The body lines, as runs of consecutive lines: [start, end) in the text."""
+    runs: list[tuple[int, int]] = []
+    starts = lines.starts
+    for index, kind in enumerate(kinds):
+        if kind != "body":
+            continue
+        if runs and runs[-1][1] == starts[index]:
+            runs[-1] = (runs[-1][0], starts[index + 1])
+        else:
+            runs.append((starts[index], starts[index + 1]))
+    return tuple(runs)
+
+
+def _first_nonblank(text: str, runs: tuple[tuple[int, int], ...]) -> tuple[int, int] | None:
+    """Where the body's first character stands, and the end of its run; None for a blank body."""
+    for start, end in runs:
+        found = _NONBLANK.search(text, start, end)
+        if found is not None:
+            return found.start(), end
+    return None
+
+
+def _stripped(text: str, start: int, end: int) -> tuple[int, int]:
+    """[start, end) without the white space at either end (as str.strip() takes it off)."""
+    found = _NONBLANK.search(text, start, end)
+    if found is None:
+        return start, start
+    start = found.start()
+    while True:  # back from the end, a short piece at a time: white space at the end is short
+        piece = text[max(start, end - 64) : end]
+        kept = piece.rstrip()
+        if kept:
+            return start, end - (len(piece) - len(kept))
+        end -= len(piece)
+
+
+def _paragraphs(text: str, runs: tuple[tuple[int, int], ...]) -> Iterator[str]:
+    """The body's lines that are not blank, stripped, one at a time."""
+    find = text.find
+    for run_start, run_end in runs:
+        start = run_start
+        while start < run_end:
+            newline = find("\n", start, run_end)
+            end = run_end if newline < 0 else newline + 1
+            stripped = text[start:end].strip()
+            if stripped:
+                yield stripped
+            start = end
+
+
+def _find_headline(lines: _Lines, kinds: list[str]) -> str | None:
     """Mark a short first line followed by a blank line (and more text) as the headline."""
-    first = next((i for i, line in enumerate(lines) if line.strip()), None)
-    if first is None or first + 1 >= len(lines) or lines[first + 1].strip():
+    first = next((i for i in range(len(lines)) if not lines.blank(i)), None)
+    if first is None or first + 1 >= len(lines) or not lines.blank(first + 1):
         return None
-    if not any(line.strip() for line in lines[first + 2 :]):
+    if all(lines.blank(i) for i in range(first + 2, len(lines))):
         return None
     candidate = lines[first].strip()
     if len(candidate) > HEADLINE_MAX_CHARS or count_words(candidate) > HEADLINE_MAX_WORDS:
@@ -175,48 +291,59 @@ def _find_headline(lines: list[str], kinds: list[str]) -> str | None:
     return candidate
 
 
-def _mark_furniture(lines: list[str], kinds: list[str]) -> str | None:
+# Furniture that may stand anywhere is a short line (FURNITURE_ANYWHERE matches at most 45
+# characters): a longer one is not even made into a string to be matched.
+FURNITURE_MAX_CHARS = 200
+
+
+def _mark_furniture(lines: _Lines, kinds: list[str]) -> str | None:
     """Mark furniture lines and the byline; return the byline's name, if any."""
-    for i, line in enumerate(lines):
-        if kinds[i] == "body" and FURNITURE_ANYWHERE.fullmatch(line.strip()):
+    for i in lines.starting_with(FURNITURE_ANYWHERE_START):
+        if kinds[i] == "body" and FURNITURE_ANYWHERE.fullmatch(lines.short_stripped(i, FURNITURE_MAX_CHARS)):
             kinds[i] = "furniture"
     block_start = _mark_trailing_block(lines, kinds)
     if block_start is not None:
         byline_at = _previous_nonblank(lines, block_start)
         if byline_at is not None and _is_byline(lines, kinds, byline_at) and _previous_nonblank(lines, byline_at) is not None:
             return _take_byline(lines, kinds, byline_at)
-    first = next((i for i, kind in enumerate(kinds) if kind == "body" and lines[i].strip()), None)
-    if first is not None and BY_PREFIX.match(lines[first].strip()) and _is_byline(lines, kinds, first):
-        has_more_body = any(kind == "body" and line.strip() for line, kind in zip(lines[first + 1 :], kinds[first + 1 :]))
-        if has_more_body:
-            return _take_byline(lines, kinds, first)
+    first = next((i for i, kind in enumerate(kinds) if kind == "body" and not lines.blank(i)), None)
+    if (
+        first is not None
+        and _is_byline(lines, kinds, first)
+        and BY_PREFIX.match(lines.short_stripped(first, BYLINE_MAX_CHARS))
+        and any(kinds[i] == "body" and not lines.blank(i) for i in range(first + 1, len(lines)))
+    ):
+        return _take_byline(lines, kinds, first)
     return None
 
 
-def _mark_trailing_block(lines: list[str], kinds: list[str]) -> int | None:
+def _mark_trailing_block(lines: _Lines, kinds: list[str]) -> int | None:
     """Mark the furniture that closes the page; return where that block starts."""
     block_start = None
     for i in range(len(lines) - 1, -1, -1):
-        stripped = lines[i].strip()
         if kinds[i] == "title":
             break
-        if stripped and kinds[i] != "furniture" and not FURNITURE_TRAILING.fullmatch(stripped):
+        if lines.blank(i):
+            continue
+        # Not short_stripped: "comment policy.*" and the like match a line of any length.
+        if kinds[i] != "furniture" and not FURNITURE_TRAILING.fullmatch(lines[i].strip()):
             break
-        if stripped:
-            kinds[i] = "furniture"
-            block_start = i
+        kinds[i] = "furniture"
+        block_start = i
     return block_start
 
 
-def _take_byline(lines: list[str], kinds: list[str], index: int) -> str:
+def _take_byline(lines: _Lines, kinds: list[str], index: int) -> str:
     kinds[index] = "byline"
     return BY_PREFIX.sub("", lines[index].strip(), count=1)
 
 
-def _previous_nonblank(lines: list[str], index: int) -> int | None:
-    return next((i for i in range(index - 1, -1, -1) if lines[i].strip()), None)
+def _previous_nonblank(lines: _Lines, index: int) -> int | None:
+    return next((i for i in range(index - 1, -1, -1) if not lines.blank(i)), None)
 
 
-def _is_byline(lines: list[str], kinds: list[str], index: int) -> bool:
-    stripped = lines[index].strip()
-    return kinds[index] == "body" and len(stripped) <= BYLINE_MAX_CHARS and BYLINE.fullmatch(stripped) is not None
+def _is_byline(lines: _Lines, kinds: list[str], index: int) -> bool:
+    if kinds[index] != "body":
+        return False
+    stripped = lines.short_stripped(index, BYLINE_MAX_CHARS)
+    return bool(stripped) and BYLINE.fullmatch(stripped) is not None

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator, Sequence
+from typing import overload
 
 # A word is a run of Unicode letters or digits, with inner apostrophes or hyphens kept
 # ("don't", "anti-border"), or a dotted initialism: two or more single letters, each followed by
@@ -21,15 +22,81 @@ def term(word: str) -> str:
 
 
 def tokens(text: str) -> list[str]:
-    """The terms of `text`, in order: `term` of each word.
+    """The terms of `text`, in order: `term` of each word."""
+    joined = terms_text(text)
+    return joined.split("\n") if joined else []
+
+
+# A text longer than this is tokenized a piece at a time, so that the list of its words (a
+# Python string each, some 60 bytes a word) never holds more than a piece's.
+TOKENIZE_PIECE_CHARS = 1 << 20
+_SPACE = re.compile(r"\s")
+
+
+def terms_text(text: str) -> str:
+    """The terms of `text`, in order, a line each: `tokens` without a Python object per term.
 
     The words are folded in one string, a line each, rather than one call per word: case folding
-    maps each character on its own, so the result is the same, three times faster.
+    maps each character on its own, so the result is the same, three times faster. No term holds
+    a newline (a word is letters, digits, apostrophes, hyphens and dots).
     """
-    words = TOKEN.findall(text)
-    if not words:
-        return []
-    return POSSESSIVE.sub("", "\n".join(words).casefold().replace("’", "'")).split("\n")
+    if len(text) <= TOKENIZE_PIECE_CHARS:
+        return _fold("\n".join(TOKEN.findall(text)))
+    pieces = []
+    start = 0
+    while start < len(text):
+        # Cut at white space, which no word holds or borders on (the pattern's look-behind and
+        # look-ahead see white space there, or the end: the same words either way).
+        space = _SPACE.search(text, start + TOKENIZE_PIECE_CHARS)
+        end = len(text) if space is None else space.start()
+        if piece := "\n".join(TOKEN.findall(text, start, end)):
+            pieces.append(_fold(piece))
+        start = end
+    return "\n".join(pieces)
+
+
+def _fold(words: str) -> str:
+    """`term` of each line of `words`."""
+    return POSSESSIVE.sub("", words.casefold().replace("’", "'")) if words else ""
+
+
+class PackedTerms(Sequence[list[str]]):
+    """The terms of a document's segments (its headline and paragraphs), each segment kept as one
+    string (`terms_text`) and split only when read: a term as a Python string costs some 60
+    bytes and a pickled list of them far more, where here a term costs its length and a newline."""
+
+    __slots__ = ("lines",)
+
+    def __init__(self, lines: tuple[str, ...]) -> None:
+        self.lines = lines  # no empty line: a segment without terms is left out
+
+    def __len__(self) -> int:
+        return len(self.lines)
+
+    @overload
+    def __getitem__(self, index: int) -> list[str]: ...
+
+    @overload
+    def __getitem__(self, index: slice) -> list[list[str]]: ...
+
+    def __getitem__(self, index: int | slice) -> list[str] | list[list[str]]:
+        if isinstance(index, slice):
+            return [line.split("\n") for line in self.lines[index]]
+        return self.lines[index].split("\n")
+
+    def __iter__(self) -> Iterator[list[str]]:
+        return (line.split("\n") for line in self.lines)
+
+    def __eq__(self, other: object) -> bool:
+        return list(self) == list(other) if isinstance(other, Sequence) else NotImplemented
+
+    __hash__ = None  # type: ignore[assignment]  # mutable-looking, like a list
+
+    def __reduce__(self) -> tuple[type[PackedTerms], tuple[tuple[str, ...]]]:
+        return PackedTerms, (self.lines,)
+
+    def __repr__(self) -> str:
+        return f"PackedTerms({self.lines!r})"
 
 
 def count_words(text: str) -> int:
