@@ -264,3 +264,48 @@ def test_the_help_says_how_the_printed_figures_are_rounded_and_the_records_agree
     assert "rounded to 4 decimals" in help_text and "every jaccard printed is exact" not in help_text
     found = records("--corpus", str(SEEDS), "--threshold", "0.0005")
     assert found and all(pair[key] == round(pair[key], 4) for pair in found for key in ("jaccard", "contained"))
+
+
+@pytest.mark.slow  # reads a generated corpus of 94 documents several times: about 2 s
+@pytest.mark.parametrize("threshold", [0.3, 0.5, 0.8])
+def test_few_banded_pairs_are_compared_and_the_same_pairs_are_found(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, threshold: float):
+    """A generated corpus remixes one small vocabulary: its documents meet in the bands by the
+    hundred. Counting the agreeing minimums leaves most of those pairs unread, and the pairs
+    reported are still those every exact comparison finds."""
+    from helpers import generated_corpus
+
+    from corpus_cli.run.duplicates import find_duplicates
+    from corpus_cli.run.session import open_session
+
+    root = generated_corpus(tmp_path / "generated", 0.5)
+    session = open_session(corpus_path=str(root), read_stdin=False, no_messages=True)
+    found = find_duplicates(session, threshold)
+    shingles = {document.id: dupes.shingle_set(dupes.words_of(document)) for document in session.documents()}
+    exact = sorted(
+        (a, b) for a, b in itertools.combinations(sorted(shingles), 2) if dupes.similarity(shingles[a], shingles[b])[0] >= threshold
+    )
+    assert [(pair.a, pair.b) for pair in found.pairs] == exact
+    monkeypatch.setattr(dupes, "least_agreeing", lambda threshold: 0)  # the bands alone
+    unfiltered = find_duplicates(session, threshold)
+    assert unfiltered.pairs == found.pairs
+    if threshold >= 0.8:  # far above the corpus's usual similarity (about 0.13): most pairs go
+        assert found.candidates * 20 <= unfiltered.candidates
+
+
+def test_a_small_budget_of_held_shingles_reads_again_and_finds_the_same(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
+    """Three copies of each of three seeds: every document is in two pairs. Held sets past the
+    budget are let go of and read again; the pairs are the same."""
+    from corpus_cli.run import duplicates
+
+    for original in ORIGINALS[:3]:
+        text = body_of(SEEDS / f"{original}.txt")
+        for copy in range(3):  # the same text under another date: the header is not shingled
+            (tmp_path / f"{original}_{copy}.txt").write_text(f" date 2024-01-0{copy + 1} {text}", encoding="utf-8")
+    unbounded = records("--corpus", str(tmp_path))
+    assert len(unbounded) == 9
+    reads = []
+    read = duplicates._shingle_set
+    monkeypatch.setattr(duplicates, "_shingle_set", lambda session, source: reads.append(source.id) or read(session, source))
+    monkeypatch.setattr(duplicates, "HELD_SHINGLES", 1)
+    assert records("--corpus", str(tmp_path)) == unbounded
+    assert len(reads) > len(set(reads)) == 9

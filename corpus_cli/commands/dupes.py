@@ -52,7 +52,10 @@ def dupes_command(session: Session, **options: Any) -> int:
 
     MinHash signatures with LSH banding find the candidate pairs without
     comparing every pair; the banding misses a pair at the threshold with
-    probability under 0.1 % (0.022 % at 0.8). No banding can promise that
+    probability under 0.1 % (0.022 % at 0.8), and a candidate whose
+    signatures agree on too few hashes to be near the threshold is not
+    compared (which misses a pair at the threshold once in a billion, at
+    most). No banding can promise that
     below a threshold of 0.103: there every pair is compared, for up to
     2000 documents selected (more is an error). Each candidate is compared
     exactly, so jaccard and contained are the exact values, rounded to 4

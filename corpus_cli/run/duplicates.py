@@ -9,7 +9,8 @@ time, and compares their shingle sets exactly.
 from __future__ import annotations
 
 import functools
-from collections import Counter
+from collections import Counter, OrderedDict
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from corpus_cli.analysis import dupes
@@ -46,15 +47,14 @@ def find_duplicates(
         candidates |= dupes.sampled_candidates(sketches, reuse)
     sources = {source.id: source for source in session.files}
     # A document's shingle set (about 100 KB) is read when a pair first needs it and dropped after
-    # its last pair: holding every candidate's set at once took 400 MB at 500 MB of text.
+    # its last pair: holding every candidate's set at once took 400 MB at 500 MB of text. At
+    # most HELD_SHINGLES are kept meanwhile, the least recently used set going first (and read
+    # again should a later pair need it): many documents in many pairs cost time, not memory.
     uses = Counter(index for pair in candidates for index in pair)
-    held: dict[int, set[tuple[str, ...]] | None] = {}
+    held = _HeldSets(lambda index: _shingle_set(session, sources[sketches[index].id]))
     found = []
     for i, j in sorted(candidates):
-        for index in (i, j):
-            if index not in held:
-                held[index] = _shingle_set(session, sources[sketches[index].id])
-        one, other = held[i], held[j]
+        one, other = held.get(i), held.get(j)
         if one is not None and other is not None:
             candidate = dupes.pair((sketches[i].id, one), (sketches[j].id, other))
             if dupes.reported(candidate, threshold, reuse):
@@ -62,9 +62,47 @@ def find_duplicates(
         for index in (i, j):
             uses[index] -= 1
             if not uses[index]:
-                del held[index]
+                held.drop(index)
+        held.trim(keep=(i, j))
     found.sort(key=lambda item: (item.a, item.b))
     return Duplicates(found, {item.id: item.date for item in sketches}, [item.id for item in sketches], len(candidates))
+
+
+# The shingles held at once (a shingle in a set costs about 150 bytes): 250,000 documents' worth
+# at most about 40 MB.
+HELD_SHINGLES = 250_000
+
+ShingleSet = set[tuple[str, ...]]
+
+
+class _HeldSets:
+    """Shingle sets by document index, read on demand, the least recently used let go past
+    HELD_SHINGLES."""
+
+    def __init__(self, read: Callable[[int], ShingleSet | None]) -> None:
+        self.read = read
+        self.sets: OrderedDict[int, ShingleSet | None] = OrderedDict()
+        self.shingles = 0
+
+    def get(self, index: int) -> ShingleSet | None:
+        if index in self.sets:
+            self.sets.move_to_end(index)
+            return self.sets[index]
+        found = self.sets[index] = self.read(index)
+        self.shingles += len(found or ())
+        return found
+
+    def drop(self, index: int) -> None:
+        self.shingles -= len(self.sets.pop(index, None) or ())
+
+    def trim(self, keep: tuple[int, ...]) -> None:
+        """Let go of the least recently used sets, but those of `keep`, until within HELD_SHINGLES."""
+        if self.shingles <= HELD_SHINGLES:
+            return
+        for index in [index for index in self.sets if index not in keep]:
+            self.drop(index)
+            if self.shingles <= HELD_SHINGLES:
+                return
 
 
 def _shingle_set(session: Session, source: SourceFile) -> set[tuple[str, ...]] | None:
