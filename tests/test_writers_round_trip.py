@@ -64,3 +64,20 @@ def test_a_bare_carriage_return_is_quoted_in_csv_and_tsv() -> None:
 def test_json_keeps_unicode_line_separators_inside_strings() -> None:
     text = written("json", [{"id": "a", "title": "one\u2028two\u2029three\u0085four", "body": ""}])
     assert json.loads(text)[0]["title"] == "one\u2028two\u2029three\u0085four"
+
+
+values = st.one_of(texts, st.none(), st.integers(), st.floats(allow_nan=False), st.lists(texts, max_size=3))
+
+
+@given(st.lists(st.fixed_dictionaries({name: values for name in FIELDS}), max_size=3), st.integers(0, 8))
+def test_json_lines_of_records_with_long_values_are_the_same_lines(rows: list[dict[str, object]], large: int) -> None:
+    """A record with a string past LARGE_VALUE_CHARS is written a value at a time: the same bytes."""
+    from corpus_cli.output import writers
+
+    expected = "".join(json.dumps({name: row[name] for name in FIELDS}, ensure_ascii=False) + "\n" for row in rows)
+    original = writers.LARGE_VALUE_CHARS
+    writers.LARGE_VALUE_CHARS = large
+    try:
+        assert written("jsonl", rows) == expected  # type: ignore[arg-type]
+    finally:
+        writers.LARGE_VALUE_CHARS = original

@@ -74,8 +74,18 @@ class RecordWriter:
         write_text(text, self.stream)
 
 
+# A record holding a string longer than this is encoded a value at a time (see JsonLinesWriter).
+LARGE_VALUE_CHARS = 1 << 16
+
+
 class JsonLinesWriter(RecordWriter):
-    """One JSON object a line; an empty result is no line at all."""
+    """One JSON object a line; an empty result is no line at all.
+
+    A record with a long string (a large document's full record holds its text three times:
+    text, body, paragraphs) is encoded and written a value at a time, so no more than one
+    value's JSON and its UTF-8 are made besides the record; the line is the same as the
+    record's encoded at once.
+    """
 
     def __init__(self, format: str, fields: Sequence[str], stream: IO[bytes] | None = None) -> None:
         super().__init__(format, fields, stream)
@@ -83,15 +93,30 @@ class JsonLinesWriter(RecordWriter):
 
     def write(self, record: Record) -> None:
         # The line straight from the record: no row of the fields is built first (a record a file in grep -c).
-        self._emit("{" + ", ".join([key + _json_value(record.get(name)) for name, key in self._keys]) + "}\n")
+        try:
+            line = "{" + ", ".join([key + _json_value(record.get(name)) for name, key in self._keys]) + "}\n"
+        except _LargeValue:
+            for number, (name, key) in enumerate(self._keys):
+                self._emit(("{" if number == 0 else ", ") + key)
+                self._emit(_JSON.encode(record.get(name)))
+            self._emit("}\n")
+        else:
+            self._emit(line)
         self.count += 1
+
+
+class _LargeValue(Exception):
+    """A string past LARGE_VALUE_CHARS: the record is written a value at a time."""
 
 
 def _json_value(value: Any) -> str:
     """A value as `_JSON` writes it; strings and integers directly, at half the cost of the
-    encoder's call per record (it shows in ``grep -c``, a record a file)."""
+    encoder's call per record (it shows in ``grep -c``, a record a file). `_LargeValue` for a
+    string past LARGE_VALUE_CHARS."""
     kind = type(value)
     if kind is str:
+        if len(value) > LARGE_VALUE_CHARS:
+            raise _LargeValue
         return encode_basestring(value)
     if kind is int:
         return int.__repr__(value)
