@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import datetime as dt
 import statistics
+from array import array
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Literal, Protocol, TypeVar
@@ -141,8 +142,9 @@ class Measures:
     dated: int = 0
     first_date: str | None = None
     last_date: str | None = None
-    words: list[int] = field(default_factory=list)
-    chars: list[int] = field(default_factory=list)
+    # Arrays, not lists: a group of 100,000 documents keeps 8 bytes a count, not 36 (the median needs them all).
+    words: array[int] = field(default_factory=lambda: array("q"))
+    chars: array[int] = field(default_factory=lambda: array("q"))
     paragraphs: int = 0
     terms: set[str] = field(default_factory=set)
     numbers: int = 0  # the terms of tallied documents, as a bitmask of term numbers
@@ -187,7 +189,7 @@ class Measures:
         }
 
 
-def _spread(name: str, values: list[int]) -> dict[str, Any]:
+def _spread(name: str, values: Sequence[int]) -> dict[str, Any]:
     """Total, mean, median, min and max of per-document counts, under flat keys."""
     if not values:
         return {name: 0, f"{name}_mean": None, f"{name}_median": None, f"{name}_min": None, f"{name}_max": None}
