@@ -309,3 +309,20 @@ def test_a_small_budget_of_held_shingles_reads_again_and_finds_the_same(tmp_path
     monkeypatch.setattr(duplicates, "HELD_SHINGLES", 1)
     assert records("--corpus", str(tmp_path)) == unbounded
     assert len(reads) > len(set(reads)) == 9
+
+
+@pytest.mark.slow  # two passes over 530 generated documents: a few seconds
+def test_pairs_contained_past_reuse_that_the_bands_find_are_still_compared(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
+    """With --reuse a banded pair is kept when its signatures agree enough for the containment,
+    not only for the threshold: the pairs are those of the bands alone."""
+    from helpers import generated_corpus
+
+    from corpus_cli.run.duplicates import find_duplicates
+    from corpus_cli.run.session import open_session
+
+    root = generated_corpus(tmp_path / "generated", 2.7, seed=3)
+    session = open_session(corpus_path=str(root), read_stdin=False, no_messages=True)
+    found = find_duplicates(session, 0.8, reuse=0.5)
+    assert found.pairs
+    monkeypatch.setattr(dupes, "least_agreeing", lambda threshold: 0)
+    assert find_duplicates(session, 0.8, reuse=0.5).pairs == found.pairs

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import os
 import signal
+from collections.abc import Iterator
 
 import pytest
 
 from corpus_cli.errors import CorpusError
-from corpus_cli.run.parallel import ordered_map
+from corpus_cli.run.parallel import ordered_map, ordered_parts
 
 
 def square(item: int) -> int:
@@ -43,3 +44,30 @@ def _parent(pid: str) -> int | None:
             return int(stat.read().rsplit(")", 1)[1].split()[1])
     except (OSError, IndexError, ValueError):
         return None
+
+
+def counted_to(item: int) -> Iterator[list[int]]:
+    """Parts of a task: item parts, each as long as its number."""
+    for part in range(item):
+        yield [item] * (part + 1)
+
+
+def fail_in_the_third_part(item: int) -> Iterator[int]:
+    for part in range(5):
+        if item == 4 and part == 2:
+            raise ValueError("the third part of task 4")
+        yield part
+
+
+@pytest.mark.parametrize("processes", [1, 2, 3])
+def test_parts_come_in_the_order_of_the_items_then_of_their_making(processes: int):
+    expected = [part for item in range(30) for part in counted_to(item)]
+    assert list(ordered_parts(counted_to, range(30), processes=processes)) == expected
+
+
+def test_an_error_midway_through_a_task_s_parts_is_raised_after_the_parts_before_it():
+    received = []
+    with pytest.raises(ValueError, match="the third part of task 4"):
+        for part in ordered_parts(fail_in_the_third_part, range(10), processes=2):
+            received.append(part)
+    assert received == [0, 1, 2, 3, 4] * 4 + [0, 1]

@@ -204,16 +204,19 @@ def least_agreeing(threshold: float, permutations: int = PERMUTATIONS, miss: flo
     return permutations
 
 
-def banded_candidates(sketches: Sequence[Sketch], threshold: float) -> set[tuple[int, int]]:
+def banded_candidates(sketches: Sequence[Sketch], threshold: float, reuse: float | None = None) -> set[tuple[int, int]]:
     """Index pairs (i < j) whose signatures agree on at least one band, and on enough of their
-    minimums overall (`least_agreeing`) to be near the threshold; every pair when no banding
-    keeps the promise at `threshold` (the caller decides whether it can afford that).
+    minimums overall (`least_agreeing`) to be near the threshold, or with `reuse` near that
+    containment; every pair when no banding keeps the promise at `threshold` (the caller
+    decides whether it can afford that).
 
     A band is a coarse filter: documents that share many five-word runs without being copies
     (a corpus remixing a small vocabulary, long boilerplate) meet in its buckets by the
     thousand, and each pair compared exactly costs a read of both documents. The count of
     agreeing minimums estimates the similarity itself, and leaves out nearly all of those pairs
-    while missing a pair at the threshold with probability under FILTER_MISS."""
+    while missing a pair at the threshold with probability under FILTER_MISS. Containment C
+    of the smaller set (m shingles) in a pair of n shingles in all is the Jaccard index
+    C m / (n - C m): a pair that may be `reuse` contained is kept at that lower index."""
     import numpy as np
 
     setting = banding(threshold)
@@ -221,9 +224,12 @@ def banded_candidates(sketches: Sequence[Sketch], threshold: float) -> set[tuple
         return every_pair(sketches)
     bands, rows = setting
     width = rows * 4
-    least = least_agreeing(threshold)
     signed = [index for index, item in enumerate(sketches) if item.shingles]
     signatures = np.frombuffer(b"".join(sketches[index].signature for index in signed), dtype="<u4").reshape(len(signed), PERMUTATIONS)
+    sizes = np.array([sketches[index].shingles for index in signed], dtype=np.float64)
+    at_threshold = least_agreeing(threshold)
+    # With reuse: least_agreeing at each Jaccard index, by thousandths rounded down (never too strict).
+    least = np.array([least_agreeing(step / 1000) for step in range(int(threshold * 1000) + 1)]) if reuse is not None else None
     pairs: set[tuple[int, int]] = set()
     for band in range(bands):
         buckets: dict[bytes, list[int]] = defaultdict(list)
@@ -235,7 +241,13 @@ def banded_candidates(sketches: Sequence[Sketch], threshold: float) -> set[tuple
             block = signatures[members]
             for first in range(len(members) - 1):
                 agreeing = np.count_nonzero(block[first + 1 :] == block[first], axis=1)
-                for other in np.flatnonzero(agreeing >= least):
+                need: Any = at_threshold
+                if least is not None and reuse is not None:
+                    others = sizes[members[first + 1 :]]
+                    smaller = np.minimum(others, sizes[members[first]]) * reuse
+                    index_at_reuse = smaller / np.maximum(others + sizes[members[first]] - smaller, 1)
+                    need = np.minimum(least[np.minimum(np.floor(index_at_reuse * 1000).astype(int), len(least) - 1)], at_threshold)
+                for other in np.flatnonzero(agreeing >= need):
                     pairs.add((signed[members[first]], signed[members[first + 1 + int(other)]]))
     return pairs
 

@@ -42,7 +42,7 @@ def find_duplicates(
             f"--threshold {threshold:g}: below {lowest:g} every pair must be compared, which only {dupes.EVERY_PAIR_MAX_DOCUMENTS} "
             f"documents or fewer afford ({len(sketches)} selected); use --threshold {lowest:g} or more, or select fewer documents"
         )
-    candidates = dupes.banded_candidates(sketches, threshold)
+    candidates = dupes.banded_candidates(sketches, threshold, reuse)
     if reuse is not None:
         candidates |= dupes.sampled_candidates(sketches, reuse)
     sources = {source.id: source for source in session.files}

@@ -1,7 +1,9 @@
 """An ordered, streaming map over worker processes, for work that pays for a second core.
 
 `ordered_map(function, items, processes=N)` yields ``function(item)`` in the order of `items`,
-as results come in. With one process it is plain `map`, in this process. The function and the
+as results come in. With one process it is plain `map`, in this process. `ordered_parts` is the
+same for a function that yields its result in parts: each part is sent as soon as it is made, so
+a worker never holds a whole task's results (nor their pickled bytes) at once. The function and the
 items must pickle (a module-level function, or a `functools.partial` of one); the function is
 sent once to each worker, with what it carries (the place for shared data), the items one by
 one, so keep items small (names or ranges, not objects).
@@ -91,10 +93,25 @@ def ordered_map(function: Callable[[Item], Result], items: Iterable[Item], *, pr
     if processes <= 1:
         yield from map(function, items)
         return
+    yield from _pooled(function, items, processes, in_parts=False)
+
+
+def ordered_parts(function: Callable[[Item], Iterator[Result]], items: Iterable[Item], *, processes: int) -> Generator[Result, None, None]:
+    """What ``function(item)`` yields for each item in turn, run by `processes` worker
+    processes, in order, streaming: a worker sends each part as soon as it is made, so a task
+    whose results are large (the full records of large documents) is never held whole."""
+    if processes <= 1:
+        for item in items:
+            yield from function(item)
+        return
+    yield from _pooled(function, items, processes, in_parts=True)
+
+
+def _pooled(function: Callable[[Any], Any], items: Iterable[Any], processes: int, *, in_parts: bool) -> Generator[Any, None, None]:
     # Objects the parent made stay out of the workers' garbage collections, which would touch
     # (and so copy) every page they share with the parent (see gc.freeze).
     gc.freeze()
-    pool = _Pool(function, processes)
+    pool = _Pool(function, processes, in_parts)
     try:
         yield from pool.results(items)
     finally:
@@ -105,7 +122,7 @@ def ordered_map(function: Callable[[Item], Result], items: Iterable[Item], *, pr
 class _Pool:
     """Worker processes, each with a pipe for its tasks and one for its results."""
 
-    def __init__(self, function: Callable[[Any], Any], processes: int) -> None:
+    def __init__(self, function: Callable[[Any], Any], processes: int, in_parts: bool) -> None:
         import multiprocessing  # imported here: a small corpus, searched in one process, never needs it
 
         # fork starts a worker in a millisecond and shares what is imported; it is safe on Linux only.
@@ -121,7 +138,9 @@ class _Pool:
                 result_reader, result_writer = context.Pipe(duplex=False)
                 # A forked worker closes the parent's ends it inherits, its own and the others'.
                 inherited = [*self.tasks, *self.results_from, task_writer, result_reader] if forked else []
-                worker = context.Process(target=_work, args=(function, task_reader, result_writer, inherited, os.getpid()), daemon=True)
+                worker = context.Process(
+                    target=_work, args=(function, in_parts, task_reader, result_writer, inherited, os.getpid()), daemon=True
+                )
                 worker.start()
                 task_reader.close()
                 result_writer.close()
@@ -139,10 +158,16 @@ class _Pool:
         for item in itertools.islice(remaining, TASKS_IN_FLIGHT_PER_PROCESS * len(self.workers)):
             pending.append(self._send(next(sent), item))
         while pending:
-            result = self._receive(pending.popleft())
+            worker = pending.popleft()
+            kind, result = self._receive(worker)
+            while kind == "part":
+                yield result
+                del result  # before the next part comes: two need not be held at once
+                kind, result = self._receive(worker)
             for item in itertools.islice(remaining, 1):
                 pending.append(self._send(next(sent), item))
-            yield result
+            if kind == "ok":
+                yield result
 
     def _send(self, number: int, item: Any) -> int:
         worker = number % len(self.workers)
@@ -152,7 +177,8 @@ class _Pool:
             raise WorkerGone from None
         return worker
 
-    def _receive(self, worker: int) -> Any:
+    def _receive(self, worker: int) -> tuple[str, Any]:
+        """The next message from `worker`: ("ok", a result), ("part", a part of one) or ("done", None)."""
         from multiprocessing.connection import wait
 
         pipe = self.results_from[worker]
@@ -165,7 +191,7 @@ class _Pool:
             raise WorkerGone from None
         if kind == "error":
             raise value
-        return value
+        return kind, value
 
     def stop(self) -> None:
         """Kill every worker and reap it; a signal that comes meanwhile waits until it is done."""
@@ -196,8 +222,11 @@ def signals_blocked() -> Iterator[None]:
         signal.pthread_sigmask(signal.SIG_UNBLOCK, STOP_SIGNALS)
 
 
-def _work(function: Callable[[Any], Any], tasks: Connection, results: Connection, inherited: list[Connection], parent: int) -> None:
-    """A worker's life: run `function` on each task until the parent closes the pipe (or dies)."""
+def _work(
+    function: Callable[[Any], Any], in_parts: bool, tasks: Connection, results: Connection, inherited: list[Connection], parent: int
+) -> None:
+    """A worker's life: run `function` on each task until the parent closes the pipe (or dies).
+    A task's result is sent as ("ok", result), or `in_parts` as ("part", part)... ("done", None)."""
     for pipe in inherited:
         pipe.close()  # so that only the parent holds the other end of this worker's pipes
     _die_with_parent(parent)
@@ -210,15 +239,32 @@ def _work(function: Callable[[Any], Any], tasks: Connection, results: Connection
         except (EOFError, OSError):
             return
         try:
-            outcome: tuple[str, Any] = ("ok", function(item))
+            if in_parts:
+                for part in function(item):
+                    if not _send(results, ("part", part)):
+                        return
+                outcome: tuple[str, Any] = ("done", None)
+            else:
+                outcome = ("ok", function(item))
         except Exception as error:
             outcome = ("error", error)
-        try:
-            results.send(outcome)
-        except (EOFError, OSError):
+        if not _send(results, outcome):
             return
-        except Exception as error:  # a result or an error that does not pickle
+
+
+def _send(results: Connection, message: tuple[str, Any]) -> bool:
+    """Send a message to the parent; False when the parent is gone. A message that does not
+    pickle is sent as an error instead, which ends the run when the parent reads it."""
+    try:
+        results.send(message)
+    except (EOFError, OSError):
+        return False
+    except Exception as error:  # a result or an error that does not pickle
+        try:
             results.send(("error", CorpusError(f"internal error in a worker: {type(error).__name__}: {error}")))
+        except (EOFError, OSError):
+            return False
+    return True
 
 
 PR_SET_PDEATHSIG = 1  # from <sys/prctl.h>
