@@ -16,7 +16,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 from test_schemas import assert_records_conform
 
-from corpus_cli.analysis import dupes
+from corpus_cli.analysis import dupes, lsh
 
 ORIGINALS = sorted(path.stem for path in SEEDS.glob("*.txt"))
 
@@ -133,10 +133,10 @@ def test_records_conform_and_a_bad_threshold_is_a_usage_error(planted: tuple[Pat
 
 def test_the_banding_meets_its_promise():
     for threshold in (0.5, 0.8, 0.9):
-        bands, rows = dupes.banding(threshold)
+        bands, rows = lsh.banding(threshold)
         assert bands * rows <= dupes.PERMUTATIONS
-        assert dupes.candidate_probability(threshold, bands, rows) >= 0.999
-    assert dupes.banding(0.8) == (16, 4)
+        assert lsh.candidate_probability(threshold, bands, rows) >= 0.999
+    assert lsh.banding(0.8) == (16, 4)
 
 
 WORDS = st.lists(st.sampled_from(["ice", "border", "said", "the", "agency", "meeting", "policy", "migrants"]), max_size=40)
@@ -240,22 +240,22 @@ def test_a_threshold_below_what_banding_can_promise_compares_every_pair_of_a_sma
 
 
 def test_banding_never_returns_a_setting_that_breaks_the_promise():
-    lowest = dupes.lowest_banded_threshold()
-    assert dupes.banding(lowest) is not None
+    lowest = lsh.lowest_banded_threshold()
+    assert lsh.banding(lowest) is not None
     for threshold in (0.0005, 0.05, lowest - 0.001):
-        assert dupes.banding(threshold) is None
+        assert lsh.banding(threshold) is None
     for threshold in (lowest, 0.2, 0.5, 0.99):
-        setting = dupes.banding(threshold)
-        assert setting is not None and dupes.candidate_probability(threshold, *setting) >= 1 - dupes.MISS_AT_THRESHOLD
+        setting = lsh.banding(threshold)
+        assert setting is not None and lsh.candidate_probability(threshold, *setting) >= 1 - lsh.MISS_AT_THRESHOLD
 
 
 def test_a_low_threshold_on_a_selection_too_large_to_compare_every_pair_is_one_error_line(monkeypatch: pytest.MonkeyPatch):
-    monkeypatch.setattr(dupes, "EVERY_PAIR_MAX_DOCUMENTS", len(ORIGINALS) - 1)
+    monkeypatch.setattr(lsh, "EVERY_PAIR_MAX_DOCUMENTS", len(ORIGINALS) - 1)
     result = run("dupes", "--corpus", str(SEEDS), "--no-stdin", "--threshold", "0.05", "--format", "jsonl")
     assert result.exit_code == 2 and result.stdout == ""
     assert result.stderr.startswith("corpus: error:") and result.stderr.count("\n") == 1
-    assert f"{dupes.lowest_banded_threshold()}" in result.stderr
-    at_lowest = run("dupes", "--corpus", str(SEEDS), "--no-stdin", "--threshold", str(dupes.lowest_banded_threshold()))
+    assert f"{lsh.lowest_banded_threshold()}" in result.stderr
+    at_lowest = run("dupes", "--corpus", str(SEEDS), "--no-stdin", "--threshold", str(lsh.lowest_banded_threshold()))
     assert at_lowest.exit_code == 0 and at_lowest.stderr == ""  # banding serves it, whatever the selection's size
 
 
@@ -285,7 +285,7 @@ def test_few_banded_pairs_are_compared_and_the_same_pairs_are_found(tmp_path: Pa
         (a, b) for a, b in itertools.combinations(sorted(shingles), 2) if dupes.similarity(shingles[a], shingles[b])[0] >= threshold
     )
     assert [(pair.a, pair.b) for pair in found.pairs] == exact
-    monkeypatch.setattr(dupes, "least_agreeing", lambda threshold: 0)  # the bands alone
+    monkeypatch.setattr(lsh, "least_agreeing", lambda threshold: 0)  # the bands alone
     unfiltered = find_duplicates(session, threshold)
     assert unfiltered.pairs == found.pairs
     if threshold >= 0.8:  # far above the corpus's usual similarity (about 0.13): most pairs go
@@ -324,5 +324,5 @@ def test_pairs_contained_past_reuse_that_the_bands_find_are_still_compared(tmp_p
     session = open_session(corpus_path=str(root), read_stdin=False, no_messages=True)
     found = find_duplicates(session, 0.8, reuse=0.5)
     assert found.pairs
-    monkeypatch.setattr(dupes, "least_agreeing", lambda threshold: 0)
+    monkeypatch.setattr(lsh, "least_agreeing", lambda threshold: 0)
     assert find_duplicates(session, 0.8, reuse=0.5).pairs == found.pairs

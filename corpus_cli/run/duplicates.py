@@ -13,7 +13,7 @@ from collections import Counter, OrderedDict
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from corpus_cli.analysis import dupes
+from corpus_cli.analysis import dupes, lsh
 from corpus_cli.errors import CorpusError
 from corpus_cli.run.session import Session
 from corpus_cli.source.files import SourceFile
@@ -35,28 +35,29 @@ def find_duplicates(
 ) -> Duplicates:
     """The pairs of selected documents with Jaccard >= threshold (or contained >= reuse); the
     sketch pass shows a progress bar labelled `progress` on a terminal (nothing is printed during it)."""
-    sketches = list(session.mapped(functools.partial(dupes.sketch, with_sample=reuse is not None), progress=progress))
-    if dupes.banding(threshold) is None and len(sketches) > dupes.EVERY_PAIR_MAX_DOCUMENTS:
-        lowest = dupes.lowest_banded_threshold()
+    sketches = lsh.Sketches.of(session.mapped(functools.partial(dupes.sketch, with_sample=reuse is not None), progress=progress))
+    if lsh.banding(threshold) is None and len(sketches) > lsh.EVERY_PAIR_MAX_DOCUMENTS:
+        lowest = lsh.lowest_banded_threshold()
         raise CorpusError(
-            f"--threshold {threshold:g}: below {lowest:g} every pair must be compared, which only {dupes.EVERY_PAIR_MAX_DOCUMENTS} "
+            f"--threshold {threshold:g}: below {lowest:g} every pair must be compared, which only {lsh.EVERY_PAIR_MAX_DOCUMENTS} "
             f"documents or fewer afford ({len(sketches)} selected); use --threshold {lowest:g} or more, or select fewer documents"
         )
-    candidates = dupes.banded_candidates(sketches, threshold, reuse)
+    candidates = lsh.banded_candidates(sketches, threshold, reuse)
     if reuse is not None:
-        candidates |= dupes.sampled_candidates(sketches, reuse)
+        candidates |= lsh.sampled_candidates(sketches, reuse)
     sources = {source.id: source for source in session.files}
     # A document's shingle set (about 100 KB) is read when a pair first needs it and dropped after
     # its last pair: holding every candidate's set at once took 400 MB at 500 MB of text. At
     # most HELD_SHINGLES are kept meanwhile, the least recently used set going first (and read
     # again should a later pair need it): many documents in many pairs cost time, not memory.
     uses = Counter(index for pair in candidates for index in pair)
-    held = _HeldSets(lambda index: _shingle_set(session, sources[sketches[index].id]))
+    ids = sketches.ids
+    held = _HeldSets(lambda index: _shingle_set(session, sources[ids[index]]))
     found = []
     for i, j in sorted(candidates):
         one, other = held.get(i), held.get(j)
         if one is not None and other is not None:
-            candidate = dupes.pair((sketches[i].id, one), (sketches[j].id, other))
+            candidate = dupes.pair((ids[i], one), (ids[j], other))
             if dupes.reported(candidate, threshold, reuse):
                 found.append(candidate)
         for index in (i, j):
@@ -65,11 +66,11 @@ def find_duplicates(
                 held.drop(index)
         held.trim(keep=(i, j))
     found.sort(key=lambda item: (item.a, item.b))
-    return Duplicates(found, {item.id: item.date for item in sketches}, [item.id for item in sketches], len(candidates))
+    return Duplicates(found, dict(zip(ids, sketches.dates)), ids, len(candidates))
 
 
-# The shingles held at once (a shingle in a set costs about 150 bytes): 250,000 documents' worth
-# at most about 40 MB.
+# The shingles held at once (a shingle in a set costs about 150 bytes): about 250 articles'
+# sets, 40 MB.
 HELD_SHINGLES = 250_000
 
 ShingleSet = set[tuple[str, ...]]
