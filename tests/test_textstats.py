@@ -72,6 +72,9 @@ def test_long_texts_are_tokenized_in_pieces_to_the_same_terms(text: str) -> None
     module.TOKENIZE_PIECE_CHARS = 3
     try:
         assert module.tokens(text) == whole
+        assert list(module.each_term(text)) == whole
+        packed = module.PackedTerms((module.terms_text(text),) if whole else ())
+        assert list(packed.each_term()) == whole
     finally:
         module.TOKENIZE_PIECE_CHARS = original
 

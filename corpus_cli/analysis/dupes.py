@@ -23,7 +23,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from corpus_cli.text.document import Document
-from corpus_cli.text.tokens import ngrams, tokens
+from corpus_cli.text.tokens import each_term, ngrams
 
 if TYPE_CHECKING:
     import numpy as np
@@ -48,9 +48,9 @@ def each_word(document: Document) -> Iterator[str]:
     """`words_of`, a paragraph at a time (no word spans two lines of the body)."""
     article = document.article
     if article.title:
-        yield from tokens(article.title)
+        yield from each_term(article.title)
     for paragraph in article.each_paragraph():
-        yield from tokens(paragraph)
+        yield from each_term(paragraph)
 
 
 def shingle_set(words: Sequence[str]) -> set[tuple[str, ...]]:

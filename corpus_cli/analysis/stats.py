@@ -163,6 +163,9 @@ class Measures:
             self.numbers |= document.tally.presence()
             self.index = document.tally.index
             return
+        if isinstance(document.segments, PackedTerms):  # a piece at a time: a paragraph may be long
+            self.terms.update(document.segments.each_term())
+            return
         for words in document.segments:
             self.terms.update(words)
 

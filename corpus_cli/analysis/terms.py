@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from corpus_cli.analysis.stats import Counted, Grouping, group_of, grouped_rows
-from corpus_cli.text.tokens import ngrams
+from corpus_cli.text.tokens import PackedTerms, ngrams
 
 TOP_FIELDS = ("rank", "term", "count", "doc_freq")
 
@@ -65,6 +65,9 @@ class TermCounts:
 def phrases(document: Counted, n: int, stopwords: Collection[str]) -> Iterator[str]:
     """The document's runs of `n` words, joined by a space, except those that begin or end
     with a stopword (so "secretary of state" stays and "of the" goes)."""
+    if n == 1 and isinstance(document.segments, PackedTerms):  # a piece at a time: a paragraph may be long
+        yield from (word for word in document.segments.each_term() if word not in stopwords)
+        return
     for words in document.segments:
         for gram in ngrams(words, n):
             if gram[0] not in stopwords and gram[-1] not in stopwords:

@@ -42,17 +42,29 @@ def terms_text(text: str) -> str:
     """
     if len(text) <= TOKENIZE_PIECE_CHARS:
         return _fold("\n".join(TOKEN.findall(text)))
-    pieces = []
+    return "\n".join(folded for start, end in _pieces(text) if (folded := _fold("\n".join(TOKEN.findall(text, start, end)))))
+
+
+def each_term(text: str) -> Iterator[str]:
+    """The terms of `tokens(text)` one by one, made a piece of the text at a time."""
+    if len(text) <= TOKENIZE_PIECE_CHARS:
+        yield from tokens(text)
+        return
+    for start, end in _pieces(text):
+        if folded := _fold("\n".join(TOKEN.findall(text, start, end))):
+            yield from folded.split("\n")
+
+
+def _pieces(text: str) -> Iterator[tuple[int, int]]:
+    """[start, end) pieces of `text` of TOKENIZE_PIECE_CHARS or a little more, cut at white space,
+    which no word holds or borders on (the pattern's look-behind and look-ahead see white space
+    there, or the end: the same words either way)."""
     start = 0
     while start < len(text):
-        # Cut at white space, which no word holds or borders on (the pattern's look-behind and
-        # look-ahead see white space there, or the end: the same words either way).
         space = _SPACE.search(text, start + TOKENIZE_PIECE_CHARS)
         end = len(text) if space is None else space.start()
-        if piece := "\n".join(TOKEN.findall(text, start, end)):
-            pieces.append(_fold(piece))
+        yield start, end
         start = end
-    return "\n".join(pieces)
 
 
 def _fold(words: str) -> str:
@@ -86,6 +98,16 @@ class PackedTerms(Sequence[list[str]]):
 
     def __iter__(self) -> Iterator[list[str]]:
         return (line.split("\n") for line in self.lines)
+
+    def each_term(self) -> Iterator[str]:
+        """Every term of every segment, in order, split a piece of a long segment at a time."""
+        for line in self.lines:
+            start = 0
+            while start < len(line):
+                end = line.find("\n", start + TOKENIZE_PIECE_CHARS)
+                end = len(line) if end < 0 else end
+                yield from line[start:end].split("\n")
+                start = end + 1
 
     def __eq__(self, other: object) -> bool:
         return list(self) == list(other) if isinstance(other, Sequence) else NotImplemented
