@@ -77,3 +77,16 @@ def test_top_terms_let_go_of_each_document_once_counted(ngram: int, by: str | No
 
     rows = list(terms.top_terms(documents(), 2, ngram=ngram, by=by))  # type: ignore[arg-type]
     assert rows and kept_too_long == []
+
+
+def test_dropping_the_least_used_gives_back_their_room() -> None:
+    """A dictionary never shrinks when entries are deleted: the counts are made anew at a drop,
+    so their tables stay the size of what is kept, however many terms pass through."""
+    import sys
+
+    counts = terms.TermCounts(capacity=1000)
+    for number in range(200):
+        counts.add([f"once{number}x{n}" for n in range(100)] + ["kept"] * 3)
+    assert counts.short_by > 0 and counts.count["kept"] == 600
+    for counter in (counts.count, counts.doc_freq):  # no bigger than a copy of what it holds
+        assert sys.getsizeof(counter) <= 2 * sys.getsizeof(Counter(dict(counter)))
