@@ -187,3 +187,23 @@ PIECES += ["Read the original article here", "Comments", "Latest Articles", "By 
 def test_header_date_gives_the_date_and_warnings_parse_gives(text: str) -> None:
     article = parse(text)
     assert header_date(text) == (article.date, article.warnings)
+
+
+def test_workers_send_their_records_in_parts_and_the_results_are_the_same(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Parts of a task's records (as few as one record a part), several tasks, two workers: the
+    results are those of one process, file by file."""
+    import corpus_cli.grep.search as search_module
+    import corpus_cli.run.parallel as parallel
+
+    paths = []
+    for number in range(30):
+        path = tmp_path / f"{number:03d}.txt"
+        path.write_text("".join(f"line {line} ab{'a' * (number % 4)}\n" for line in range(number % 7)) + "no match\n")
+        paths.append(path)
+    sources = [SourceFile(path.stem, path.name, str(path)) for path in paths]
+    spec = SearchSpec(Matcher(["ab"], fixed=True))
+    alone = list(search_documents(spec, sources, processes=1))
+    monkeypatch.setattr(search_module, "RECORDS_PER_PART", 1)
+    monkeypatch.setattr(parallel, "FILES_PER_TASK", 4)
+    assert list(search_documents(spec, sources, processes=2)) == alone
+    assert sum(result.count for result in alone) == sum(number % 7 for number in range(30))

@@ -20,7 +20,7 @@ from corpus_cli.grep.lines import count_lines, count_lines_in_bytes, selected_li
 from corpus_cli.grep.matcher import Span
 from corpus_cli.grep.records import LineView, line_views, match_records
 from corpus_cli.grep.spec import SearchSpec
-from corpus_cli.run.parallel import ordered_map, plan
+from corpus_cli.run.parallel import ordered_parts, plan
 from corpus_cli.source.files import SourceFile
 from corpus_cli.source.read import read_decoded
 from corpus_cli.text.document import document_date
@@ -50,6 +50,8 @@ RECORDS_PER_PIECE = 1000
 # A worker builds a task's records before it sends them; past this many it leaves the rest of its
 # task to the parent, which searches those documents itself, streaming.
 WORKER_RECORD_BUDGET = 20_000
+# ... and sends them in parts of about this many, as they are made (see run.parallel.ordered_parts).
+RECORDS_PER_PART = 2000
 
 
 def search_documents(
@@ -94,23 +96,25 @@ def search_documents(
             for source in sources:
                 yield from _search_file(spec, source, arm)
         return
-    batches = ordered_map(functools.partial(_search_task, spec, sources), ranges, processes=processes)
-    with closing(batches):
-        for (start, end), batch in zip(ranges, batches):
-            for source, outcome in zip(sources[start:end], batch):
-                if outcome is None:  # left to the parent: too many records to send
-                    with deadline(spec.time_limit) as arm:
-                        yield from _search_file(spec, source, arm)
-                else:
-                    yield DocumentResult(source.id, source.path, *outcome)
+    parts = ordered_parts(functools.partial(_search_task, spec, sources), ranges, processes=processes)
+    with closing(parts):
+        outcomes = (outcome for part in parts for outcome in part)  # one a source, in order
+        for source, outcome in zip(sources, outcomes):
+            if outcome is None:  # left to the parent: too many records to send
+                with deadline(spec.time_limit) as arm:
+                    yield from _search_file(spec, source, arm)
+            else:
+                yield DocumentResult(source.id, source.path, *outcome)
 
 
-def _search_task(spec: SearchSpec, sources: Sequence[SourceFile], span: tuple[int, int]) -> list[tuple[Any, ...] | None]:
+def _search_task(spec: SearchSpec, sources: Sequence[SourceFile], span: tuple[int, int]) -> Iterator[list[tuple[Any, ...] | None]]:
     """Search ``sources[start:end]``; each result as its fields after id and path, or None for a
-    document left to the parent once the task's records pass `WORKER_RECORD_BUDGET`."""
+    document left to the parent once the task's records pass `WORKER_RECORD_BUDGET`; in parts
+    of about `RECORDS_PER_PART` records, sent as they are made."""
     start, end = span
     outcomes: list[tuple[Any, ...] | None] = []
     budget = WORKER_RECORD_BUDGET
+    since_part = 0
     with deadline(spec.time_limit) as arm:
         for source in sources[start:end]:
             if budget < 0:
@@ -127,7 +131,12 @@ def _search_task(spec: SearchSpec, sources: Sequence[SourceFile], span: tuple[in
                 continue
             result = _merged(pieces)
             outcomes.append(result[2:])  # the fields after id and path
-    return outcomes
+            since_part += len(result.records) + len(result.lines)
+            if since_part >= RECORDS_PER_PART:
+                yield outcomes
+                outcomes, since_part = [], 0
+    if outcomes:
+        yield outcomes
 
 
 def _merged(pieces: list[DocumentResult]) -> DocumentResult:
