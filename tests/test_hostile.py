@@ -242,12 +242,12 @@ def test_fifo_named_txt_is_skipped_not_read(tmp_path):
 
 
 @pytest.mark.slow
-def test_a_50_mb_file_is_read_whole(tmp_path):
+def test_a_50_mb_file_is_read_whole_under_a_limit_that_allows_it(tmp_path):
     corpus = tmp_path / "big"
     corpus.mkdir()
     line = b"x" * 1023 + b"\n"  # long lines of one word each: cheap to parse, 51,200 paragraphs
     (corpus / "big.txt").write_bytes(b" date 2024-06-01 " + line * (BIG_FILE_BYTES // len(line)))
-    result = run("list", "--corpus", str(corpus), "--format", "jsonl")
+    result = run("list", "--corpus", str(corpus), "--format", "jsonl", "--max-document-mb", "64")  # the default is 10
     assert result.exit_code == 0, result.stderr
     record = json.loads(result.stdout)
     header = " date 2024-06-01 "
