@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import codecs
 import re
 import warnings
 from pathlib import Path
@@ -156,13 +157,19 @@ def test_word_literals_checked_by_hand_agree_with_the_lookaround_regex(line: str
     st.sampled_from(["ab", "a b", "(a|b)ab", "[ab]a b", "ab*a", "(?i)AB", "ba$", "is", "k", "sk(a|b)"]),
     st.booleans(),
     st.booleans(),
+    st.booleans(),
+    st.none() | st.integers(min_value=0, max_value=3),
+    st.booleans(),
 )
-def test_the_byte_scan_counts_what_the_text_search_counts(tmp_path_factory, text: str, pattern: str, ignore_case: bool, word: bool) -> None:
+def test_the_byte_scan_counts_what_the_text_search_counts(
+    tmp_path_factory, text: str, pattern: str, ignore_case: bool, word: bool, invert: bool, max_count: int | None, bom: bool
+) -> None:
     """A needle found in the bytes (lowered for -i) selects the lines that searching the text does,
-    also where characters that fold into ASCII letters (ſ, ı, İ, the Kelvin sign) stand."""
+    also where characters that fold into ASCII letters (ſ, ı, İ, the Kelvin sign) stand, with -v,
+    -m and after a byte-order mark."""
     path = tmp_path_factory.mktemp("bytes") / "doc.txt"
-    path.write_bytes(text.encode("utf-8"))
-    spec = SearchSpec(Matcher([pattern], ignore_case=ignore_case, word=word), mode="count")
+    path.write_bytes((codecs.BOM_UTF8 if bom else b"") + text.encode("utf-8"))
+    spec = SearchSpec(Matcher([pattern], ignore_case=ignore_case, word=word), mode="count", invert=invert, max_count=max_count)
     [from_file] = search(spec, path)
     assert from_file.count == search_text(spec, text, segments=list(lines(text))).count
 

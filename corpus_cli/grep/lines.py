@@ -62,41 +62,40 @@ def _finder(matcher: Matcher, text: str, whole: bool) -> Callable[[int], int] | 
     return finder
 
 
+def count_exact_lines_in_bytes(spec: SearchSpec, data: bytes, start: int) -> int | None:
+    """`count_lines` on UTF-8 bytes from `start` (after a byte-order mark) for a matcher whose
+    candidates are exact, counted by `Matcher.count_needle_lines`; None when only the text can say."""
+    matched = spec.matcher.count_needle_lines(data, start)
+    if matched is None:
+        return None
+    if spec.invert:
+        matched = _line_count_in_bytes(data, start) - matched
+    return matched if spec.max_count is None else min(matched, spec.max_count)
+
+
 def count_lines_in_bytes(spec: SearchSpec, data: bytes, start: int, finder: Callable[[int], int]) -> int:
     """`count_lines` on UTF-8 bytes from `start` (after a byte-order mark), with `finder` from
     `Matcher.byte_candidates`: candidate lines are checked on the bytes where the matcher can
-    (an exact needle, -w on a literal between ASCII characters), else as decoded text."""
+    (-w on a literal between ASCII characters), else as decoded text."""
     matcher, size, pos, matched = spec.matcher, len(data), start, 0
-    exact = matcher.candidates_exact
     limit = None if spec.invert else spec.max_count
-    if exact and limit is None:
-        matched = _count_exact(data, start, finder)
-        limit = 0  # counted: the loop below has nothing left to do
     while pos < size and (limit is None or matched < limit):
         found = finder(pos)
         if found < 0:
             break
         line_end = data.find(b"\n", found)
         line_end = size if line_end < 0 else line_end
-        matched += 1 if exact else _candidate_line_matches(matcher, data, pos, found, line_end, finder)
+        matched += _candidate_line_matches(matcher, data, pos, found, line_end, finder)
         pos = line_end + 1
     if not spec.invert:
         return matched
-    lines_in_data = data.count(b"\n", start) + (1 if size > start and not data.endswith(b"\n") else 0)
-    count = lines_in_data - matched
+    count = _line_count_in_bytes(data, start) - matched
     return count if spec.max_count is None else min(count, spec.max_count)
 
 
-def _count_exact(data: bytes, pos: int, finder: Callable[[int], int]) -> int:
-    """The lines from `pos` that hold an exact needle: from each one found to the line's end, and
-    on (the loop of `count_lines_in_bytes` cut to what this case needs: the hot path of grep -c)."""
-    newline, matched = data.find, 0
-    while (found := finder(pos)) >= 0:
-        matched += 1
-        pos = newline(b"\n", found) + 1
-        if not pos:
-            break
-    return matched
+def _line_count_in_bytes(data: bytes, start: int) -> int:
+    """`line_count` of the bytes from `start`."""
+    return data.count(b"\n", start) + (1 if len(data) > start and not data.endswith(b"\n") else 0)
 
 
 def _candidate_line_matches(matcher: Matcher, data: bytes, pos: int, found: int, line_end: int, finder: Callable[[int], int]) -> bool:

@@ -16,7 +16,7 @@ from typing import Any, NamedTuple
 
 from corpus_cli.grep.deadline import Arm, Budget, SearchTimeout, deadline
 from corpus_cli.grep.fields import field_segments
-from corpus_cli.grep.lines import count_lines, count_lines_in_bytes, selected_lines
+from corpus_cli.grep.lines import count_exact_lines_in_bytes, count_lines, count_lines_in_bytes, selected_lines
 from corpus_cli.grep.matcher import Span
 from corpus_cli.grep.records import LineView, line_views, match_records
 from corpus_cli.grep.spec import SearchSpec
@@ -173,19 +173,19 @@ def _search_file(spec: SearchSpec, source: SourceFile, arm: Arm | None) -> Itera
         yield DocumentResult(doc_id, path, date, searched=False, warnings=tuple(warnings))
         return
     segments = None if article is None else field_segments(text, article, spec.scope)
-    finder = (
-        spec.matcher.byte_candidates(data) if spec.mode == "count" and segments is None and decoded.encoding.startswith("utf-8") else None
-    )
-    if finder is not None and spec.matcher.candidates_exact:
-        # Each needle found is a match, checked on the bytes: no regex runs, so no clock is needed.
-        count = count_lines_in_bytes(spec, data, 3 if decoded.encoding == "utf-8-sig" else 0, finder)
-        yield DocumentResult(doc_id, path, date, count=count, warnings=tuple(warnings))
-        return
+    on_bytes = spec.mode == "count" and segments is None and decoded.encoding.startswith("utf-8")
+    bom = 3 if decoded.encoding == "utf-8-sig" else 0
+    if on_bytes and spec.matcher.candidates_exact:
+        # Each needle found is a match, counted on the bytes: nothing can backtrack, so no clock is needed.
+        count = count_exact_lines_in_bytes(spec, data, bom)
+        if count is not None:
+            yield DocumentResult(doc_id, path, date, count=count, warnings=tuple(warnings))
+            return
+    finder = spec.matcher.byte_candidates(data) if on_bytes else None
     # The limit is the pattern's, so it runs only while this document is searched: the clock
     # stops while its pieces are printed (or sent), and each piece spends what is left of it.
     timer = Budget(arm, spec.time_limit + len(text) / 1_000_000 if spec.time_limit else None)
     if finder is not None:
-        bom = 3 if decoded.encoding == "utf-8-sig" else 0
         pieces: Iterator[DocumentResult] = iter([DocumentResult(doc_id, path, date, count=count_lines_in_bytes(spec, data, bom, finder))])
     else:
         crlf = _has_crlf(data, decoded.encoding)
