@@ -140,7 +140,7 @@ class Matcher:
         # grep -c of one literal: a regex that counts the lines holding it in one call (a loop of
         # bytes.find calls costs twice as much on news text, with a match every few lines).
         exact_needle = self._byte_needle[0] if self._exact and self._byte_needle is not None else None
-        self._needle_lines = None if exact_needle is None else re.compile(re.escape(exact_needle) + rb"()[^\n]*")
+        self._needle_lines = None if exact_needle is None else re.compile(re.escape(exact_needle) + rb"().*")
         # -w on one literal: its byte needle is the whole match, so word edges can be read in the bytes.
         self._byte_word_length = len(self._byte_needle[0]) if word and plain and self._byte_needle is not None else None
 
@@ -161,8 +161,8 @@ class Matcher:
         haystack = self._byte_haystack(data) if self._needle_lines is not None else None
         if haystack is None or self._needle_lines is None:
             return None
-        # One match a line (the needle, then on to the line's end); the pattern's one empty group
-        # makes findall's list one of empty byte strings, not of copies of the lines.
+        # One match a line (the needle, then on to the line's end: "." stops at a newline); the
+        # pattern's one empty group makes findall's list one of empty byte strings, not of lines.
         return len(self._needle_lines.findall(haystack, start))
 
     def _byte_haystack(self, data: bytes) -> bytes | None:
