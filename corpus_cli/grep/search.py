@@ -21,7 +21,7 @@ from corpus_cli.grep.matcher import Span
 from corpus_cli.grep.records import LineView, line_views, match_records
 from corpus_cli.grep.spec import SearchSpec
 from corpus_cli.run.parallel import ordered_parts, plan
-from corpus_cli.source.files import SourceFile
+from corpus_cli.source.files import FileColumns, SourceFile, file_columns, files_from_columns
 from corpus_cli.source.read import read_decoded
 from corpus_cli.text.document import document_date
 from corpus_cli.text.parser import header_date, parse
@@ -86,9 +86,8 @@ def search_documents(
                         break
                     yield piece
         return
-    # The sources go to each worker once, with the function (a forked worker has them already);
-    # a task is a range of them, and a result comes back as a tuple of the fields the parent does
-    # not know: both cost far less to send than file names or dataclasses, 18,726 times.
+    # A task is its files, as columns (see file_columns), and a result comes back as a tuple of
+    # the fields the parent does not know: far less to send than records, 18,726 times.
     # Tasks are small even in one process, so that -q, -l and a closed pipe stop the search soon.
     ranges, processes = plan(len(sources), processes)
     if processes <= 1:
@@ -96,7 +95,8 @@ def search_documents(
             for source in sources:
                 yield from _search_file(spec, source, arm)
         return
-    parts = ordered_parts(functools.partial(_search_task, spec, sources), ranges, processes=processes)
+    tasks = (file_columns(sources[start:end]) for start, end in ranges)
+    parts = ordered_parts(functools.partial(_search_task, spec), tasks, processes=processes)
     with closing(parts):
         outcomes = (outcome for part in parts for outcome in part)  # one a source, in order
         for source, outcome in zip(sources, outcomes):
@@ -107,19 +107,19 @@ def search_documents(
                 yield DocumentResult(source.id, source.path, *outcome)
 
 
-def _search_task(spec: SearchSpec, sources: Sequence[SourceFile], span: tuple[int, int]) -> Iterator[list[tuple[Any, ...] | None]]:
-    """Search ``sources[start:end]``; each result as its fields after id and path, or None for a
+def _search_task(spec: SearchSpec, columns: FileColumns) -> Iterator[list[tuple[Any, ...] | None]]:
+    """Search a task's files; each result as its fields after id and path, or None for a
     document left to the parent once the task's records pass `WORKER_RECORD_BUDGET`; in parts
     of about `RECORDS_PER_PART` records, sent as they are made."""
-    start, end = span
+    sources = files_from_columns(columns)
     outcomes: list[tuple[Any, ...] | None] = []
     budget = WORKER_RECORD_BUDGET
     since_part = 0
     with deadline(spec.time_limit) as arm:
         if spec.mode == "count":  # one result a file and no records: nothing to budget, merge or send apart
-            yield [next(_search_file(spec, source, arm))[2:] for source in sources[start:end]]
+            yield [next(_search_file(spec, source, arm))[2:] for source in sources]
             return
-        for source in sources[start:end]:
+        for source in sources:
             if budget < 0:
                 outcomes.append(None)
                 continue

@@ -11,8 +11,8 @@ from __future__ import annotations
 import errno
 import os
 import stat
-from collections.abc import Callable, Iterator
-from typing import NamedTuple
+from collections.abc import Callable, Iterator, Sequence
+from typing import Any, NamedTuple
 
 from corpus_cli.source.limits import DEFAULT_MAX_DOCUMENT_MB, describe_megabytes, document_limit
 
@@ -36,6 +36,22 @@ class SourceFile(NamedTuple):
 
     def read_chunks(self) -> Iterator[bytes]:
         return read_chunks(self.location)
+
+
+# A task's files as a worker receives them: one tuple a field. A forked worker that took its
+# files from the parent's list would touch, and so copy, the pages of all it reads (some 30 MB a
+# worker at 93,646 files); pickled as columns they cost a fifth of the named tuples' pickling.
+FileColumns = tuple[tuple[Any, ...], ...]
+
+
+def file_columns(files: Sequence[SourceFile]) -> FileColumns:
+    """`files` as columns, to send to a worker."""
+    return tuple(zip(*files))
+
+
+def files_from_columns(columns: FileColumns) -> list[SourceFile]:
+    """The files that `file_columns` gave."""
+    return list(map(SourceFile, *columns)) if columns else []
 
 
 # O_NOFOLLOW and O_NONBLOCK are POSIX; where they are missing the checks after opening remain.
