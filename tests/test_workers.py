@@ -74,3 +74,22 @@ def test_a_signal_to_the_process_group(pooled_corpus: Path, command: tuple[str, 
     assert process.returncode == status
     assert errors.strip() == b""
     assert left_behind(process.pid) == []
+
+
+@pytest.mark.parametrize("command", [("grep", "ICE", "--jobs", "2"), ("export",)], ids=" ".join)
+def test_long_names_and_many_results_never_stall_the_workers(tmp_path: Path, command: tuple[str, ...]) -> None:
+    """Tasks and results both large (long file names, hundreds of matches a file): the parent must
+    never wait to hand a worker its next task while that worker waits for the parent to take its
+    results. A task that carried its files through the pipe did stall, for good."""
+    long_folder = tmp_path / ("f" * 200)
+    long_folder.mkdir()
+    text = "ICE agents said ICE would return.\n" * 300
+    for number in range(PARALLEL_MIN_ITEMS + 200):
+        (long_folder / f"{number:05d}{'x' * 200}.txt").write_text(text)
+    process = start(tmp_path, command)
+    try:
+        out, err = process.communicate(timeout=60)
+    finally:
+        process.kill()
+    assert process.returncode == 0, err
+    assert len(out.splitlines()) == (PARALLEL_MIN_ITEMS + 200) * (600 if command[0] == "grep" else 1)  # two matches a line

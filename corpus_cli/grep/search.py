@@ -21,7 +21,7 @@ from corpus_cli.grep.matcher import Span
 from corpus_cli.grep.records import LineView, line_views, match_records
 from corpus_cli.grep.spec import SearchSpec
 from corpus_cli.run.parallel import ordered_parts, plan
-from corpus_cli.source.files import FileColumns, SourceFile, file_columns, files_from_columns
+from corpus_cli.source.files import FileBatches, SourceFile
 from corpus_cli.source.read import read_decoded
 from corpus_cli.text.document import document_date
 from corpus_cli.text.parser import header_date, parse
@@ -86,8 +86,9 @@ def search_documents(
                         break
                     yield piece
         return
-    # A task is its files, as columns (see file_columns), and a result comes back as a tuple of
-    # the fields the parent does not know: far less to send than records, 18,726 times.
+    # A task is a number (its files are packed for the workers, see FileBatches), and a result
+    # comes back as a tuple of the fields the parent does not know: far less to send than
+    # records, 18,726 times.
     # Tasks are small even in one process, so that -q, -l and a closed pipe stop the search soon.
     ranges, processes = plan(len(sources), processes)
     if processes <= 1:
@@ -95,8 +96,8 @@ def search_documents(
             for source in sources:
                 yield from _search_file(spec, source, arm)
         return
-    tasks = (file_columns(sources[start:end]) for start, end in ranges)
-    parts = ordered_parts(functools.partial(_search_task, spec), tasks, processes=processes)
+    task = functools.partial(_search_task, spec, FileBatches(sources, ranges))
+    parts = ordered_parts(task, range(len(ranges)), processes=processes)
     with closing(parts):
         outcomes = (outcome for part in parts for outcome in part)  # one a source, in order
         for source, outcome in zip(sources, outcomes):
@@ -107,11 +108,11 @@ def search_documents(
                 yield DocumentResult(source.id, source.path, *outcome)
 
 
-def _search_task(spec: SearchSpec, columns: FileColumns) -> Iterator[list[tuple[Any, ...] | None]]:
-    """Search a task's files; each result as its fields after id and path, or None for a
+def _search_task(spec: SearchSpec, batches: FileBatches, number: int) -> Iterator[list[tuple[Any, ...] | None]]:
+    """Search task `number`'s files; each result as its fields after id and path, or None for a
     document left to the parent once the task's records pass `WORKER_RECORD_BUDGET`; in parts
     of about `RECORDS_PER_PART` records, sent as they are made."""
-    sources = files_from_columns(columns)
+    sources = batches[number]
     outcomes: list[tuple[Any, ...] | None] = []
     budget = WORKER_RECORD_BUDGET
     since_part = 0

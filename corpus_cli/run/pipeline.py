@@ -10,7 +10,7 @@ from corpus_cli.run.parallel import ordered_map, ordered_parts, plan
 from corpus_cli.run.progress import Tick, no_tick
 from corpus_cli.run.selection import Selection
 from corpus_cli.source.config import Corpus
-from corpus_cli.source.files import FileColumns, SourceFile, Warn, file_columns, files_from_columns
+from corpus_cli.source.files import FileBatches, SourceFile, Warn
 from corpus_cli.source.read import read_document
 from corpus_cli.text.document import Document
 
@@ -51,9 +51,8 @@ def mapped(
     if processes <= 1:
         yield from map(function, _read(corpus, picked, selection, warn, tick))
         return
-    task = functools.partial(_map_files, corpus, selection, function)
-    tasks = (file_columns(picked[start:end]) for start, end in ranges)
-    for batch in ordered_parts(task, tasks, processes=processes):
+    task = functools.partial(_map_files, corpus, selection, function, FileBatches(picked, ranges))
+    for batch in ordered_parts(task, range(len(ranges)), processes=processes):
         tick(len(batch))
         for warnings, result in batch:
             for message in warnings:
@@ -78,13 +77,13 @@ PART_CHARS = 1 << 18
 
 
 def _map_files(
-    corpus: Corpus, selection: Selection, function: Callable[[Document], Result], columns: FileColumns
+    corpus: Corpus, selection: Selection, function: Callable[[Document], Result], batches: FileBatches, number: int
 ) -> Iterator[list[tuple[list[str], Result | _LeftOut]]]:
-    """In a worker: (warnings, function(document) or _LEFT_OUT) for a task's files, in parts of
-    the results of about PART_CHARS characters of text."""
+    """In a worker: (warnings, function(document) or _LEFT_OUT) for task `number`'s files, in
+    parts of the results of about PART_CHARS characters of text."""
     results: list[tuple[list[str], Result | _LeftOut]] = []
     chars = 0
-    for source in files_from_columns(columns):
+    for source in batches[number]:
         warnings: list[str] = []
         document = read_document(corpus, source, warnings.append)
         keep = document is not None and selection.admits_date(document.date)
