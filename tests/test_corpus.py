@@ -113,12 +113,7 @@ def test_names_that_differ_only_in_the_case_of_txt_keep_apart(tmp_path):
     result = run("list", "--format", "jsonl", "--corpus", str(tmp_path / "c"))
     assert ids(result) == ["a", "y/a", "y/a.TXT"]
     assert "1 file name(s) are used by more than one file; those 3 files" in result.stderr
-    exported = run("export", "--corpus", str(tmp_path / "c")).stdout.splitlines()
-    assert [(record["id"], record["path"], record["text"]) for record in map(json.loads, exported)] == [
-        ("a", "a.txt", "top"),
-        ("y/a", "y/a.txt", "first"),
-        ("y/a.TXT", "y/a.TXT", "second"),
-    ]
+    assert exported_texts(tmp_path / "c") == [("a", "a.txt", "top"), ("y/a", "y/a.txt", "first"), ("y/a.TXT", "y/a.TXT", "second")]
 
 
 def test_each_file_is_read_from_where_it_was_found(tmp_path):
@@ -126,12 +121,13 @@ def test_each_file_is_read_from_where_it_was_found(tmp_path):
     write(tmp_path / "c" / "x" / "y" / "deep.TXT", "deep")
     write(tmp_path / "c" / "x" / "top.txt", "top")
     (tmp_path / "c" / "link.txt").symlink_to(tmp_path / "c" / "x" / "top.txt")
-    exported = run("export", "--corpus", str(tmp_path / "c")).stdout.splitlines()
-    assert [(record["id"], record["path"], record["text"]) for record in map(json.loads, exported)] == [
-        ("deep", "x/y/deep.TXT", "deep"),
-        ("link", "link.txt", "top"),
-        ("top", "x/top.txt", "top"),
-    ]
+    assert exported_texts(tmp_path / "c") == [("deep", "x/y/deep.TXT", "deep"), ("link", "link.txt", "top"), ("top", "x/top.txt", "top")]
+
+
+def exported_texts(corpus):
+    """(id, path, text) of each document `corpus export` gives."""
+    exported = run("export", "--corpus", str(corpus)).stdout.splitlines()
+    return [(record["id"], record["path"], record["text"]) for record in map(json.loads, exported)]
 
 
 def test_missing_corpus_folder_is_one_error_line(tmp_path):
