@@ -34,6 +34,9 @@ import time
 from pathlib import Path
 from typing import Any
 
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from proc_memory import proportional_kb  # a sibling module, not a package
+
 TYPES = 30_000
 DOC_WORDS = (500, 1100)
 EDITS = ("words", "drop", "add", "layout")
@@ -144,17 +147,9 @@ def tree_memory_kb(root: int) -> tuple[int, int]:
     while stack:
         pid = stack.pop()
         total_rss += rss.get(pid, 0)
-        total_pss += _pss_kb(pid)
+        total_pss += proportional_kb(pid)
         stack += children.get(pid, [])
     return total_pss, total_rss
-
-
-def _pss_kb(pid: int) -> int:
-    try:
-        with open(f"/proc/{pid}/smaps_rollup") as rollup:
-            return next((int(line.split()[1]) for line in rollup if line.startswith("Pss:")), 0)
-    except OSError:
-        return 0
 
 
 def run_dupes(folder: Path) -> tuple[float, float, tuple[int, int], list[dict[str, Any]]]:

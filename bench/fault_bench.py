@@ -39,6 +39,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from generate import generate  # a sibling script, not a package
+from proc_memory import proportional_kb
 
 from corpus_cli.source.limits import DEFAULT_MAX_DOCUMENT_MB
 
@@ -161,15 +162,6 @@ def fault_table(corpus: Path, runs: int) -> None:
             if not ok:
                 failures.append(f"{command[0]}: {why}")
         print(f"{case:<16} {clean:>4}/{runs:<4}  {'; '.join(sorted(set(failures)))[:200]}", flush=True)
-
-
-def proportional_kb(pid: int) -> int:
-    """The process's proportional set size (shared pages divided among their sharers), in kB."""
-    try:
-        with open(f"/proc/{pid}/smaps_rollup") as rollup:
-            return next((int(line.split()[1]) for line in rollup if line.startswith("Pss:")), 0)
-    except OSError:
-        return 0
 
 
 def tree_peak(argv: list[str]) -> tuple[float, float, float, int, str]:
