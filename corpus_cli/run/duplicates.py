@@ -35,6 +35,10 @@ def find_duplicates(
 ) -> Duplicates:
     """The pairs of selected documents with Jaccard >= threshold (or contained >= reuse); the
     sketch pass shows a progress bar labelled `progress` on a terminal (nothing is printed during it)."""
+    # numpy before the sketch pass forks its workers: they share its pages rather than each
+    # importing it (some 6 MB a worker of their own); the banding needs it here anyway.
+    import numpy  # noqa: F401
+
     sketches = lsh.Sketches.of(session.mapped(functools.partial(dupes.sketch, with_sample=reuse is not None), progress=progress))
     if lsh.banding(threshold) is None and len(sketches) > lsh.EVERY_PAIR_MAX_DOCUMENTS:
         lowest = lsh.lowest_banded_threshold()
