@@ -67,6 +67,11 @@ MEMORY_COMMANDS = [
     ("stats", "--top", "20", "--ngram", "3"),
     ("check",),
     ("export", "-o", "OUT"),
+    ("collocates", "border"),
+    ("keyness", "--since", "2024-01-01"),
+    ("dispersion", "border"),
+    ("quotes",),
+    ("dupes",),
 ]
 
 
