@@ -54,6 +54,6 @@ def index_command(session: Session, status: bool, drop: bool, jobs: int | None, 
         return 0
     files = session.files
     with progress(len(files), "indexing") as tick:
-        built = build.build(session.corpus, files, session.reporter.warn, tick, jobs)
+        built = build.build(session.corpus, files, session.reporter.warn, tick, jobs, session.discovery.surveyed)
     click.echo(f"corpus: indexed {built.documents} document(s), {built.indexed} read, {built.removed} removed: {built.location}", err=True)
     return 0

@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from corpus_cli.errors import CorpusError
-from corpus_cli.index import location, schema, store
+from corpus_cli.index import location, schema, stamps, store
 from corpus_cli.index.freshness import Known, Rechecked, Stored, load_known, recheck, removed_paths, suspect_positions
 from corpus_cli.index.lock import writer_lock
 from corpus_cli.index.records import Entry, Indexed
@@ -27,6 +27,7 @@ from corpus_cli.index.tally import Vocabulary
 from corpus_cli.run.parallel import ordered_map, plan
 from corpus_cli.source.config import Corpus
 from corpus_cli.source.files import SourceFile, Warn
+from corpus_cli.source.survey import Survey
 
 ORPHAN_SHARE = 0.25  # rebuild when the grams rows of old file versions pass this share of the live rows
 WRITER_QUEUE = 256  # documents waiting for the writer thread (a few MB of text)
@@ -44,8 +45,16 @@ class Built:
     rebuilt: bool  # built from nothing
 
 
-def build(corpus: Corpus, files: Sequence[SourceFile], warn: Warn, progress: Progress | None = None, processes: int | None = None) -> Built:
-    """Build or update the index of `corpus` for `files` (all its documents)."""
+def build(
+    corpus: Corpus,
+    files: Sequence[SourceFile],
+    warn: Warn,
+    progress: Progress | None = None,
+    processes: int | None = None,
+    surveyed: Survey | None = None,
+) -> Built:
+    """Build or update the index of `corpus` for `files` (all its documents), with what
+    discovery found of their stat, if it looked (see source/survey.py)."""
     target = location.for_writing(corpus.root)
     with writer_lock(target) as held:
         if not held:
@@ -58,10 +67,14 @@ def build(corpus: Corpus, files: Sequence[SourceFile], warn: Warn, progress: Pro
             except schema.IndexUnusable as error:
                 warn(f"{target}: {error}; building a new index")
         try:
+            if connection is not None and surveyed is not None and surveyed.unchanged:
+                count = connection.execute("SELECT count(*) FROM files").fetchone()[0]
+                if store.orphans(connection) <= ORPHAN_SHARE * max(count, 1):  # nothing to do: no entry is read
+                    return Built(target, _documents(connection), 0, 0, rebuilt=False)
             if connection is not None:
                 known = load_known(connection)
                 if store.orphans(connection) <= ORPHAN_SHARE * max(len(known), 1):
-                    return _update(connection, target, known, files, warn, progress, processes)
+                    return _update(connection, target, known, files, warn, progress, processes, surveyed)
                 connection.close()
                 connection = None
             return _rebuild(target, corpus, files, warn, progress, processes)
@@ -80,12 +93,16 @@ def _update(
     warn: Warn,
     progress: Progress | None,
     processes: int | None,
+    surveyed: Survey | None,
 ) -> Built:
-    suspects = [files[position] for position in suspect_positions(known, files, processes)]
+    suspects = [files[position] for position in suspect_positions(known, files, processes, surveyed)]
     removed = removed_paths(known, files)
     if not suspects and not removed:  # the common case, without reading a single entry
-        documents = connection.execute("SELECT count(*) FROM files WHERE binary IS NULL").fetchone()[0]
-        return Built(target, documents, 0, 0, rebuilt=False)
+        if not stamps.current(connection):  # an index made before folders were stamped
+            connection.execute("BEGIN IMMEDIATE")
+            stamps.restamp(connection)
+            connection.execute("COMMIT")
+        return Built(target, _documents(connection), 0, 0, rebuilt=False)
     stored = store.load(connection)
     same: list[Entry] = []
     indexed = []
@@ -102,6 +119,11 @@ def _update(
         store.write(connection, stored=stored, same=same, indexed=indexed, removed=removed)
     documents = sum(1 for known in stored.values() if known.entry.binary is None)
     return Built(target, documents, len(indexed), len(removed), rebuilt=False)
+
+
+def _documents(connection: sqlite3.Connection) -> int:
+    """The documents the index holds: its files less the binary ones (which have no tally)."""
+    return int(connection.execute("SELECT count(*) FROM tallies").fetchone()[0])
 
 
 def _rebuild(
@@ -129,6 +151,7 @@ def _rebuild(
             schema.set_meta(connection, "built_ns", str(time.time_ns()))
             schema.set_meta(connection, "updated_ns", str(time.time_ns()))
             schema.set_meta(connection, "orphans", "0")
+            stamps.restamp(connection)
             connection.execute("COMMIT")
             connection.execute("PRAGMA journal_mode = DELETE")
         finally:

@@ -28,6 +28,7 @@ from corpus_cli.index.records import Entry, Indexed, content_hash, index_file, s
 from corpus_cli.run.parallel import ordered_map, plan
 from corpus_cli.source.discover import collection_paused
 from corpus_cli.source.files import SourceFile, read_bytes
+from corpus_cli.source.survey import Survey, folder_of
 
 # Two seconds: the coarsest mtime in use (FAT); ext4 and others tick in nanoseconds, but a
 # kernel's clock may advance in coarser steps.
@@ -84,10 +85,45 @@ def check(stored: Mapping[str, Stored], files: Sequence[SourceFile], processes: 
     return Check(fresh, [files[position] for position in sorted(stale)])
 
 
-def suspect_positions(known: Mapping[str, Known], files: Sequence[SourceFile], processes: int | None = None) -> list[int]:
+def suspect_positions(
+    known: Mapping[str, Known], files: Sequence[SourceFile], processes: int | None = None, surveyed: Survey | None = None
+) -> list[int]:
     """The positions in `files` of the files `stat` cannot vouch for: new, missing, changed or
-    racy; in order. `stat` costs about 4 µs a file from Python, most of the check's time, so a
-    large corpus is stat'ed on every core."""
+    racy; in order. `surveyed`: what `stat` said of the files during discovery (see
+    source/survey.py); the others are stat'ed now. `stat` costs about 4 µs a file from Python,
+    most of the check's time, so a large corpus is stat'ed on every core."""
+    if surveyed is not None:
+        return _compared(known, files, surveyed, processes)
+    return _stated(known, files, processes)
+
+
+def _compared(known: Mapping[str, Known], files: Sequence[SourceFile], surveyed: Survey, processes: int | None) -> list[int]:
+    """`suspect_positions` from a survey: a file in a folder that matched its stamp is fresh, any
+    other is compared with the signature the survey took, or stat'ed now when it took none."""
+    suspects, unsurveyed = [], []
+    expected, signature_of, fresh = known.get, surveyed.signatures.get, surveyed.fresh
+    for position, source in enumerate(files):
+        path = source.path
+        signature = signature_of(path, _UNSURVEYED)
+        if signature is _UNSURVEYED and fresh and folder_of(path) in fresh:
+            continue
+        entry = expected(path)
+        if entry is None or entry[RACY]:
+            suspects.append(position)
+        elif signature is _UNSURVEYED:
+            unsurveyed.append(position)
+        elif signature != entry[3:]:
+            suspects.append(position)
+    if unsurveyed:
+        suspects += [unsurveyed[position] for position in _stated(known, [files[position] for position in unsurveyed], processes)]
+        suspects.sort()
+    return suspects
+
+
+_UNSURVEYED: Final = (-1, -1, -1, -1)  # no file's signature: a survey left the file out
+
+
+def _stated(known: Mapping[str, Known], files: Sequence[SourceFile], processes: int | None) -> list[int]:
     expected = list(map(known.get, map(attrgetter("path"), files)))
     if processes is None and len(files) < PARALLEL_STAT_MIN_FILES:
         processes = 1

@@ -12,10 +12,12 @@ import time
 from collections.abc import Iterable, Sequence
 from typing import Any
 
+from corpus_cli.index import stamps
 from corpus_cli.index.freshness import Stored
 from corpus_cli.index.records import COLUMNS, TEXT_COLUMNS, Entry, Indexed, word_texts
 from corpus_cli.index.schema import get_meta, set_meta
 from corpus_cli.index.tally import Vocabulary
+from corpus_cli.source.survey import folder_of
 
 # Read apart, when a record needs them: the texts only `list` and `search` print (leaving them
 # out of the entries every command loads saves a third of reading them).
@@ -54,8 +56,10 @@ def write(
 ) -> None:
     """Apply the changes in one transaction: entries whose stat changed (`same`), files indexed
     anew, paths whose rows go (deleted or unreadable files). `stored` is updated to match."""
+    indexed, removed = list(indexed), list(removed)  # each gone over twice
     connection.execute("BEGIN IMMEDIATE")
     try:
+        stamped = stamps.current(connection)
         vocabulary = Vocabulary.load(connection)
         dropped = 0
         for entry in same:
@@ -74,6 +78,8 @@ def write(
         if dropped:
             set_meta(connection, "orphans", str(orphans(connection) + dropped))
         set_meta(connection, "updated_ns", str(time.time_ns()))
+        changed = [entry.path for entry in same] + [item.entry.path for item in indexed] + list(removed)
+        stamps.restamp(connection, map(folder_of, changed) if stamped else None)
         connection.execute("COMMIT")
     except BaseException:
         connection.execute("ROLLBACK")

@@ -10,19 +10,30 @@ from __future__ import annotations
 
 import os
 import sqlite3
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
+from typing import NamedTuple
 
-from corpus_cli.index import location, schema, store
+from corpus_cli.index import location, schema, stamps, store
 from corpus_cli.index.build import rechecked
-from corpus_cli.index.freshness import Known, Stored, known_of, load_known, recheck, removed_paths, suspect_positions
+from corpus_cli.index.freshness import (
+    PARALLEL_STAT_MIN_FILES,
+    Known,
+    Stored,
+    known_of,
+    load_known,
+    recheck,
+    removed_paths,
+    suspect_positions,
+)
 from corpus_cli.index.lock import writer_lock
 from corpus_cli.index.records import Entry, Indexed
 from corpus_cli.index.tally import IndexTerms
 from corpus_cli.source.config import Corpus
 from corpus_cli.source.files import SourceFile, Warn
+from corpus_cli.source.survey import Survey
 
 
 @dataclass
@@ -34,8 +45,15 @@ class IndexView:
 
     path: Path
     connection: sqlite3.Connection
-    known: dict[str, Known]
+    # What discovery found of the files' stat, when it took it (see source/survey.py); asked
+    # for when they are checked, since the index may be opened before the files are found.
+    surveyed: Callable[[], Survey | None] = lambda: None
     indexed: dict[str, Indexed] = field(default_factory=dict)  # re-read in this run, not written yet
+
+    @cached_property
+    def known(self) -> dict[str, Known]:
+        """Every entry's stat signature and rowid, by path (read at the first call)."""
+        return load_known(self.connection)
 
     @cached_property
     def stored(self) -> dict[str, Stored]:
@@ -53,7 +71,10 @@ class IndexView:
         (an up-to-date entry, or the warning that reading it gives); every other one of `files` is
         fresh as the index holds it. The changes found are written to the index when nobody else
         is writing it; deleted files' entries go too (`all_files` are the corpus's)."""
-        suspects = [files[position] for position in suspect_positions(self.known, files)]
+        surveyed = self.surveyed()
+        if surveyed is not None and surveyed.unchanged:
+            return {}  # every file is as the index holds it, and no entry is gone
+        suspects = [files[position] for position in suspect_positions(self.known, files, surveyed=surveyed)]
         outcome: dict[str, Entry | str] = {}
         same: list[Entry] = []
         indexed: list[Indexed] = []
@@ -150,8 +171,36 @@ class IndexView:
         self.connection.close()
 
 
-def open_view(corpus: Corpus, warn: Warn) -> IndexView | None:
-    """The corpus's index, loaded; None when there is none, or (after one warning) when it cannot be used."""
+class Glance(NamedTuple):
+    """What discovery needs to know of an index before it opens it: the workers to stat the files
+    on (None: one per core), and the folders' stamps (None when they are not current)."""
+
+    processes: int | None
+    stamps: dict[str, str] | None
+
+
+def glance(root: Path) -> Glance | None:
+    """A quick look at the corpus's index (a count and the stamps); None without a usable one."""
+    path = location.existing(root)
+    if path is None:
+        return None
+    try:
+        connection = schema.connect(path, writable=False)
+    except schema.IndexUnusable:
+        return None
+    try:
+        count = int(connection.execute("SELECT count(*) FROM files").fetchone()[0])
+        return Glance(None if count >= PARALLEL_STAT_MIN_FILES else 1, stamps.stored(connection))
+    except sqlite3.DatabaseError:
+        return None
+    finally:
+        connection.close()
+
+
+def open_view(corpus: Corpus, warn: Warn, surveyed: Callable[[], Survey | None] = lambda: None) -> IndexView | None:
+    """The corpus's index, loaded; None when there is none, or (after one warning) when it cannot be
+    used. `surveyed`: what discovery found (see `IndexView`); when it found nothing changed, the
+    entries' signatures are not read now (a command that needs them reads them)."""
     path = location.existing(corpus.root)
     if path is None:
         return None
@@ -159,12 +208,15 @@ def open_view(corpus: Corpus, warn: Warn) -> IndexView | None:
         # Writable when it may be: a journal left by a killed writer is rolled back on opening.
         writable = os.access(path, os.W_OK) and os.access(path.parent, os.W_OK | os.X_OK)
         connection = schema.connect(path, writable=writable)
+        view = IndexView(path, connection, surveyed)
+        found = surveyed()
         try:
-            known = load_known(connection)
+            if found is None or not found.unchanged:
+                view.known  # noqa: B018 -- read now: a damaged index shows here, and is reported once
         except sqlite3.DatabaseError as error:
             connection.close()
             raise schema.IndexUnusable(f"it is damaged ({error})") from None
     except schema.IndexUnusable as error:
         warn(f"{path}: index not used: {error}; run 'corpus index' to rebuild it")
         return None
-    return IndexView(path, connection, known)
+    return view

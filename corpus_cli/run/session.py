@@ -31,6 +31,7 @@ if TYPE_CHECKING:
     from corpus_cli.grep.search import DocumentResult
     from corpus_cli.grep.spec import SearchSpec
     from corpus_cli.index.view import IndexView
+    from corpus_cli.source.survey import Survey
 
 
 @dataclass
@@ -69,13 +70,26 @@ def _stdin() -> IO[bytes]:
 
 
 class Discovery:
-    """The corpus's files, found once when first asked for and shared by every view of a session."""
+    """The corpus's files, found once when first asked for and shared by every view of a session.
 
-    def __init__(self, corpus: Corpus, warn: Callable[[str], None]) -> None:
-        self.corpus, self.warn = corpus, warn
+    With `survey` (the index may answer) and an index there, discovery also stats each file for
+    the index's freshness check, on every core for a large corpus (`surveyed`, see source/survey.py)."""
+
+    def __init__(self, corpus: Corpus, warn: Callable[[str], None], *, survey: bool = False) -> None:
+        self.corpus, self.warn, self.survey = corpus, warn, survey
+        self.surveyed: Survey | None = None
 
     @cached_property
     def files(self) -> list[SourceFile]:
+        if self.survey:
+            from corpus_cli.index.view import glance
+
+            seen = glance(self.corpus.root)
+            if seen is not None:
+                from corpus_cli.source.survey import survey
+
+                self.surveyed = survey(self.corpus, self.warn, seen.processes, seen.stamps)
+                return self.surveyed.files
         return discover(self.corpus, self.warn)
 
 
@@ -103,7 +117,8 @@ class Session:
             return None
         from corpus_cli.index.view import open_view
 
-        return open_view(self.corpus, self.reporter.warn)
+        discovery = self.discovery
+        return open_view(self.corpus, self.reporter.warn, lambda: discovery.surveyed)
 
     @property
     def files(self) -> list[SourceFile]:
@@ -233,6 +248,6 @@ def open_session(
     options = date_selection(since, until, id_glob)
     stdin = read_stdin if read_stdin is not None else stdin_is_data(sys.stdin)
     reporter = Reporter(strict=strict, quiet=no_messages)
-    return Session(
-        corpus=corpus, options=options, reporter=reporter, discovery=Discovery(corpus, reporter.warn), stdin=stdin, use_index=use_index
-    )
+    # The index may answer (see `Session.index_answers`): discovery takes each file's stat for it.
+    discovery = Discovery(corpus, reporter.warn, survey=use_index and corpus.max_document_mb == DEFAULT_MAX_DOCUMENT_MB)
+    return Session(corpus=corpus, options=options, reporter=reporter, discovery=discovery, stdin=stdin, use_index=use_index)

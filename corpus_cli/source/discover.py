@@ -32,8 +32,8 @@ def discover(corpus: Corpus, warn: Warn) -> list[SourceFile]:
         raise CorpusError(f"corpus folder not found: {root}")
     found: list[tuple[str, str, str]] = []
     with collection_paused():
-        _documents_below(os.fspath(root), "", root.resolve(), warn, found)
-        return _source_files(found, corpus.max_document_mb, warn)
+        documents_below(os.fspath(root), "", root.resolve(), warn, found)
+        return source_files(found, corpus.max_document_mb, warn)
 
 
 @contextmanager
@@ -50,7 +50,7 @@ def collection_paused() -> Iterator[None]:
             gc.enable()
 
 
-def _source_files(found: list[tuple[str, str, str]], max_mb: float, warn: Warn) -> list[SourceFile]:
+def source_files(found: list[tuple[str, str, str]], max_mb: float, warn: Warn) -> list[SourceFile]:
     """The files `found` ((stem, relative path, location) each) as SourceFiles with the corpus's
     limit for one document, sorted by id."""
     if len({stem for stem, _, _ in found}) == len(found):
@@ -71,7 +71,7 @@ def _source_files(found: list[tuple[str, str, str]], max_mb: float, warn: Warn) 
     return sorted(files, key=itemgetter(0))  # by id
 
 
-def _documents_below(folder: str, prefix: str, real_root: Path, warn: Warn, found: list[tuple[str, str, str]]) -> None:
+def documents_below(folder: str, prefix: str, real_root: Path, warn: Warn, found: list[tuple[str, str, str]]) -> None:
     """Add (stem, relative path, location) of the document files in `folder`, then in its sub-folders,
     by name, to `found`.
 
@@ -85,11 +85,11 @@ def _documents_below(folder: str, prefix: str, real_root: Path, warn: Warn, foun
     stack = [(folder, prefix)]
     while stack:
         folder, prefix = stack.pop()
-        subfolders = _documents_in(folder, prefix, real_root, warn, found)
+        subfolders = documents_in(folder, prefix, real_root, warn, found)
         stack.extend((os.path.join(folder, name), f"{prefix}{name}/") for name in reversed(subfolders))
 
 
-def _documents_in(folder: str, prefix: str, real_root: Path, warn: Warn, found: list[tuple[str, str, str]]) -> list[str]:
+def documents_in(folder: str, prefix: str, real_root: Path, warn: Warn, found: list[tuple[str, str, str]]) -> list[str]:
     """Add the document files in `folder` itself to `found`; return its sub-folders' names, sorted."""
     try:
         with os.scandir(folder) as scan:
