@@ -1,0 +1,115 @@
+"""Folder stamps: a corpus whose files were last changed long before they were indexed (no entry
+racy, so every folder is stamped) is told unchanged from its stamps, and every change a stamp
+must catch still reaches the answer."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import sqlite3
+import time
+from pathlib import Path
+
+import pytest
+from helpers import run
+from index_corpora import hostile_corpus, make_stale
+from test_index import QUICK, index_of, same_as_scan
+
+from corpus_cli.index.view import glance
+from corpus_cli.source.config import Corpus
+from corpus_cli.source.discover import discover
+from corpus_cli.source.survey import survey
+
+HOUR_NS = 3600 * 1_000_000_000
+
+
+def aged(root: Path) -> Path:
+    """Every file's mtime an hour back, so that no entry is racy when indexed."""
+    past = time.time_ns() - HOUR_NS
+    for path in root.rglob("*.txt"):
+        os.utime(path, ns=(past, past))
+    return root
+
+
+@pytest.fixture
+def stamped(tmp_path: Path) -> Path:
+    """The hostile corpus with a nested folder and a second top-level one, aged and indexed."""
+    root = hostile_corpus(tmp_path / "hostile")
+    (root / "a" / "deep").mkdir()
+    (root / "a" / "deep" / "nested.txt").write_text("Nested\n\nA nested file on ICE.\n", encoding="utf-8")
+    (root / "c").mkdir()
+    (root / "c" / "other.txt").write_text("Other\n\nAnother folder, Mayorkas.\n", encoding="utf-8")
+    index_of(aged(root))
+    return root
+
+
+def reads(root: Path) -> str:
+    """What `corpus index` says it read and removed."""
+    result = run("index", "--corpus", str(root))
+    assert result.exit_code == 0, result.stderr
+    return result.stderr.split(", ", 1)[1].split(":")[0]
+
+
+def test_every_folder_is_stamped_and_an_unchanged_corpus_reads_nothing(stamped: Path):
+    with sqlite3.connect(stamped / ".corpus" / "index.sqlite") as connection:
+        keys = {key for (key,) in connection.execute("SELECT key FROM meta WHERE key LIKE 'stamp:%'")}
+    assert keys == {"stamp:", "stamp:a", "stamp:b", "stamp:c"}
+    assert reads(stamped) == "0 read, 0 removed"
+    corpus = Corpus(root=stamped, name="hostile")
+    seen = glance(stamped)
+    assert seen is not None and survey(corpus, lambda _: None, 1, seen.stamps).unchanged
+    (stamped / "c" / "other.txt").touch()
+    assert not survey(corpus, lambda _: None, 1, seen.stamps).unchanged
+
+
+@pytest.mark.parametrize("args", QUICK, ids=" ".join)
+def test_stamped_index_fresh_and_stale_give_the_scans_output(stamped: Path, args: tuple[str, ...]):
+    same_as_scan(stamped, *args)
+    make_stale(stamped)
+    same_as_scan(stamped, *args)
+
+
+def test_an_edit_in_a_nested_folder_keeping_size_and_mtime_is_seen(stamped: Path):
+    nested = stamped / "a" / "deep" / "nested.txt"
+    status = nested.stat()
+    nested.write_text(nested.read_text(encoding="utf-8").replace("ICE", "XYZ"), encoding="utf-8")
+    os.utime(nested, ns=(status.st_atime_ns, status.st_mtime_ns))
+    assert nested.stat().st_size == status.st_size
+    same_as_scan(stamped, "grep", "-c", "XYZ")
+    assert reads(stamped) == "0 read, 0 removed"  # the grep brought the index up to date
+
+
+@pytest.mark.parametrize("change", ["folder deleted", "folder added", "folder emptied", "root file deleted"])
+def test_a_folder_or_root_change_is_seen(stamped: Path, change: str):
+    if change == "folder deleted":
+        shutil.rmtree(stamped / "c")
+    elif change == "folder added":
+        (stamped / "d").mkdir()
+        (stamped / "d" / "new.txt").write_text("New\n\nA new folder on ICE.\n", encoding="utf-8")
+    elif change == "folder emptied":
+        (stamped / "b" / "same.txt").unlink()
+    else:
+        (stamped / "empty.txt").unlink()
+    for args in (("list",), ("stats",), ("grep", "-c", "ICE", "--include-zero")):
+        same_as_scan(stamped, *args)
+
+
+def test_stamps_from_before_the_last_change_are_not_used(stamped: Path):
+    """A writer that does not keep the stamps (an older version) leaves them behind: they are
+    for an index that is no more, and must not vouch for any file."""
+    other = stamped / "c" / "other.txt"
+    other.write_text("Changed\n\nChanged by hand, ICE.\n", encoding="utf-8")
+    with sqlite3.connect(stamped / ".corpus" / "index.sqlite") as connection:
+        connection.execute("UPDATE meta SET value = value + 1 WHERE key = 'updated_ns'")
+    same_as_scan(stamped, "list")
+
+
+def test_a_survey_finds_what_discovery_finds_with_the_same_warnings(stamped: Path):
+    (stamped / "b" / "link.txt").symlink_to(stamped / "crlf.txt")
+    (stamped / "b" / "out.txt").symlink_to(stamped.parent)
+    (stamped / "b" / "folder-link").symlink_to(stamped / "a")
+    corpus = Corpus(root=stamped, name="hostile")
+    found: list[str] = []
+    surveyed: list[str] = []
+    assert survey(corpus, surveyed.append, processes=2).files == discover(corpus, found.append)
+    assert surveyed == found and len(found) == 3
