@@ -3,12 +3,13 @@ snippet. The ranking is FTS5's BM25 over the index's words; the snippet is made 
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
 from corpus_cli.analysis.snippet import snippet
 from corpus_cli.index import queries, records
 from corpus_cli.index.freshness import ROWID
+from corpus_cli.index.records import Entry
 from corpus_cli.index.view import IndexView
 from corpus_cli.run.selection import Selection
 from corpus_cli.source.config import Corpus
@@ -32,23 +33,23 @@ def search(
     outcome = view.freshen(picked, files)
     if view.indexed:
         warn(f"{len(view.indexed)} changed file(s) could not be written to the index, so search leaves them out; run 'corpus index'")
-    admitted: dict[int, SourceFile] = {}
-    for source in picked:
-        found = view.known.get(source.path)
-        changed = outcome.get(source.path)
-        if isinstance(changed, str):
-            warn(changed)
-        elif found is not None and source.path not in view.indexed:
-            admitted[found[ROWID]] = source
+    surveyed = view.surveyed()
+    if surveyed is not None and surveyed.unchanged:
+        # Each file is in the index as it is, and nothing else: the few rows ranked are named by
+        # a lookup each, and the rowids of every file (a fifth of a second at 93,646) are not read.
+        admit, left_out = _looked_up(view, picked), len(files) - len(picked)
+    else:
+        admitted = _admitted(view, picked, outcome, warn)
+        admit, left_out = admitted.get, len(view.known) - len(admitted)
     dated = selection.by_date
     results: list[dict[str, Any]] = []
     # Among the best `limit` + (documents left out) rows are the `limit` best admitted ones; the
     # dates are known only entry by entry, so a selection by date reads every match.
-    enough = None if dated else limit + len(view.known) - len(admitted)
+    enough = None if dated else limit + left_out
     for rowid, score in queries.ranked(view.connection, query, enough):
-        if rowid not in admitted:
+        source = admit(rowid)
+        if source is None:
             continue
-        source = admitted[rowid]
         stored = view.entries([source.path]).get(source.path)
         if stored is None or stored.entry.binary is not None:
             continue
@@ -70,6 +71,30 @@ def search(
         if len(results) >= limit:
             break
     return results
+
+
+def _admitted(view: IndexView, picked: Sequence[SourceFile], outcome: Mapping[str, Entry | str], warn: Warn) -> dict[int, SourceFile]:
+    """The picked files the index holds as they are, by rowid (after warning of the unreadable)."""
+    admitted: dict[int, SourceFile] = {}
+    for source in picked:
+        found = view.known.get(source.path)
+        changed = outcome.get(source.path)
+        if isinstance(changed, str):
+            warn(changed)
+        elif found is not None and source.path not in view.indexed:
+            admitted[found[ROWID]] = source
+    return admitted
+
+
+def _looked_up(view: IndexView, picked: Sequence[SourceFile]) -> Callable[[int], SourceFile | None]:
+    """The picked file of a rowid, looked up in the index when asked for (a corpus found unchanged)."""
+    by_path = {source.path: source for source in picked}
+
+    def admit(rowid: int) -> SourceFile | None:
+        row = view.connection.execute("SELECT path FROM files WHERE rowid = ?", (rowid,)).fetchone()
+        return None if row is None else by_path.get(row[0])
+
+    return admit
 
 
 def _passages(corpus: Corpus, source: SourceFile) -> list[str]:

@@ -118,6 +118,8 @@ class Session:
         from corpus_cli.index.view import open_view
 
         discovery = self.discovery
+        if discovery.survey:
+            discovery.files  # noqa: B018 -- found first: a survey that finds nothing changed spares reading the entries
         return open_view(self.corpus, self.reporter.warn, lambda: discovery.surveyed)
 
     @property
