@@ -30,7 +30,7 @@ from corpus_cli.text.document import Document
 if TYPE_CHECKING:
     from corpus_cli.grep.search import DocumentResult
     from corpus_cli.grep.spec import SearchSpec
-    from corpus_cli.index.view import IndexView
+    from corpus_cli.index.view import Glance, IndexView
     from corpus_cli.source.survey import Survey
 
 
@@ -80,16 +80,20 @@ class Discovery:
         self.surveyed: Survey | None = None
 
     @cached_property
+    def glance(self) -> Glance | None:
+        """A quick look at the corpus's index, when discovery may survey for it (None: no usable one)."""
+        from corpus_cli.index.view import glance
+
+        return glance(self.corpus.root) if self.survey else None
+
+    @cached_property
     def files(self) -> list[SourceFile]:
-        if self.survey:
-            from corpus_cli.index.view import glance
+        seen = self.glance
+        if seen is not None:
+            from corpus_cli.source.survey import survey
 
-            seen = glance(self.corpus.root)
-            if seen is not None:
-                from corpus_cli.source.survey import survey
-
-                self.surveyed = survey(self.corpus, self.warn, seen.processes, seen.stamps)
-                return self.surveyed.files
+            self.surveyed = survey(self.corpus, self.warn, seen.processes, seen.stamps)
+            return self.surveyed.files
         return discover(self.corpus, self.warn)
 
 
@@ -118,8 +122,10 @@ class Session:
         from corpus_cli.index.view import open_view
 
         discovery = self.discovery
-        if discovery.survey:
-            discovery.files  # noqa: B018 -- found first: a survey that finds nothing changed spares reading the entries
+        if discovery.glance is not None:
+            # Found first: a survey that finds nothing changed spares reading the entries. (An
+            # index that cannot be used is reported first, as before the files' own warnings.)
+            discovery.files  # noqa: B018
         return open_view(self.corpus, self.reporter.warn, lambda: discovery.surveyed)
 
     @property
