@@ -102,3 +102,17 @@ def candidates(connection: sqlite3.Connection, needle: str) -> set[int] | None:
         return None
     query = " AND ".join('"' + gram.replace('"', '""') + '"' for gram in grams)
     return {rowid for (rowid,) in connection.execute("SELECT rowid FROM grams WHERE grams MATCH ?", (query,))}
+
+
+def paths(connection: sqlite3.Connection, rowids: set[int]) -> set[str]:
+    """The paths of the files with these rowids (a rowid of no file's, an old version's, has none)."""
+    found: set[str] = set()
+    ordered = sorted(rowids)
+    for start in range(0, len(ordered), PATHS_PER_QUERY):
+        chunk = ordered[start : start + PATHS_PER_QUERY]
+        query = f"SELECT path FROM files WHERE rowid IN ({', '.join('?' * len(chunk))})"
+        found.update(path for (path,) in connection.execute(query, chunk))
+    return found
+
+
+PATHS_PER_QUERY = 500  # rowids a query (SQLite allows a few thousand parameters in older versions)
