@@ -25,15 +25,19 @@ def test_the_clock_stops_while_matches_are_printed(tmp_path: Path, monkeypatch: 
     """A document with thousands of matches goes out in pieces; printing them slowly (a slow
     reader at the other end of the pipe) does not count against the pattern's time limit."""
     (tmp_path / "many.txt").write_text("ICE here\n" * 3000)
-    write = writers.JsonLinesWriter._write
+    write = writers.JsonLinesWriter.write
+    printed = []
 
-    def slow_write(self: writers.JsonLinesWriter, row: dict[str, object]) -> None:
+    def slow_write(self: writers.JsonLinesWriter, record: dict[str, object]) -> None:
         if self.count % 1000 == 999:
-            time.sleep(0.1)  # the reader dawdles: 0.3 s in all, against a limit of 0.05 s
-        write(self, row)
+            printed.append(record["line"])
+            time.sleep(0.15)  # the reader dawdles: 0.45 s in all, against a limit of 0.3 s
+        write(self, record)
 
-    monkeypatch.setattr(writers.JsonLinesWriter, "_write", slow_write)
-    result = run("grep", "--corpus", str(tmp_path), "--format", "jsonl", "--timeout", "0.05", "ICE")
+    monkeypatch.setattr(writers.JsonLinesWriter, "write", slow_write)
+    # The search itself takes a few milliseconds: the limit leaves it a hundred times that.
+    result = run("grep", "--corpus", str(tmp_path), "--format", "jsonl", "--timeout", "0.3", "ICE")
+    assert printed == [1000, 2000, 3000]  # the reader did dawdle
     assert (result.exit_code, result.stderr) == (0, "")
     assert len(result.stdout.splitlines()) == 3000
     assert json.loads(result.stdout.splitlines()[-1])["line"] == 3000
