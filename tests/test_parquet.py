@@ -231,6 +231,26 @@ def test_ordinary_commands_do_not_import_pyarrow_or_pyspark() -> None:
     assert (result.returncode, result.stdout) == (0, "[]\n"), result.stderr
 
 
+@pytest.mark.slow
+def test_the_export_leaves_pandas_unimported_yet_to_pandas_still_works(pq: Any, tmp_path: Path) -> None:
+    """pyarrow imports pandas (some 35 MB a process) on its first conversion of a list, when
+    installed; the export withholds it, and a later call that needs pandas still gets it."""
+    pytest.importorskip("pandas")
+    code = (
+        "import sys\n"
+        "from click.testing import CliRunner\n"
+        "from corpus_cli.cli import cli\n"
+        "argv = ['export', '--format', 'parquet', '-o', sys.argv[2], '--corpus', sys.argv[1]]\n"
+        "assert CliRunner().invoke(cli, argv).exit_code == 0\n"
+        "print('pandas' in sys.modules)\n"
+        "import pyarrow.parquet\n"
+        "print(len(pyarrow.parquet.read_table(sys.argv[2]).to_pandas()))\n"
+    )
+    argv = [sys.executable, "-c", code, str(SEEDS), str(tmp_path / "out.parquet")]
+    result = subprocess.run(argv, capture_output=True, text=True, timeout=120, stdin=subprocess.DEVNULL)
+    assert (result.returncode, result.stdout) == (0, f"False\n{len(jsonl_records())}\n"), result.stderr
+
+
 def test_ci_installs_the_extras_and_java_and_the_readme_says_how() -> None:
     """The Parquet, DuckDB and Spark tests skip without their packages: CI must install them, and the
     quick start (two commands) says how to install them too."""

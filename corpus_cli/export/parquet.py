@@ -19,12 +19,14 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import importlib.abc
 import os
 import re
 import sys
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from types import ModuleType
 from typing import TYPE_CHECKING, Any
 
 from corpus_cli.errors import CorpusError
@@ -121,6 +123,36 @@ def tune_allocators() -> None:
 
         with contextlib.suppress(OSError, AttributeError):
             ctypes.CDLL(None).mallopt(M_MMAP_THRESHOLD, MMAP_THRESHOLD)
+
+
+class _PandasWithheld(importlib.abc.MetaPathFinder):
+    """An import finder that makes ``import pandas`` fail while it is first in `sys.meta_path`."""
+
+    def find_spec(self, name: str, path: Sequence[str] | None = None, target: ModuleType | None = None) -> None:
+        if name == "pandas":
+            raise ImportError("pandas is withheld from pyarrow during a Parquet export")
+
+
+def arrow_without_pandas() -> None:
+    """Keep pyarrow from importing pandas in this process and the workers it forks (call it
+    before they are forked).
+
+    The first time pyarrow turns a Python list into an array it imports pandas, if installed (the
+    spark extra installs it), only to ask whether the list is a pandas object: some 35 MB in each
+    process that converts records, never used. pyarrow looks once and remembers, so pandas is made
+    to fail to import for one small conversion. Only that check is affected: a call that does need
+    pandas (``to_pandas()``) imports it then as usual.
+    """
+    if "pandas" in sys.modules:
+        return  # already imported: nothing to save
+    import pyarrow as pa
+
+    withheld = _PandasWithheld()
+    sys.meta_path.insert(0, withheld)
+    try:
+        pa.array([], pa.int8())
+    finally:
+        sys.meta_path.remove(withheld)
 
 
 def arrow_schema() -> pa.Schema:
@@ -251,6 +283,7 @@ def export_parquet(
     that an export did not write."""
     tune_allocators()
     require_pyarrow()
+    arrow_without_pandas()
     if force:
         check_replaceable(target)
     with atomic_folder(target, force=force, protected=protected) as folder:
