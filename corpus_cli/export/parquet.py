@@ -39,14 +39,17 @@ if TYPE_CHECKING:
 Record = dict[str, Any]
 
 SHARD_ROWS = 100_000
-# A row group ends at 1,000 rows or 32 MB of Arrow data, whichever comes first: many 5 KB articles
+# A row group ends at 1,000 rows or 8 MB of Arrow data, whichever comes first: many 5 KB articles
 # make groups that DuckDB and Spark read in parallel; a few huge files cannot make one of gigabytes.
+# The writing process holds a row group's batches until it is full: at 5 KB an article (15 KB of
+# Arrow data a row: the text, the body and the paragraphs) 8 MB ends a group at about 550 rows, and
+# took 13 MB off that process against 32 MB (1,000 rows) at 100 MB of text.
 # Records become Arrow data 100 at a time: a Python record weighs several times its Arrow row, and
 # converting 1,000 at once raised the peak by some 75 MB (6,000 generated articles, in one process).
 # A task is 100 files: its stream (about 1.6 MB for 5 KB articles) is what a worker holds while it
 # sends it and the parent while it reads it; 500 a task made every process some 30 MB larger.
 ROW_GROUP_ROWS = 1_000
-ROW_GROUP_BYTES = 32 * 1024 * 1024
+ROW_GROUP_BYTES = 8 * 1024 * 1024
 CONVERT_ROWS = 100
 FILES_PER_TASK = 100
 BATCH_CHARS = ROW_GROUP_BYTES
