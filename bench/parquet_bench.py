@@ -9,13 +9,15 @@ and what 1 TB would take on a cluster.
 The corpora come from `bench/generate.py` (built once, kept under --out). The export is a real
 process (`python -m corpus_cli export --format parquet`). "peak MB" is the maximum resident set
 from `os.wait4`, that of the largest process (the export or one of the worker processes it forks
-and reaps); the target is under 200 MB at 500 MB of text. "tree MB" is the peak of the export's
-and its workers' memory together, sampled every 50 ms: the sum of their proportional set sizes,
-which count a page the processes share once in all. The load average is printed first: the
+and reaps). "tree MB" is the peak of the export's and its workers' memory together, sampled every
+50 ms: the sum of their proportional set sizes, which count a page the processes share once in
+all; the target is under 200 MB at 500 MB of text. The load average is printed first: the
 times are wall-clock on a machine that may be shared; CPU time is steadier. The Spark job runs in
 local mode on --spark-cores cores, in a session started (and warmed on the seeds) before the
-clock starts, so the figure is the job's throughput, not the JVM's start. The cluster estimate
-scales that per-core throughput linearly to 1 TB on EXECUTORS x CORES, at a price per core-hour
+clock starts, so the figure is the job's throughput, not the JVM's start; its throughput per core
+is the megabytes per CPU second of the JVM and its Python workers, which a shared machine's load
+changes less than the wall time. The cluster estimate scales that per-core throughput linearly to
+1 TB on EXECUTORS x CORES, at a price per core-hour
 (default 0.048 USD: an on-demand general-purpose cloud vCPU); reading from object storage and
 the cluster's own start are not in it.
 """
@@ -34,7 +36,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from generate import generate  # a sibling script, not a package
 
-PEAK_TARGET_MB = 200
+TREE_TARGET_MB = 200
 TREE_SAMPLE_SECONDS = 0.05
 SEEDS = Path(__file__).resolve().parent.parent / "seeds"
 TERABYTE_MB = 1_000_000
@@ -73,12 +75,38 @@ def tree_kilobytes(session: int) -> int:
     return total
 
 
+def tree_cpu_seconds() -> float:
+    """User and system time of this process and its descendants, those still running and those
+    ended and reaped (whose time their parent's counts hold); Linux only, else this process's."""
+    parents: dict[int, int] = {}
+    times: dict[int, int] = {}
+    for entry in Path("/proc").glob("[0-9]*"):
+        try:
+            fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue  # ended meanwhile
+        parents[int(entry.name)] = int(fields[1])
+        times[int(entry.name)] = sum(int(field) for field in fields[11:15])  # utime, stime, cutime, cstime
+    if not times:
+        return sum(os.times()[:4])
+    family = {os.getpid()}
+    grown = True
+    while grown:
+        grown = False
+        for pid, parent in parents.items():
+            if parent in family and pid not in family:
+                family.add(pid)
+                grown = True
+    return sum(times[pid] for pid in family) / os.sysconf("SC_CLK_TCK")
+
+
 def megabytes_of(corpus: Path) -> float:
     return sum(file.stat().st_size for file in corpus.rglob("*.txt")) / 1e6
 
 
-def spark_seconds(corpus: Path, target: Path, cores: int) -> float:
-    """The Spark export's wall time in a warm local session of `cores` cores."""
+def spark_seconds(corpus: Path, target: Path, cores: int) -> tuple[float, float]:
+    """The Spark export's wall time in a warm local session of `cores` cores, and the CPU time
+    that this process and all it started (the JVM, Spark's Python workers) spent meanwhile."""
     os.environ.setdefault("PYSPARK_PYTHON", sys.executable)
     os.environ.setdefault("SPARK_LOCAL_IP", "127.0.0.1")
     from pyspark.sql import SparkSession
@@ -98,9 +126,9 @@ def spark_seconds(corpus: Path, target: Path, cores: int) -> float:
         spark.conf.set(key, value)
     try:
         assert cli.main(["export", str(SEEDS), str(target.with_name("warm")), "--force"]) == 0
-        started = time.perf_counter()
+        started, cpu = time.perf_counter(), tree_cpu_seconds()
         assert cli.main(["export", str(corpus), str(target), "--force"]) == 0
-        return time.perf_counter() - started
+        return time.perf_counter() - started, tree_cpu_seconds() - cpu
     finally:
         spark.stop()
 
@@ -127,8 +155,8 @@ def main(argv: list[str]) -> int:
             seconds, cpu, peak, tree, status = export(corpus, target)
             output = sum(file.stat().st_size for file in target.iterdir()) / 1e6 if target.exists() else 0.0
             documents = (corpus / ".complete").read_text().split()[0]
-            ok = status == 0 and (peak < PEAK_TARGET_MB or size < 500)
-            verdict = "ok" if ok else f"FAIL (exit {status}, target < {PEAK_TARGET_MB} MB peak at 500 MB)"
+            ok = status == 0 and (tree < TREE_TARGET_MB or size < 500)
+            verdict = "ok" if ok else f"FAIL (exit {status}, target < {TREE_TARGET_MB} MB for the tree at 500 MB)"
             failed |= not ok
             megabytes = megabytes_of(corpus)
             figures = f"{seconds:>8.2f} {cpu:>7.1f} {megabytes / seconds:>7.1f} {peak:>8.1f} {tree:>8.1f} {output:>10.1f}"
@@ -138,10 +166,15 @@ def main(argv: list[str]) -> int:
             return 1 if failed else 0
         corpus = generate(args.out / f"{args.spark_mb:g}", args.spark_mb)
         megabytes = megabytes_of(corpus)
-        seconds = spark_seconds(corpus, Path(scratch, "spark.parquet"), args.spark_cores)
-        per_core = megabytes / seconds / args.spark_cores
+        seconds, cpu = spark_seconds(corpus, Path(scratch, "spark.parquet"), args.spark_cores)
         rate = megabytes / seconds
-        print(f"spark local[{args.spark_cores}]: {megabytes:.0f} MB in {seconds:.1f} s = {rate:.1f} MB/s, {per_core:.1f} MB/s per core")
+        # Per core from the CPU time rather than the wall time: on a shared machine the job's
+        # cores are not its own, and its wall time says more about the load than about the job.
+        per_core = megabytes / cpu
+        print(
+            f"spark local[{args.spark_cores}]: {megabytes:.0f} MB in {seconds:.1f} s = {rate:.1f} MB/s"
+            f" ({megabytes / seconds / args.spark_cores:.1f} MB/s a core); {cpu:.1f} CPU s = {per_core:.1f} MB per CPU second"
+        )
         cores = args.executors * args.cores
         hours = TERABYTE_MB / (per_core * cores) / 3600
         cost = hours * cores * args.core_hour

@@ -117,11 +117,10 @@ def packed(
     picked = selection.pick(files)
     ranges, processes = plan(len(picked), processes, per_task)
     task = functools.partial(_pack_files, corpus, selection, function, pack)
-    # Each task carries its files, pickled before the workers are forked (13 KB for 100; 12 MB at
-    # 93,000 files). A range of `picked` would have the workers touch, and so copy page by page,
-    # the file list they share with this process; and pickling them here as they are sent had this
-    # process copy it (some 30 MB at 93,000 files), for pickling adds a reference to each object.
-    tasks = [pickle.dumps(picked[start:end], pickle.HIGHEST_PROTOCOL) for start, end in ranges]
+    # Each task carries its files (see file_columns), pickled before the workers are forked: made
+    # as each is sent, they had this process copy the file list it shares with the workers page by
+    # page (some 20 MB at 93,646 files), for reading an object in Python writes its reference count.
+    tasks = [pickle.dumps(file_columns(picked[start:end]), pickle.HIGHEST_PROTOCOL) for start, end in ranges]
     for (start, end), (warnings, result) in zip(ranges, ordered_map(task, tasks, processes=processes)):
         for message in warnings:
             warn(message)
@@ -136,7 +135,7 @@ def _pack_files(
     pack: Callable[[Iterator[Result]], Packed],
     pickled_files: bytes,
 ) -> tuple[list[str], Packed]:
-    """In a worker (or this process): the warnings and the pack of the files (a pickled list)."""
+    """In a worker (or this process): the warnings and the pack of the files (pickled `file_columns`)."""
     warnings: list[str] = []
-    files: list[SourceFile] = pickle.loads(pickled_files)
+    files = files_from_columns(pickle.loads(pickled_files))
     return warnings, pack(map(function, _read(corpus, files, selection, warnings.append, no_tick)))
