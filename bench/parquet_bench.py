@@ -34,7 +34,8 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from generate import generate  # a sibling script, not a package
+from generate import generate  # sibling scripts, not a package
+from proc_memory import proportional_kb
 
 TREE_TARGET_MB = 200
 TREE_SAMPLE_SECONDS = 0.05
@@ -66,12 +67,10 @@ def tree_kilobytes(session: int) -> int:
     for entry in Path("/proc").glob("[0-9]*"):
         try:
             fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
-            if int(fields[3]) != session:  # the session id: the export and the workers it forks
-                continue
-            rollup = (entry / "smaps_rollup").read_text()
-        except (OSError, IndexError, ValueError):
+        except (OSError, IndexError):
             continue  # ended meanwhile
-        total += next((int(line.split()[1]) for line in rollup.splitlines() if line.startswith("Pss:")), 0)
+        if int(fields[3]) == session:  # the session id: the export and the workers it forks
+            total += proportional_kb(int(entry.name))
     return total
 
 

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import functools
-import pickle
 from collections.abc import Callable, Iterator, Sequence
 from typing import TypeVar
 
@@ -116,12 +115,9 @@ def packed(
     """
     picked = selection.pick(files)
     ranges, processes = plan(len(picked), processes, per_task)
-    task = functools.partial(_pack_files, corpus, selection, function, pack)
-    # Each task carries its files (see file_columns), pickled before the workers are forked: made
-    # as each is sent, they had this process copy the file list it shares with the workers page by
-    # page (some 20 MB at 93,646 files), for reading an object in Python writes its reference count.
-    tasks = [pickle.dumps(file_columns(picked[start:end]), pickle.HIGHEST_PROTOCOL) for start, end in ranges]
-    for (start, end), (warnings, result) in zip(ranges, ordered_map(task, tasks, processes=processes)):
+    # A task is its number; its files are packed before the workers are forked (see FileBatches).
+    task = functools.partial(_pack_files, corpus, selection, function, pack, FileBatches(picked, ranges))
+    for (start, end), (warnings, result) in zip(ranges, ordered_map(task, range(len(ranges)), processes=processes)):
         for message in warnings:
             warn(message)
         tick(end - start)
@@ -133,9 +129,10 @@ def _pack_files(
     selection: Selection,
     function: Callable[[Document], Result],
     pack: Callable[[Iterator[Result]], Packed],
-    pickled_files: bytes,
+    batches: FileBatches,
+    number: int,
 ) -> tuple[list[str], Packed]:
-    """In a worker (or this process): the warnings and the pack of the files (pickled `file_columns`)."""
+    """In a worker (or this process): the warnings and the pack of task `number`'s files."""
     warnings: list[str] = []
-    files = files_from_columns(pickle.loads(pickled_files))
+    files = batches[number]
     return warnings, pack(map(function, _read(corpus, files, selection, warnings.append, no_tick)))
