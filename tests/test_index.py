@@ -220,3 +220,33 @@ def test_a_folder_in_the_index_files_place_is_one_clear_error(hostile: Path):
     assert (hostile / ".corpus" / "index.sqlite" / "keep.txt").read_text() == "mine\n"
     assert status(hostile)["problem"] == "a folder is where the index file belongs; move it away"
     same_as_scan(hostile, "list")
+
+
+@pytest.mark.slow
+def test_a_corpus_without_an_index_loads_none_of_the_index_modules(tmp_path: Path) -> None:
+    """Looking for an index is a stat: a corpus without one pays none of its imports (a fifth of
+    grep's start-up); with one, the same runs do use them."""
+    import subprocess
+    import sys
+
+    corpus = tmp_path / "c"
+    shutil.copytree(SEEDS, corpus)
+    code = (
+        "import sys\n"
+        "from click.testing import CliRunner\n"
+        "from corpus_cli.cli import cli\n"
+        "for args in (['grep', '-c', 'ICE'], ['list'], ['stats']):\n"
+        "    assert CliRunner().invoke(cli, [*args, '--corpus', sys.argv[1]]).exit_code == 0\n"
+        "print(sorted(name for name in ('corpus_cli.index.view', 'corpus_cli.index.candidates') if name in sys.modules))\n"
+    )
+
+    def index_modules_loaded() -> str:
+        result = subprocess.run(
+            [sys.executable, "-c", code, str(corpus)], capture_output=True, text=True, timeout=120, stdin=subprocess.DEVNULL
+        )
+        assert result.returncode == 0, result.stderr
+        return result.stdout
+
+    assert index_modules_loaded() == "[]\n"
+    assert run("index", "--corpus", str(corpus)).exit_code == 0
+    assert index_modules_loaded() == "['corpus_cli.index.candidates', 'corpus_cli.index.view']\n"

@@ -69,6 +69,14 @@ def _stdin() -> IO[bytes]:
     return sys.stdin.buffer
 
 
+def index_exists(corpus: Corpus) -> bool:
+    """Whether the corpus has an index file: a stat or two, so that a run on a corpus without one
+    imports none of the index's modules (a fifth of grep's start-up)."""
+    from corpus_cli.index.location import existing
+
+    return existing(corpus.root) is not None
+
+
 class Discovery:
     """The corpus's files, found once when first asked for and shared by every view of a session.
 
@@ -82,9 +90,11 @@ class Discovery:
     @cached_property
     def glance(self) -> Glance | None:
         """A quick look at the corpus's index, when discovery may survey for it (None: no usable one)."""
+        if not self.survey or not index_exists(self.corpus):
+            return None
         from corpus_cli.index.view import glance
 
-        return glance(self.corpus.root) if self.survey else None
+        return glance(self.corpus.root)
 
     @cached_property
     def files(self) -> list[SourceFile]:
@@ -117,7 +127,7 @@ class Session:
     @cached_property
     def index(self) -> IndexView | None:
         """The corpus's index when there is one (and --no-index was not given); opened on first use."""
-        if not self.use_index:
+        if not self.use_index or not index_exists(self.corpus):
             return None
         from corpus_cli.index.view import open_view
 
@@ -167,7 +177,7 @@ class Session:
         """Whether the index may stand in for reading the files: it reads documents up to the
         default size limit, so under another limit it would keep (or skip) files this run must
         skip (or read), and the files are read instead."""
-        return self.use_index and self.corpus.max_document_mb == DEFAULT_MAX_DOCUMENT_MB
+        return self.use_index and self.corpus.max_document_mb == DEFAULT_MAX_DOCUMENT_MB and index_exists(self.corpus)
 
     def settled(self, spec: SearchSpec, *, include_zero: bool = True) -> dict[str, DocumentResult | None]:
         """grep's results known from the index without reading the files (by path); {} without one.
