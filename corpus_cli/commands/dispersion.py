@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import functools
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
@@ -73,11 +74,20 @@ def dispersion_command(session: Session, **options: Any) -> int:
     """
     chosen = DispersionOptions.from_click(options, session)
     output_format = chosen.output_format or default_format(text_view=True)
-    documents = list(session.mapped(functools.partial(dispersion.document_hits, families=chosen.families), progress="Counting"))
-    records = [record for document in documents for record in document.records()]
-    if output_format == "text":
-        write_text(render_strips(records, terminal_width(), color_enabled(), len(documents)))
-    else:
-        with RecordWriter(output_format, dispersion.FIELDS) as writer:
-            writer.write_all(records)
-    return 0 if records else 1
+    hits = session.mapped(functools.partial(dispersion.document_hits, families=chosen.families), progress="Counting")
+    selected = 0
+
+    def records_of(documents: Iterable[dispersion.DocumentHits]) -> Iterator[dict[str, Any]]:
+        nonlocal selected
+        for document in documents:
+            selected += 1
+            yield from document.records()
+
+    if output_format == "text":  # the strips are drawn in date order: every record first
+        records = list(records_of(hits))
+        write_text(render_strips(records, terminal_width(), color_enabled(), selected))
+        return 0 if records else 1
+    # Records stream as they come, in id order: holding them all took 160 MB at 500 MB of text.
+    with RecordWriter(output_format, dispersion.FIELDS) as writer:
+        writer.write_all(records_of(hits))
+    return 0 if writer.count else 1
