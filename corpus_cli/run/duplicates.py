@@ -73,9 +73,10 @@ def find_duplicates(
     return Duplicates(found, dict(zip(ids, sketches.dates)), ids, len(candidates))
 
 
-# The shingles held at once (a shingle in a set costs about 150 bytes): about 250 articles'
-# sets, 40 MB.
-HELD_SHINGLES = 250_000
+# The shingles held at once (a shingle in a set costs about 150 bytes): about 100 articles'
+# sets, 16 MB. (At 250,000, `dupes` and `check` peaked at 161 MB for the whole process tree at
+# 500 MB of text, all of it in the parent, which holds the file list and the signatures too.)
+HELD_SHINGLES = 100_000
 
 ShingleSet = set[tuple[str, ...]]
 
