@@ -44,21 +44,13 @@ def narrows(corpus: Corpus, needle: str) -> bool:
     """Whether the index leaves few enough candidates for `needle` to be worth opening: a quick
     look (a read-only connection, the trigram query) before any entry is loaded. True when it
     cannot tell, so that opening the index reports what is wrong with it."""
-    path = location.existing(corpus.root)
-    if path is None:
-        return False
-    try:
-        connection = schema.connect(path, writable=False)
-    except schema.IndexUnusable:
-        return True
-    try:
+
+    def looked(connection: sqlite3.Connection) -> bool:
         hits = queries.candidates(connection, needle)
         documents = int(connection.execute("SELECT count(*) FROM tallies").fetchone()[0])
-    except sqlite3.DatabaseError:
-        return True
-    finally:
-        connection.close()
-    return hits is not None and len(hits) <= MOST * documents
+        return hits is not None and len(hits) <= MOST * documents
+
+    return schema.quick_look(location.existing(corpus.root), looked, absent=False, unusable=True)
 
 
 def settled(

@@ -28,7 +28,9 @@ Tables:
 from __future__ import annotations
 
 import sqlite3
+from collections.abc import Callable
 from pathlib import Path
+from typing import TypeVar
 
 APPLICATION_ID = 0x636F7270  # "corp": marks the file as a corpus index
 # bump when the layout or what is stored changes: older files are rebuilt. 3: the lede, and terms
@@ -128,3 +130,24 @@ def get_meta(connection: sqlite3.Connection, key: str) -> str | None:
 
 def set_meta(connection: sqlite3.Connection, key: str, value: str) -> None:
     connection.execute("INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)", (key, value))
+
+
+Answer = TypeVar("Answer")
+
+
+def quick_look(path: Path | None, query: Callable[[sqlite3.Connection], Answer], *, absent: Answer, unusable: Answer) -> Answer:
+    """`query` on a read-only connection to the index at `path`: a look before any entry is
+    loaded. `absent` when there is no index (`path` None), `unusable` when it cannot be opened
+    or read (opening it for real reports why)."""
+    if path is None:
+        return absent
+    try:
+        connection = connect(path, writable=False)
+    except IndexUnusable:
+        return unusable
+    try:
+        return query(connection)
+    except sqlite3.DatabaseError:
+        return unusable
+    finally:
+        connection.close()

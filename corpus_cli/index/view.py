@@ -181,20 +181,12 @@ class Glance(NamedTuple):
 
 def glance(root: Path) -> Glance | None:
     """A quick look at the corpus's index (a count and the stamps); None without a usable one."""
-    path = location.existing(root)
-    if path is None:
-        return None
-    try:
-        connection = schema.connect(path, writable=False)
-    except schema.IndexUnusable:
-        return None
-    try:
+
+    def looked(connection: sqlite3.Connection) -> Glance:
         count = int(connection.execute("SELECT count(*) FROM files").fetchone()[0])
         return Glance(None if count >= PARALLEL_STAT_MIN_FILES else 1, stamps.stored(connection))
-    except sqlite3.DatabaseError:
-        return None
-    finally:
-        connection.close()
+
+    return schema.quick_look(location.existing(root), looked, absent=None, unusable=None)
 
 
 def open_view(corpus: Corpus, warn: Warn, surveyed: Callable[[], Survey | None] = lambda: None) -> IndexView | None:
