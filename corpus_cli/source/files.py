@@ -13,7 +13,7 @@ import os
 import pickle
 import stat
 from collections.abc import Callable, Iterator, Sequence
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
 from corpus_cli.source.limits import DEFAULT_MAX_DOCUMENT_MB, describe_megabytes, document_limit
 
@@ -51,12 +51,21 @@ class FileBatches:
     its worker waits to be read.
     """
 
-    def __init__(self, files: Sequence[SourceFile], ranges: Sequence[tuple[int, int]]) -> None:
-        self._packed = [pickle.dumps(tuple(zip(*files[start:end])), protocol=pickle.HIGHEST_PROTOCOL) for start, end in ranges]
+    def __init__(self, files: Sequence[SourceFile], ranges: Sequence[tuple[int, int]], extras: Sequence[Any] | None = None) -> None:
+        """`extras`, when given, holds something more a file (in `files`' order) for the workers,
+        packed with the files (see `with_extras`)."""
+        self._packed = [
+            pickle.dumps((tuple(zip(*files[start:end])), None if extras is None else extras[start:end]), protocol=pickle.HIGHEST_PROTOCOL)
+            for start, end in ranges
+        ]
 
     def __getitem__(self, number: int) -> list[SourceFile]:
-        columns = pickle.loads(self._packed[number])
-        return list(map(SourceFile, *columns)) if columns else []
+        return self.with_extras(number)[0]
+
+    def with_extras(self, number: int) -> tuple[list[SourceFile], Sequence[Any] | None]:
+        """Task `number`'s files, and their extras (None when none were given)."""
+        columns, extras = pickle.loads(self._packed[number])
+        return (list(map(SourceFile, *columns)) if columns else []), extras
 
     def __len__(self) -> int:
         return len(self._packed)
