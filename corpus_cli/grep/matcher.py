@@ -158,8 +158,10 @@ class Matcher:
     def count_needle_lines(self, data: bytes, start: int = 0) -> int | None:
         """How many lines of UTF-8 `data` from `start` hold the needle, when `candidates_exact`
         (each needle found is a match), counted on the bytes; None when only the text can say."""
-        haystack = self._byte_haystack(data) if self._needle_lines is not None else None
-        if haystack is None or self._needle_lines is None:
+        if self._needle_lines is None:
+            return None
+        haystack = self._byte_haystack(data)
+        if haystack is None:
             return None
         # One match a line (the needle, then on to the line's end: "." stops at a newline); the
         # pattern's one empty group makes findall's list one of empty byte strings, not of lines.
