@@ -132,3 +132,12 @@ def test_under_another_limit_the_index_gives_way_to_a_scan(seeds_copy: Path) -> 
         indexed = run(*args, "--corpus", str(seeds_copy), "--format", "jsonl", "--max-document-mb", limit)
         assert len(warnings_of(scanned.stderr)) == 1
         assert (indexed.stdout, indexed.stderr, indexed.exit_code) == (scanned.stdout, scanned.stderr, scanned.exit_code)
+
+
+def test_a_limit_past_any_file_size_is_no_limit(seeds_copy: Path) -> None:
+    """1e308 MB is finite, but past what a byte count can hold: it read every file, not "internal error"."""
+    listed = run("list", "--corpus", str(seeds_copy), "--format", "jsonl", "--max-document-mb", "1e308")
+    assert (listed.exit_code, listed.stderr) == (0, "")
+    assert len(listed.stdout.splitlines()) == len(list(seeds_copy.glob("*.txt")))
+    (seeds_copy / "corpus.yaml").write_text("max_document_mb: 1.0e+308\n", encoding="utf-8")
+    assert run("list", "--corpus", str(seeds_copy), "--format", "jsonl").exit_code == 0

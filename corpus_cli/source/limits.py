@@ -5,6 +5,7 @@ memory for ever; and the size of one document, past which a file is skipped with
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 
 from corpus_cli.errors import CorpusError
@@ -20,8 +21,9 @@ DEFAULT_MAX_DOCUMENT_MB = 10.0
 
 
 def document_limit(megabytes: float) -> int:
-    """The largest document, in bytes, that `megabytes` allows."""
-    return int(megabytes * MB)
+    """The largest document, in bytes, that `megabytes` allows (any size past what a file can
+    hold is no limit at all: `int` of an infinite product would raise)."""
+    return int(megabytes * MB) if megabytes * MB < sys.maxsize else sys.maxsize
 
 
 def describe_megabytes(size: int) -> str:
