@@ -107,7 +107,8 @@ def index_file(path: str, stat: os.stat_result, data: bytes, read_ns: int) -> In
     except BinaryFile as error:
         return Indexed(Entry(*identity, str(error), *([None] * 12)), None, None, None)
     article = parse(decoded.text)
-    texts = ([article.title] if article.title else []) + list(article.paragraphs)
+    paragraphs = article.paragraphs  # made anew each time it is read
+    texts = ([article.title] if article.title else []) + list(paragraphs)
     segments = [words for text in texts if (words := tokens(text))]
     headline = article.title is not None and bool(segments) and bool(tokens(article.title))
     lines = [" ".join(words) for words in segments]
@@ -123,7 +124,7 @@ def index_file(path: str, stat: os.stat_result, data: bytes, read_ns: int) -> In
         article.lede,
         article.words,
         len(article.text),
-        len(article.paragraphs),
+        len(paragraphs),
         json.dumps(warnings, ensure_ascii=False),
         int(headline),
         (FOLD_TRAP if any(trap in decoded.text for trap in FOLD_TRAPS) else 0) | (UNSEARCHABLE if "\0" in decoded.text else 0),

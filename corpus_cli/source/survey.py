@@ -113,7 +113,7 @@ def survey(corpus: Corpus, warn: Warn, processes: int | None = None, stamps: Map
 def _source_files(stems: list[str], paths: list[str], locations: list[str], max_mb: float, warn: Warn) -> list[SourceFile]:
     """`source_files` of the files given as columns: made in one pass when the stems are unique and
     in order already (the common case: discovery goes through folders in order)."""
-    if len(set(stems)) == len(stems) and all(map(operator.lt, stems, itertools.islice(stems, 1, None))):
+    if all(map(operator.lt, stems, itertools.islice(stems, 1, None))):  # strictly increasing: unique too
         return list(map(SourceFile, stems, paths, locations, itertools.repeat(max_mb, len(stems))))
     return source_files(list(zip(stems, paths, locations)), max_mb, warn)
 
