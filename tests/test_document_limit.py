@@ -141,3 +141,14 @@ def test_a_limit_past_any_file_size_is_no_limit(seeds_copy: Path) -> None:
     assert len(listed.stdout.splitlines()) == len(list(seeds_copy.glob("*.txt")))
     (seeds_copy / "corpus.yaml").write_text("max_document_mb: 1.0e+308\n", encoding="utf-8")
     assert run("list", "--corpus", str(seeds_copy), "--format", "jsonl").exit_code == 0
+
+
+def test_an_index_built_under_another_limit_answers_as_a_scan_at_the_default(seeds_copy: Path) -> None:
+    """The index holds what the default limit reads: built with --max-document-mb 50, it must not
+    hand a later run at the default limit a document that run skips."""
+    (seeds_copy / "long.txt").write_text("ICE agents were there.\n" * 500_000, encoding="utf-8")  # 11.5 MB
+    assert run("index", "--corpus", str(seeds_copy), "--max-document-mb", "50").exit_code == 0
+    for args in (("list",), ("stats",), ("grep", "-c", "ICE")):
+        indexed = run(*args, "--corpus", str(seeds_copy), "--format", "jsonl")
+        scanned = run(*args, "--corpus", str(seeds_copy), "--format", "jsonl", "--no-index")
+        assert (indexed.exit_code, indexed.stdout) == (scanned.exit_code, scanned.stdout), args
