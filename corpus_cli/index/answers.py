@@ -25,7 +25,7 @@ Answer = Callable[[IndexView, Corpus, SourceFile, records.Entry, "Metadata | Non
 
 
 def _summary(view: IndexView, corpus: Corpus, source: SourceFile, entry: records.Entry, metadata: Metadata | None) -> Any:
-    return records.summary(view.with_texts(entry), source.id, metadata)
+    return records.summary(entry, source.id, metadata, view.texts_of(entry))
 
 
 def _counted(view: IndexView, corpus: Corpus, source: SourceFile, entry: records.Entry, metadata: Metadata | None) -> Any:
@@ -62,6 +62,8 @@ def answered(
 ) -> Iterator[Any]:
     """``function(document)`` for the picked documents in the selection's dates, from the index."""
     answer = ANSWERS[function]
+    if answer is _summary:
+        view.load_whole()
     metadata = corpus.metadata
     for source, entry in view.fresh(picked, files, warn):
         if entry is None:

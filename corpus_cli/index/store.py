@@ -17,6 +17,7 @@ from corpus_cli.index.freshness import Stored
 from corpus_cli.index.records import COLUMNS, TEXT_COLUMNS, Entry, Indexed, word_texts
 from corpus_cli.index.schema import get_meta, set_meta
 from corpus_cli.index.tally import Vocabulary
+from corpus_cli.source.discover import collection_paused
 from corpus_cli.source.survey import folder_of
 
 # Read apart, when a record needs them: the texts only `list` and `search` print (leaving them
@@ -25,21 +26,24 @@ _LIGHT_COLUMNS = ", ".join("NULL" if name in TEXT_COLUMNS else name for name in 
 _INSERT = f"INSERT INTO files ({', '.join(COLUMNS)}) VALUES ({', '.join('?' * len(COLUMNS))})"
 
 
-def load(connection: sqlite3.Connection, paths: Iterable[str] | None = None) -> dict[str, Stored]:
-    """Every entry (or those of `paths` that it holds), by path, without its terms and texts (see `texts`)."""
-    query = f"SELECT rowid, {_LIGHT_COLUMNS} FROM files"
+def load(connection: sqlite3.Connection, paths: Iterable[str] | None = None, *, with_texts: bool = False) -> dict[str, Stored]:
+    """Every entry (or those of `paths` that it holds), by path, without its terms, and without
+    its texts (see `texts`) unless asked for (in the same pass they cost a third of reading them apart)."""
+    query = f"SELECT rowid, {', '.join(COLUMNS) if with_texts else _LIGHT_COLUMNS} FROM files"
     if paths is None:
         rows: Iterable[tuple[Any, ...]] = connection.execute(query)
     else:
         rows = (row for path in paths for row in connection.execute(f"{query} WHERE path = ?", (path,)))
-    return {row[1]: Stored(row[0], Entry._make(row[1:])) for row in rows}
+    with collection_paused():  # 93,646 entries: a fifth of the time went to the collector
+        return {row[1]: Stored(row[0], Entry._make(row[1:])) for row in rows}
 
 
 def texts(connection: sqlite3.Connection, rowid: int | None = None) -> dict[int, tuple[str | None, ...]]:
     """The `TEXT_COLUMNS` of every entry (or of one), by rowid."""
     query = f"SELECT rowid, {', '.join(TEXT_COLUMNS)} FROM files"
     rows = connection.execute(query) if rowid is None else connection.execute(f"{query} WHERE rowid = ?", (rowid,))
-    return {row[0]: row[1:] for row in rows}
+    with collection_paused():
+        return {row[0]: row[1:] for row in rows}
 
 
 def orphans(connection: sqlite3.Connection) -> int:

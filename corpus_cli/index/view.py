@@ -49,6 +49,7 @@ class IndexView:
     # for when they are checked, since the index may be opened before the files are found.
     surveyed: Callable[[], Survey | None] = lambda: None
     indexed: dict[str, Indexed] = field(default_factory=dict)  # re-read in this run, not written yet
+    whole: bool = False  # `stored` was read with the entries' texts (see `load_whole`)
 
     @cached_property
     def known(self) -> dict[str, Known]:
@@ -59,6 +60,14 @@ class IndexView:
     def stored(self) -> dict[str, Stored]:
         """Every entry, without terms and texts, by path (read at the first call)."""
         return store.load(self.connection)
+
+    def load_whole(self) -> None:
+        """Read every entry with its texts, unless the entries are read already: for a command
+        that prints them all (list), before it asks for any entry, so every entry it is given
+        is whole (`with_texts` has nothing to add)."""
+        if "stored" not in self.__dict__:
+            self.__dict__["stored"] = store.load(self.connection, with_texts=True)
+            self.whole = True
 
     def entries(self, paths: Iterable[str]) -> dict[str, Stored]:
         """The entries of `paths` that the index holds, by path: from `stored` when it is read, else one by one."""
@@ -126,14 +135,18 @@ class IndexView:
     def with_texts(self, entry: Entry, *, one: bool = False) -> Entry:
         """The entry with the texts the light entries lack (entries read in this run have them);
         every entry's texts are read at the first call, or only this one's with `one`."""
+        texts = self.texts_of(entry, one=one)
+        return entry if texts is None else entry._replace(title=texts[0], byline=texts[1], lede=texts[2])
+
+    def texts_of(self, entry: Entry, *, one: bool = False) -> tuple[str | None, ...] | None:
+        """`with_texts`'s (title, byline, lede) of the entry; None when the entry has its own."""
+        if self.whole and not one:
+            return None
         known = self.entries([entry.path]).get(entry.path) if one else self.stored.get(entry.path)
         if entry.path in self.indexed or known is None:
-            return entry
-        texts = store.texts(self.connection, known.rowid).get(known.rowid) if one else self._texts.get(known.rowid)
-        if texts is None:  # written back after the texts were read: the entry is whole
-            return entry
-        title, byline, lede = texts
-        return entry._replace(title=title, byline=byline, lede=lede)
+            return None
+        # None too when the entry was written back after the texts were read: it is whole.
+        return store.texts(self.connection, known.rowid).get(known.rowid) if one else self._texts.get(known.rowid)
 
     @cached_property
     def terms(self) -> IndexTerms:
