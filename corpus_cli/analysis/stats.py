@@ -23,7 +23,7 @@ import statistics
 from array import array
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
-from typing import Any, Literal, Protocol, TypeVar
+from typing import Any, Literal, NamedTuple, Protocol, TypeVar
 
 from corpus_cli.text.document import Document
 from corpus_cli.text.tokens import PackedTerms, terms_text
@@ -72,12 +72,12 @@ class Tally(Protocol):
     def uses(self, term: str) -> int: ...
 
 
-@dataclass(frozen=True)
-class Counted:
+class Counted(NamedTuple):
     """What stats needs of a document: its measures and its words, not its text.
 
     Small enough for a worker process to make (tokenizing is most of the work) and send back.
     From an index, `segments` may be read only when asked for, and `tally` gives the counts.
+    A tuple: made for every document, in half the time of a frozen dataclass.
     """
 
     id: str

@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from corpus_cli.analysis.stats import Counted, Grouping, group_of, grouped_rows
+from corpus_cli.source.discover import collection_paused
 from corpus_cli.text.tokens import PackedTerms, ngrams
 
 TOP_FIELDS = ("rank", "term", "count", "doc_freq")
@@ -99,11 +100,12 @@ def top_terms(
         # totals may then answer. The first read from the files streams the rest into the counts.
         remaining = iter(documents)
         tallied: list[Counted] = []
-        for document in remaining:
-            tallied.append(document)
-            if document.tally is None:
-                break
-        else:
+        with collection_paused():  # many objects kept and no cycle: the collector tripled the time
+            for document in remaining:
+                tallied.append(document)
+                if document.tally is None:
+                    break
+        if not tallied or tallied[-1].tally is not None:  # every document came with a tally
             totals = _index_totals(tallied)
             used = [(term, count, doc_freq) for term, count, doc_freq in totals or () if term not in stopwords]
             if totals is not None and len(used) <= MAX_DISTINCT_TERMS:  # exact, as counting them is below the cap

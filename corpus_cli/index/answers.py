@@ -7,7 +7,6 @@ the same result from an entry; the pipeline asks `answerable` before reading any
 
 from __future__ import annotations
 
-import functools
 from collections.abc import Callable, Iterator, Sequence
 from typing import Any
 
@@ -34,7 +33,7 @@ def _counted(view: IndexView, corpus: Corpus, source: SourceFile, entry: records
     rowid = view.stored[entry.path].rowid
     blob = view.terms.masks.get(rowid)
     tally = None if blob is None else DocumentTally(rowid, blob, view.terms)
-    return records.counted(entry, source.id, metadata, records.LazySegments(functools.partial(_words_in_order, corpus, source)), tally)
+    return records.counted(entry, source.id, metadata, records.LazySegments(_words_in_order, corpus, source), tally)
 
 
 def _words_in_order(corpus: Corpus, source: SourceFile) -> Sequence[list[str]]:

@@ -147,16 +147,18 @@ def word_texts(entry: Entry, counts: Mapping[str, int]) -> tuple[str, str]:
 
 
 class LazySegments(Sequence[list[str]]):
-    """A document's words, made the first time they are asked for (most of what `stats` asks
-    is answered from the tally, without them)."""
+    """A document's words, made by ``fetch(*arguments)`` the first time they are asked for (most
+    of what `stats` asks is answered from the tally, without them). One is made for every document."""
 
-    def __init__(self, fetch: Callable[[], Sequence[list[str]]]) -> None:
-        self._fetch = fetch
+    __slots__ = ("_arguments", "_fetch", "_segments")
+
+    def __init__(self, fetch: Callable[..., Sequence[list[str]]], *arguments: Any) -> None:
+        self._fetch, self._arguments = fetch, arguments
         self._segments: Sequence[list[str]] | None = None
 
     def _loaded(self) -> Sequence[list[str]]:
         if self._segments is None:
-            self._segments = self._fetch()
+            self._segments = self._fetch(*self._arguments)
         return self._segments
 
     def __getitem__(self, index: Any) -> Any:
