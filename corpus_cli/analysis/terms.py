@@ -10,7 +10,7 @@ import heapq
 import itertools
 import statistics
 from collections import Counter
-from collections.abc import Callable, Collection, Iterable, Iterator, Sequence
+from collections.abc import Callable, Collection, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -46,10 +46,16 @@ class TermCounts:
 
     def add(self, terms: Iterable[str]) -> None:
         """Count the terms of one document."""
-        used = Counter(terms)
-        self.count.update(used)
-        self.doc_freq.update(used.keys())
-        if len(self.count) > (self.capacity or MAX_DISTINCT_TERMS):
+        self.add_counts(Counter(terms))
+
+    def add_counts(self, used: Mapping[str, int]) -> None:
+        """Count one document that uses each term of `used` that many times (none when 0)."""
+        count, doc_freq = self.count, self.doc_freq
+        for term, uses in used.items():
+            if uses > 0:
+                count[term] += uses
+                doc_freq[term] += 1
+        if len(count) > (self.capacity or MAX_DISTINCT_TERMS):
             self._drop_the_least_used()
 
     def _drop_the_least_used(self) -> None:

@@ -5,7 +5,6 @@ words of the group (null when it has no words); with dispersion, `range` and `dp
 
 from __future__ import annotations
 
-from collections import Counter
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -51,7 +50,7 @@ class TermTrend:
     words: int = 0
     counts: TermCounts = field(default_factory=TermCounts)
     sizes: list[int] = field(default_factory=list)
-    uses: list[Counter[str]] = field(default_factory=list)
+    uses: list[dict[str, int]] = field(default_factory=list)  # each document's, by family name
 
 
 def wanted_families(terms: Sequence[str | Family]) -> list[Family]:
@@ -73,8 +72,8 @@ def count_terms(
         trend = groups.setdefault(group_of(document, by) if by else None, TermTrend())
         trend.documents += 1
         trend.words += document.words
-        used = Counter({family.name: uses(document, family) for family in families})
-        trend.counts.add(used.elements())
+        used = {family.name: uses(document, family) for family in families}
+        trend.counts.add_counts(used)
         if dispersion:
             trend.sizes.append(document.words)
             trend.uses.append(used)
