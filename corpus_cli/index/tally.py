@@ -175,23 +175,25 @@ class IndexTerms:
 
 class DocumentTally:
     """One document's tally, as `stats` reads it (the `analysis.stats.Tally` protocol): its mask
-    at once, its counts when a count is asked for."""
+    and its counts each read when first asked for (`stats --top` of the whole corpus asks neither)."""
 
-    __slots__ = ("_counts", "_presence", "index", "key")
+    __slots__ = ("_counts", "_mask", "_presence", "index", "key")
 
     def __init__(self, key: int, mask: bytes, index: IndexTerms) -> None:
-        self.key, self.index = key, index
-        self._presence = presence(mask)
+        self.key, self.index, self._mask = key, index, mask
+        self._presence: int | None = None
         self._counts: array[int] | None = None
 
     def presence(self) -> int:
         """A bitmask of the numbers of the terms the document uses."""
+        if self._presence is None:
+            self._presence = presence(self._mask)
         return self._presence
 
     def uses(self, term: str) -> int:
         number = self.index.number_of(term)
-        if number is None or not (self._presence >> number) & 1:
+        if number is None or not (mask := self.presence()) >> number & 1:
             return 0
         if self._counts is None:
             self._counts = self.index.counts(self.key)
-        return self._counts[(self._presence & ((1 << number) - 1)).bit_count()]  # the term's rank among the document's
+        return self._counts[(mask & ((1 << number) - 1)).bit_count()]  # the term's rank among the document's
