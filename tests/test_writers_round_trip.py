@@ -81,3 +81,18 @@ def test_json_lines_of_records_with_long_values_are_the_same_lines(rows: list[di
         assert written("jsonl", rows) == expected  # type: ignore[arg-type]
     finally:
         writers.LARGE_VALUE_CHARS = original
+
+
+@given(st.lists(st.dictionaries(st.sampled_from((*FIELDS, "extra")), values, max_size=4), max_size=3), st.integers(0, 8))
+def test_json_lines_write_the_fields_in_order_whatever_the_record_holds(rows: list[dict[str, object]], large: int) -> None:
+    """A record may hold its keys in another order, miss some or have others: the line holds the
+    writer's fields, in order, a missing one null, by either way of writing it."""
+    from corpus_cli.output import writers
+
+    expected = "".join(json.dumps({name: row.get(name) for name in FIELDS}, ensure_ascii=False) + "\n" for row in rows)
+    original = writers.LARGE_VALUE_CHARS
+    writers.LARGE_VALUE_CHARS = large
+    try:
+        assert written("jsonl", rows) == expected  # type: ignore[arg-type]
+    finally:
+        writers.LARGE_VALUE_CHARS = original
