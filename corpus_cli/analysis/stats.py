@@ -224,7 +224,11 @@ def summarize_by(documents: Iterable[Counted], by: Grouping) -> Iterator[dict[st
         return
     groups: dict[str | None, Measures] = {}
     for document in documents:
-        groups.setdefault(group_of(document, by), Measures()).add(document)
+        group = group_of(document, by)
+        held = groups.get(group)
+        if held is None:  # not setdefault: it would make a Measures for every document
+            held = groups[group] = Measures()
+        held.add(document)
     for name in ordered_groups(groups, by):
         yield {key: name, **groups[name].record()}
 

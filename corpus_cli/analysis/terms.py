@@ -130,7 +130,10 @@ def top_terms(
             counts.add(found)
             groups[document.id] = counts.top(n)
         else:
-            group = groups.setdefault(group_of(document, by) if by else None, TermCounts())
+            name = group_of(document, by) if by else None
+            group = groups.get(name)
+            if group is None:  # not setdefault: it would make a TermCounts for every document
+                group = groups[name] = TermCounts()
             assert isinstance(group, TermCounts)
             group.add(found)
     for name, group in groups.items():

@@ -69,7 +69,10 @@ def count_terms(
     """
     groups: dict[str | None, TermTrend] = {}
     for document in documents:
-        trend = groups.setdefault(group_of(document, by) if by else None, TermTrend())
+        group = group_of(document, by) if by else None
+        trend = groups.get(group)
+        if trend is None:  # not setdefault: it would make a TermTrend (two Counters) for every document
+            trend = groups[group] = TermTrend()
         trend.documents += 1
         trend.words += document.words
         used = {family.name: uses(document, family) for family in families}
