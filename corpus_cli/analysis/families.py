@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from functools import cached_property
 
 from corpus_cli.errors import CorpusError
 from corpus_cli.text.tokens import tokens
@@ -36,6 +37,12 @@ class Family:
         if not terms:
             raise ValueError("the family has no members")
         return cls(name=name, members=tuple(sorted(dict.fromkeys(terms), key=len, reverse=True)))
+
+    @cached_property
+    def words(self) -> tuple[str, ...] | None:
+        """The members' words when every member is one word (a family's uses are then the sum of
+        its words' counts), else None; asked for each document counted, so kept."""
+        return tuple(member[0] for member in self.members) if all(len(member) == 1 for member in self.members) else None
 
 
 def plain(term: str) -> Family:

@@ -29,8 +29,8 @@ def uses(document: Counted, family: Family) -> int:
     single words, or when a member's word is missing (no mention), else from its words."""
     tally = document.tally
     if tally is not None:
-        if all(len(member) == 1 for member in family.members):
-            return sum(tally.uses(member[0]) for member in family.members)
+        if family.words is not None:
+            return sum(map(tally.uses, family.words))
         if not any(all(tally.uses(word) for word in member) for member in family.members):
             return 0
     return sum(len(mentions(words, family)) for words in document.segments)
