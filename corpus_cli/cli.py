@@ -94,7 +94,7 @@ class CorpusGroup(click.Group):
         except Exception as error:  # the last resort: never a traceback unless asked for
             if debug:
                 raise
-            status = _fail(f"internal error: {type(error).__name__}: {error} (run with --debug for a traceback)", ExitStatus.ERROR)
+            status = _fail(_unexpected(error), ExitStatus.ERROR)
         if standalone_mode:
             sys.exit(int(status))
         return int(status)
@@ -118,6 +118,18 @@ def _describe(error: OSError) -> str:
     if error.errno in OUTPUT_ERRNOS:
         return f"cannot write the output: {reason}"
     return reason
+
+
+def _unexpected(error: Exception) -> str:
+    """The line for an error no command expected: a damaged index read where no command looked
+    for damage says what to do; anything else is an internal error."""
+    sqlite3 = sys.modules.get("sqlite3")  # only an index makes such errors, and only then is it imported
+    if sqlite3 is not None and isinstance(error, sqlite3.DatabaseError):
+        from corpus_cli.index.schema import is_damage
+
+        if is_damage(error):
+            return f"the index is damaged ({error}): run 'corpus index' to rebuild it, or use --no-index"
+    return f"internal error: {type(error).__name__}: {error} (run with --debug for a traceback)"
 
 
 def _fail(message: str, status: ExitStatus) -> ExitStatus:

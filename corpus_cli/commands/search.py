@@ -10,7 +10,7 @@ from corpus_cli.commands.options import document_options, format_option
 from corpus_cli.errors import CorpusError
 from corpus_cli.output.terminal import color_enabled, default_format, write_text
 from corpus_cli.output.writers import RECORD_FORMATS, RecordWriter
-from corpus_cli.run.session import Session
+from corpus_cli.run.session import Session, index_exists
 
 TABLE_FIELDS = ("rank", "id", "date", "score", "title")
 
@@ -49,6 +49,8 @@ def search_command(session: Session, query: str, limit: int, output_format: str 
         raise click.UsageError("search ranks documents with the index: it does not go with --no-index")
     view = session.index
     if view is None:
+        if index_exists(session.corpus):  # one that cannot be used: the warning above says why
+            raise CorpusError(f"the index of {session.corpus.root} cannot be used: run 'corpus index' to rebuild it (search needs it)")
         raise CorpusError(f"no index for {session.corpus.root}: run 'corpus index' first (search needs it)")
     output_format = output_format or default_format(text_view=True)
     results = search(view, session.corpus, session.picked(), session.files, session.selection, query, limit, session.reporter.warn)

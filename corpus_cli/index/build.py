@@ -69,13 +69,16 @@ def build(
                 warn(f"{target}: {error}; building a new index")
         try:
             if connection is not None:
-                # An unchanged corpus (by its folders' stamps) has nothing to update: no entry is read.
-                known = None if surveyed is not None and surveyed.unchanged else load_known(connection)
-                entries = int(connection.execute("SELECT count(*) FROM files").fetchone()[0]) if known is None else len(known)
-                if store.orphans(connection) <= ORPHAN_SHARE * max(entries, 1):
-                    if known is None:
-                        return Built(target, _documents(connection), 0, 0, rebuilt=False)
-                    return _update(connection, target, known, files, warn, progress, processes, surveyed)
+                try:
+                    updated = _updated(connection, target, files, warn, progress, processes, surveyed)
+                except sqlite3.DatabaseError as error:
+                    if not schema.is_damage(error):
+                        raise
+                    # damaged where `connect` did not look
+                    warn(f"{target}: it is damaged ({error}); building a new index")
+                    updated = None
+                if updated is not None:
+                    return updated
                 connection.close()
                 connection = None
             return _rebuild(target, corpus, files, warn, progress, processes)
@@ -84,6 +87,26 @@ def build(
         finally:
             if connection is not None:
                 connection.close()
+
+
+def _updated(
+    connection: sqlite3.Connection,
+    target: Path,
+    files: Sequence[SourceFile],
+    warn: Warn,
+    progress: Progress | None,
+    processes: int | None,
+    surveyed: Survey | None,
+) -> Built | None:
+    """The existing index brought up to date; None when it is to be built anew (too many orphans)."""
+    # An unchanged corpus (by its folders' stamps) has nothing to update: no entry is read.
+    known = None if surveyed is not None and surveyed.unchanged else load_known(connection)
+    entries = int(connection.execute("SELECT count(*) FROM files").fetchone()[0]) if known is None else len(known)
+    if store.orphans(connection) > ORPHAN_SHARE * max(entries, 1):
+        return None
+    if known is None:
+        return Built(target, _documents(connection), 0, 0, rebuilt=False)
+    return _update(connection, target, known, files, warn, progress, processes, surveyed)
 
 
 def _update(

@@ -32,6 +32,8 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TypeVar
 
+from corpus_cli.errors import CorpusError
+
 APPLICATION_ID = 0x636F7270  # "corp": marks the file as a corpus index
 # bump when the layout or what is stored changes: older files are rebuilt. 3: the lede, and terms
 # with dotted initialisms kept whole ("u.s."). 4: term tallies and the vocabulary. 5: no terms
@@ -114,6 +116,9 @@ def connect(path: Path, *, writable: bool) -> sqlite3.Connection:
         if version != FORMAT_VERSION:
             raise IndexUnusable(f"it is of another version ({version}, this corpus reads {FORMAT_VERSION})")
         connection.execute("SELECT count(*) FROM meta").fetchone()  # a damaged first page shows here
+        damage = get_meta(connection, DAMAGED_KEY)
+        if damage is not None:
+            raise IndexUnusable(f"it was found damaged ({damage})")
     except sqlite3.DatabaseError as error:
         connection.close()
         raise IndexUnusable(f"it is damaged or not a database ({error})") from None
@@ -121,6 +126,47 @@ def connect(path: Path, *, writable: bool) -> sqlite3.Connection:
         connection.close()
         raise
     return connection
+
+
+# In ``meta`` when a command found the index damaged past its first pages (where `connect`
+# looks): every later run is told at once, and `corpus index` builds a new index.
+DAMAGED_KEY = "damaged"
+
+
+def is_damage(error: sqlite3.DatabaseError) -> bool:
+    """Whether `error` says the file is damaged, not busy, locked, full or unwritable."""
+    name = getattr(error, "sqlite_errorname", None)  # Python 3.11 on
+    if name is not None:
+        return bool(name.startswith(("SQLITE_CORRUPT", "SQLITE_NOTADB")))
+    return type(error) is sqlite3.DatabaseError
+
+
+def mark_damaged(path: Path, error: sqlite3.DatabaseError) -> None:
+    """Record in the index that reading it failed with `error`, when it can still be written
+    (else each run finds the damage again for itself)."""
+    try:
+        connection = sqlite3.connect(path, isolation_level=None, timeout=BUSY_TIMEOUT_MS / 1000)
+        try:
+            set_meta(connection, DAMAGED_KEY, str(error))
+        finally:
+            connection.close()
+    except sqlite3.Error:
+        pass
+
+
+class IndexDamaged(CorpusError):
+    """An index found damaged while a command read it (and marked so): one error line, unless the
+    command can still go back to the files (see `Session`)."""
+
+    def __init__(self, path: Path, error: sqlite3.DatabaseError) -> None:
+        super().__init__(f"{path}: the index is damaged ({error}); run 'corpus index' to rebuild it, or use --no-index")
+        self.path, self.error = path, error
+
+
+def damaged_index(path: Path, error: sqlite3.DatabaseError) -> IndexDamaged:
+    """`IndexDamaged`, once the index is marked so."""
+    mark_damaged(path, error)
+    return IndexDamaged(path, error)
 
 
 def get_meta(connection: sqlite3.Connection, key: str) -> str | None:

@@ -23,7 +23,10 @@ from collections.abc import Sequence
 from functools import cached_property, reduce
 from itertools import repeat
 from operator import lshift, or_
-from typing import cast
+from pathlib import Path
+from typing import Any, cast
+
+from corpus_cli.index.schema import damaged_index, is_damage
 
 _PLAIN = 512  # masks up to this many bytes are stored as they are
 
@@ -131,40 +134,50 @@ class IndexTerms:
     """The reader's view of ``vocab`` and ``tallies``: what `stats` asks of a document's tally
     beyond its own bits (a term's number, a number's term, the totals)."""
 
-    def __init__(self, connection: sqlite3.Connection) -> None:
-        self.connection = connection
+    def __init__(self, connection: sqlite3.Connection, path: Path) -> None:
+        self.connection, self.path = connection, path
         self._numbers: dict[str, int | None] = {}
+
+    def _rows(self, query: str, parameters: tuple[Any, ...] = ()) -> list[Any]:
+        """The rows of `query`. These are read while `stats` counts, after documents were counted
+        from the index: a damaged index is then one error line (see schema.damaged_index)."""
+        try:
+            return self.connection.execute(query, parameters).fetchall()
+        except sqlite3.DatabaseError as error:
+            if not is_damage(error):
+                raise
+            raise damaged_index(self.path, error) from None
 
     @cached_property
     def documents(self) -> int:
         """How many documents the totals count (every document of the index but binary files)."""
-        return int(self.connection.execute("SELECT count(*) FROM tallies").fetchone()[0])
+        return int(self._rows("SELECT count(*) FROM tallies")[0][0])
 
     def number_of(self, term: str) -> int | None:
         if term not in self._numbers:
-            row = self.connection.execute("SELECT id FROM vocab WHERE term = ?", (term,)).fetchone()
-            self._numbers[term] = None if row is None else row[0]
+            rows = self._rows("SELECT id FROM vocab WHERE term = ?", (term,))
+            self._numbers[term] = rows[0][0] if rows else None
         return self._numbers[term]
 
     @cached_property
     def _terms(self) -> dict[int, str]:
-        return dict(self.connection.execute("SELECT id, term FROM vocab"))
+        return dict(self._rows("SELECT id, term FROM vocab"))
 
     def term_of(self, number: int) -> str:
         return self._terms[number]
 
     def totals(self) -> list[tuple[str, int, int]]:
         """(term, count, doc_freq) of every term in use."""
-        return self.connection.execute("SELECT term, count, doc_freq FROM vocab WHERE count > 0").fetchall()
+        return self._rows("SELECT term, count, doc_freq FROM vocab WHERE count > 0")
 
     @cached_property
     def masks(self) -> dict[int, bytes]:
         """Every document's stored mask, by rowid (one query: a few bytes a document)."""
-        return dict(self.connection.execute("SELECT rowid, mask FROM tallies"))
+        return dict(self._rows("SELECT rowid, mask FROM tallies"))
 
     @cached_property
     def _tallies(self) -> dict[int, bytes]:
-        return dict(self.connection.execute("SELECT rowid, tally FROM tallies"))
+        return dict(self._rows("SELECT rowid, tally FROM tallies"))
 
     def counts(self, rowid: int) -> array[int]:
         """A document's counts in the order of its term numbers (all documents' are read at the

@@ -151,7 +151,7 @@ class IndexView:
     @cached_property
     def terms(self) -> IndexTerms:
         """The term numbers, totals and tallies of the index, read when first asked for."""
-        return IndexTerms(self.connection)
+        return IndexTerms(self.connection, self.path)
 
     def _write_back(self, same: list[Entry], indexed: list[Indexed], removed: set[str]) -> None:
         """Write the changes when the index can be written now; otherwise answer without."""

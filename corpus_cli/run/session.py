@@ -28,6 +28,8 @@ from corpus_cli.source.locate import locate
 from corpus_cli.text.document import Document
 
 if TYPE_CHECKING:
+    import sqlite3
+
     from corpus_cli.grep.search import DocumentResult
     from corpus_cli.grep.spec import SearchSpec
     from corpus_cli.index.view import Glance, IndexView
@@ -184,13 +186,19 @@ class Session:
         Without `include_zero`, a file with nothing to report is None (see index/candidates.py)."""
         if not self.index_answers:
             return {}
+        import sqlite3
+
         from corpus_cli.index.candidates import narrows, settled, usable_needle
 
         needle = usable_needle(spec)
         # -v, \w+, or a needle in most files: a scan, without loading the index
         if needle is None or not narrows(self.corpus, needle) or self.index is None:
             return {}
-        return settled(self.index, spec, self.picked(), self.files, include_zero=include_zero)
+        try:
+            return settled(self.index, spec, self.picked(), self.files, include_zero=include_zero)
+        except sqlite3.DatabaseError as error:
+            self._give_up_index(error)
+            return {}
 
     def documents(self) -> Iterator[Document]:
         """The selected documents, parsed."""
@@ -204,10 +212,48 @@ class Session:
             from corpus_cli.index.answers import answerable, answered
 
             if answerable(function) and self.index is not None:
-                return answered(self.index, self.corpus, self.files, self.picked(), self.selection, self.reporter.warn, function)
+                answers = answered(self.index, self.corpus, self.files, self.picked(), self.selection, self.reporter.warn, function)
+                return self._answered_or_scanned(answers, lambda: self.mapped(function, progress, output_waits))
         if progress is None:
             return mapped(self.corpus, self.files, self.selection, self.reporter.warn, function)
         return self._mapped_with_progress(function, progress, output_waits)
+
+    def _answered_or_scanned(self, answers: Iterator[Result], scan: Callable[[], Iterator[Result]]) -> Iterator[Result]:
+        """The index's `answers`; the `scan`'s, after one warning, when the index turns out damaged
+        before the first answer (every entry is read by then), as when it is found so on opening;
+        one error line when it does later, as the answers given cannot be taken back."""
+        import sqlite3  # here: a run without an index never needs it
+
+        from corpus_cli.index.schema import IndexDamaged, damaged_index
+
+        try:
+            first = next(answers)
+        except StopIteration:
+            return
+        except (sqlite3.DatabaseError, IndexDamaged) as error:
+            self._give_up_index(error.error if isinstance(error, IndexDamaged) else error)
+            yield from scan()
+            return
+        yield first
+        try:
+            yield from answers
+        except sqlite3.DatabaseError as error:
+            raise damaged_index(self._give_up_index(error, warn=False), error) from None
+
+    def _give_up_index(self, error: sqlite3.DatabaseError, *, warn: bool = True) -> Path:
+        """Stop using an index that reading showed damaged (any other error is raised): it is
+        marked so for later runs, and the rest of this one scans. The index's path."""
+        from corpus_cli.index.schema import is_damage, mark_damaged
+
+        view = self.index
+        if view is None or not is_damage(error):
+            raise error
+        view.close()
+        if warn:
+            mark_damaged(view.path, error)
+            self.reporter.warn(f"{view.path}: index not used: it is damaged ({error}); run 'corpus index' to rebuild it")
+        object.__setattr__(self, "use_index", False)  # a frozen session: this run has done with the index
+        return view.path
 
     def _mapped_with_progress(self, function: Callable[[Document], Result], label: str, output_waits: bool) -> Iterator[Result]:
         with self.progress(label, output_waits=output_waits) as tick:

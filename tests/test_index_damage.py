@@ -1,0 +1,123 @@
+"""An index damaged past its first pages (where opening it looks): the command that meets the
+damage before it has used anything it read says so in one warning and scans, later runs are told
+at once, and `corpus index` builds a new index. Met after answers were used, it is one error line.
+Each case damages one table of an index whose folders are stamped, so that nothing else reads it first."""
+
+from __future__ import annotations
+
+import sqlite3
+from pathlib import Path
+
+import pytest
+from helpers import run
+from test_index_stamps import stamped  # noqa: F401 -- the fixture
+
+from corpus_cli.index.schema import is_damage
+
+
+def damage(index: Path, table: str) -> None:
+    """Overwrite the root page of `table` (in these small indexes its only page) past its header."""
+    with sqlite3.connect(index) as connection:
+        page_size = connection.execute("PRAGMA page_size").fetchone()[0]
+        root = connection.execute("SELECT rootpage FROM sqlite_schema WHERE name = ?", (table,)).fetchone()[0]
+    connection.close()
+    with index.open("r+b") as file:
+        file.seek((root - 1) * page_size + 12)
+        file.write(b"\xff" * (page_size - 12))
+
+
+def warnings(stderr: str) -> list[str]:
+    return [line for line in stderr.splitlines() if "index" in line]
+
+
+MALFORMED = "database disk image is malformed"
+
+
+def not_used(index: Path, found: str = "is") -> str:
+    """The warning of a run that meets the damage (`found`: "is") or is told of it ("was found")."""
+    return f"corpus: warning: {index}: index not used: it {found} damaged ({MALFORMED}); run 'corpus index' to rebuild it"
+
+
+@pytest.mark.parametrize(("table", "args"), [("files", ("list",)), ("files", ("stats", "--by", "month")), ("tallies", ("stats",))])
+def test_damage_met_before_any_answer_is_one_warning_then_a_scan(stamped: Path, table: str, args: tuple[str, ...]):  # noqa: F811
+    index = stamped / ".corpus" / "index.sqlite"
+    damage(index, table)
+    scanned = run(*args, "--corpus", str(stamped), "--no-index")
+    first = run(*args, "--corpus", str(stamped))
+    assert first.exit_code == scanned.exit_code == 0
+    assert first.stdout == scanned.stdout
+    assert warnings(first.stderr) == [
+        f"corpus: warning: {index}: index not used: it is damaged (database disk image is malformed); run 'corpus index' to rebuild it"
+    ]
+    again = run(*args, "--corpus", str(stamped))  # told at once: the damage was marked
+    assert again.stdout == scanned.stdout
+    assert warnings(again.stderr) == [not_used(index, "was found")]
+
+
+def test_corpus_index_builds_a_new_index_over_a_damaged_one(stamped: Path):  # noqa: F811
+    index = stamped / ".corpus" / "index.sqlite"
+    damage(index, "files")
+    assert run("list", "--corpus", str(stamped)).exit_code == 0  # finds it and marks it
+    rebuilt = run("index", "--corpus", str(stamped))
+    assert rebuilt.exit_code == 0
+    assert f"it was found damaged ({MALFORMED}); building a new index" in rebuilt.stderr
+    assert "0 read" not in rebuilt.stderr
+    listed = run("list", "--corpus", str(stamped))
+    assert (listed.stdout, warnings(listed.stderr)) == (run("list", "--corpus", str(stamped), "--no-index").stdout, [])
+
+
+def test_corpus_index_rebuilds_an_index_whose_damage_no_command_met(stamped: Path):  # noqa: F811
+    """Damage that a full check of the entries finds, when the stamps cannot vouch for the folders."""
+    index = stamped / ".corpus" / "index.sqlite"
+    with sqlite3.connect(index) as connection:
+        connection.execute("DELETE FROM meta WHERE key LIKE 'stamp%'")
+    connection.close()
+    damage(index, "files")
+    rebuilt = run("index", "--corpus", str(stamped))
+    assert rebuilt.exit_code == 0, rebuilt.stderr
+    assert f"{index}: it is damaged ({MALFORMED}); building a new index" in rebuilt.stderr
+    assert warnings(run("list", "--corpus", str(stamped)).stderr) == []
+
+
+def test_damage_met_after_answers_were_used_is_one_error_line_and_marked(stamped: Path):  # noqa: F811
+    """stats --top reads the vocabulary's totals after every document was counted from the index."""
+    index = stamped / ".corpus" / "index.sqlite"
+    damage(index, "vocab")
+    failed = run("stats", "--top", "5", "--corpus", str(stamped))
+    assert failed.exit_code == 2
+    assert failed.stderr.splitlines()[-1] == (
+        f"corpus: error: {index}: the index is damaged ({MALFORMED}); run 'corpus index' to rebuild it, or use --no-index"
+    )
+    scanned = run("stats", "--top", "5", "--corpus", str(stamped), "--no-index")
+    assert run("stats", "--top", "5", "--corpus", str(stamped)).stdout == scanned.stdout  # marked: the next run scans
+
+
+def test_only_a_damaged_file_counts_as_damage(tmp_path: Path):
+    """A busy or locked index is not damaged: it must never be marked or rebuilt for that."""
+    path = tmp_path / "x.sqlite"
+    holder = sqlite3.connect(path, isolation_level=None)
+    holder.execute("CREATE TABLE t (x)")
+    holder.execute("BEGIN EXCLUSIVE")
+    other = sqlite3.connect(path, timeout=0)
+    with pytest.raises(sqlite3.OperationalError) as busy:
+        other.execute("SELECT * FROM t").fetchall()
+    assert not is_damage(busy.value)
+    holder.execute("ROLLBACK")
+    holder.close()
+    other.close()
+    path.write_bytes(b"not a database at all, but long enough to look like a header" * 100)
+    with pytest.raises(sqlite3.DatabaseError) as garbage:
+        sqlite3.connect(path).execute("SELECT * FROM sqlite_schema").fetchall()
+    assert is_damage(garbage.value)
+
+
+def test_search_over_a_damaged_index_says_to_rebuild_it(stamped: Path):  # noqa: F811
+    index = stamped / ".corpus" / "index.sqlite"
+    damage(index, "files")
+    assert run("list", "--corpus", str(stamped)).exit_code == 0  # finds it and marks it
+    searched = run("search", "Mayorkas", "--corpus", str(stamped))
+    assert searched.exit_code == 2
+    assert searched.stderr.splitlines() == [
+        not_used(index, "was found"),
+        f"corpus: error: the index of {stamped} cannot be used: run 'corpus index' to rebuild it (search needs it)",
+    ]
