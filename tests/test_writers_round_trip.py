@@ -69,30 +69,29 @@ def test_json_keeps_unicode_line_separators_inside_strings() -> None:
 values = st.one_of(texts, st.none(), st.integers(), st.floats(allow_nan=False), st.lists(texts, max_size=3))
 
 
-@given(st.lists(st.fixed_dictionaries({name: values for name in FIELDS}), max_size=3), st.integers(0, 8))
-def test_json_lines_of_records_with_long_values_are_the_same_lines(rows: list[dict[str, object]], large: int) -> None:
-    """A record with a string past LARGE_VALUE_CHARS is written a value at a time: the same bytes."""
+def json_lines_with_large_values_from(large: int, rows: list[dict[str, object]]) -> str:
+    """`written` JSON Lines, a string longer than `large` characters sending a record down the
+    value-at-a-time way."""
     from corpus_cli.output import writers
 
-    expected = "".join(json.dumps({name: row[name] for name in FIELDS}, ensure_ascii=False) + "\n" for row in rows)
     original = writers.LARGE_VALUE_CHARS
     writers.LARGE_VALUE_CHARS = large
     try:
-        assert written("jsonl", rows) == expected  # type: ignore[arg-type]
+        return written("jsonl", rows)  # type: ignore[arg-type]
     finally:
         writers.LARGE_VALUE_CHARS = original
+
+
+@given(st.lists(st.fixed_dictionaries({name: values for name in FIELDS}), max_size=3), st.integers(0, 8))
+def test_json_lines_of_records_with_long_values_are_the_same_lines(rows: list[dict[str, object]], large: int) -> None:
+    """A record with a string past LARGE_VALUE_CHARS is written a value at a time: the same bytes."""
+    expected = "".join(json.dumps({name: row[name] for name in FIELDS}, ensure_ascii=False) + "\n" for row in rows)
+    assert json_lines_with_large_values_from(large, rows) == expected
 
 
 @given(st.lists(st.dictionaries(st.sampled_from((*FIELDS, "extra")), values, max_size=4), max_size=3), st.integers(0, 8))
 def test_json_lines_write_the_fields_in_order_whatever_the_record_holds(rows: list[dict[str, object]], large: int) -> None:
     """A record may hold its keys in another order, miss some or have others: the line holds the
     writer's fields, in order, a missing one null, by either way of writing it."""
-    from corpus_cli.output import writers
-
     expected = "".join(json.dumps({name: row.get(name) for name in FIELDS}, ensure_ascii=False) + "\n" for row in rows)
-    original = writers.LARGE_VALUE_CHARS
-    writers.LARGE_VALUE_CHARS = large
-    try:
-        assert written("jsonl", rows) == expected  # type: ignore[arg-type]
-    finally:
-        writers.LARGE_VALUE_CHARS = original
+    assert json_lines_with_large_values_from(large, rows) == expected
