@@ -21,6 +21,7 @@ from corpus_cli.grep.matcher import Span
 from corpus_cli.grep.records import LineView, line_views, match_records
 from corpus_cli.grep.spec import SearchSpec
 from corpus_cli.run.parallel import ordered_parts, plan
+from corpus_cli.source.decode import BOM_STARTS
 from corpus_cli.source.files import FileBatches, SourceFile
 from corpus_cli.source.read import read_decoded
 from corpus_cli.text.document import document_date
@@ -118,7 +119,7 @@ def _search_task(spec: SearchSpec, batches: FileBatches, number: int) -> Iterato
     since_part = 0
     with deadline(spec.time_limit) as arm:
         if spec.mode == "count":  # one result a file and no records: nothing to budget, merge or send apart
-            yield [next(_search_file(spec, source, arm))[2:] for source in sources]
+            yield [_count_file(spec, source, arm) for source in sources]
             return
         for source in sources:
             if budget < 0:
@@ -157,11 +158,47 @@ def _merged(pieces: list[DocumentResult]) -> DocumentResult:
     )
 
 
-def _search_file(spec: SearchSpec, source: SourceFile, arm: Arm | None) -> Iterator[DocumentResult]:
-    """Read, decode and search one file: its result, in pieces when it has many records."""
+def _count_file(spec: SearchSpec, source: SourceFile, arm: Arm | None) -> tuple[Any, ...]:
+    """grep -c's result for one file, as its fields after id and path: `_search_file`'s, by a
+    short way in the common case (see `_counted_on_bytes`)."""
+    try:
+        data: bytes | None = source.read_bytes()
+    except OSError:
+        data = None  # read again below, to say why it cannot be
+    counted = None if data is None else _counted_on_bytes(spec, source, data)
+    return counted if counted is not None else next(_search_file(spec, source, arm, data))[2:]
+
+
+def _counted_on_bytes(spec: SearchSpec, source: SourceFile, data: bytes) -> tuple[Any, ...] | None:
+    """The fields after id and path of `_search_file`'s result for the count of one literal in
+    plain UTF-8 `data` (no byte-order mark, no NUL byte: nothing to warn about but the header),
+    with none of its steps that such a file does not need; None for any other case.
+
+    grep -c reads, decodes and counts some 20,000 files in the bench in 23 µs each, and the
+    general path's objects (the decoded file, its result, a generator) were a third of that.
+    """
+    if spec.scope != "text" or not spec.matcher.candidates_exact or data.startswith(BOM_STARTS) or b"\0" in data:
+        return None
+    try:
+        text = data.decode("utf-8")  # only a check, as the text decode() makes: it is counted on the bytes
+    except UnicodeDecodeError:
+        return None
+    found_date, messages = header_date(text)
+    del text
+    date = document_date(spec.metadata.get(source.id), found_date)
+    warnings = tuple(f"{source.path}: {message}" for message in messages)
+    if not spec.dates.admits_date(date):
+        return date, False, 0, (), (), warnings
+    count = count_exact_lines_in_bytes(spec, data, 0)
+    return None if count is None else (date, True, count, (), (), warnings)
+
+
+def _search_file(spec: SearchSpec, source: SourceFile, arm: Arm | None, data: bytes | None = None) -> Iterator[DocumentResult]:
+    """Read (unless its `data` is given), decode and search one file: its result, in pieces when
+    it has many records."""
     doc_id, path = source.id, source.path
     warnings: list[str] = []
-    read = read_decoded(source, warnings.append)
+    read = read_decoded(source, warnings.append, data)
     if read is None:
         yield DocumentResult(doc_id, path, searched=False, warnings=tuple(warnings))
         return

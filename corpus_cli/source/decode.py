@@ -20,7 +20,7 @@ _BOMS = (
     (codecs.BOM_UTF16_LE, "utf-16-le"),
     (codecs.BOM_UTF16_BE, "utf-16-be"),
 )
-_BOM_STARTS = tuple(bom for bom, _ in _BOMS)
+BOM_STARTS = tuple(bom for bom, _ in _BOMS)  # what a file with a byte-order mark starts with
 
 
 def _cp1252_undefined_as_latin1(error: UnicodeError) -> tuple[str, int]:
@@ -55,7 +55,7 @@ def is_binary(data: bytes) -> bool:
 
 def decode(data: bytes) -> Decoded:
     """Decode a document's bytes; raise `BinaryFile` for binary data. Never loses a character."""
-    marks = _BOMS if data.startswith(_BOM_STARTS) else ()  # one test for the common case: no mark
+    marks = _BOMS if data.startswith(BOM_STARTS) else ()  # one test for the common case: no mark
     for bom, encoding in marks:
         if data.startswith(bom):
             body = data[len(bom) :]

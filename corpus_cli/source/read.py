@@ -20,13 +20,14 @@ class DecodedFile(NamedTuple):
     decoded: Decoded
 
 
-def read_decoded(source: SourceFile, warn: Warn) -> DecodedFile | None:
-    """Read and decode one file; None (with a warning) when it cannot be read or is binary.
+def read_decoded(source: SourceFile, warn: Warn, data: bytes | None = None) -> DecodedFile | None:
+    """Read and decode one file (or decode its `data`, read already); None (with a warning) when
+    it cannot be read or is binary.
 
     Every command reads a document through here, so a file is skipped with the same words by all.
     """
     try:
-        data = source.read_bytes()
+        data = source.read_bytes() if data is None else data
     except OSError as error:
         warn(f"{source.path}: cannot read: {error.strerror or error}")
         return None
