@@ -106,6 +106,16 @@ def test_clashing_stems_are_addressed_by_path(tmp_path):
     )
 
 
+def test_files_come_by_id_where_the_walk_finds_them_in_another_order(tmp_path):
+    """Discovery goes through a folder's files by name, then its sub-folders: "c-d.txt" before
+    "c.txt", the root's files before any folder's; the files still come sorted by id."""
+    for name in ("c-d.txt", "c.txt", "m.txt", "x/a.txt", "x/y/b.txt", "z/n.txt"):
+        write(tmp_path / "c" / name, "text")
+    result = run("list", "--format", "jsonl", "--corpus", str(tmp_path / "c"))
+    assert ids(result) == sorted(["c-d", "c", "m", "a", "b", "n"])
+    assert result.stderr == ""
+
+
 def test_names_that_differ_only_in_the_case_of_txt_keep_apart(tmp_path):
     write(tmp_path / "c" / "a.txt", "top")
     write(tmp_path / "c" / "y" / "a.txt", "first")

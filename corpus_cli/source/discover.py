@@ -11,8 +11,8 @@ import os
 from collections import Counter
 from collections.abc import Iterator
 from contextlib import contextmanager
-from itertools import repeat
-from operator import attrgetter, itemgetter
+from itertools import islice, repeat
+from operator import attrgetter, itemgetter, lt
 from pathlib import Path
 
 from corpus_cli.errors import CorpusError
@@ -53,11 +53,19 @@ def collection_paused() -> Iterator[None]:
 def source_files(found: list[tuple[str, str, str]], max_mb: float, warn: Warn) -> list[SourceFile]:
     """The files `found` ((stem, relative path, location) each) as SourceFiles with the corpus's
     limit for one document, sorted by id."""
-    if len({stem for stem, _, _ in found}) == len(found):
-        # The common case, every stem its own (the id): sorted as tuples, made in one pass (a third
-        # of discovery's time at 100,000 files went to sorting objects and naming each file again).
+    if not found:
+        return []
+    stems, paths, locations = zip(*found)
+    if all(map(lt, stems, islice(stems, 1, None))):
+        # The common case: every stem its own (the id), found in order already (discovery goes
+        # through folders by name): made in one pass, with neither a set of the stems nor a sort
+        # (they took 6 of its 14 ms at 18,726 files; the files are waited for by every command).
+        return list(map(SourceFile, stems, paths, locations, repeat(max_mb, len(found))))
+    if len(set(stems)) == len(found):
+        # Every stem its own, out of order: sorted as tuples, made in one pass (a third of
+        # discovery's time at 100,000 files went to sorting objects and naming each file again).
         found.sort()
-        return list(map(SourceFile, *zip(*found), repeat(max_mb, len(found)))) if found else []
+        return list(map(SourceFile, *zip(*found), repeat(max_mb, len(found))))
     counts = Counter(stem for stem, _, _ in found)
     # The stem is the id unless another file shares it (the SourceFile's fields in order: id, path, location).
     files = [
