@@ -1,6 +1,7 @@
 """`corpus grep` on worker processes gives what one process gives: the same lines on stdout, the
 same warnings on stderr in the same order, the same exit status, on files that take every way
-through reading and decoding (grep -c counts most files by a short way, see grep/search.py)."""
+through reading and decoding (grep -c counts most files by a short way, see grep/search.py),
+and on layouts where the search begun during discovery must give way (see grep/early.py)."""
 
 from __future__ import annotations
 
@@ -63,10 +64,16 @@ def corpus(tmp_path_factory: pytest.TempPathFactory) -> Path:
 def test_workers_print_and_warn_as_one_process_does(
     corpus: Path, switches: list[str], mode: list[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(parallel, "FILES_PER_TASK", 2)  # several tasks on each of two workers
-    command = ["grep", "--corpus", str(corpus), "--no-stdin", "--format", "jsonl", *mode, *switches]
-    alone = run(*command, "-j", "1")
-    pooled = run(*command, "-j", "2")
+    assert_pooled_as_alone(monkeypatch, "--corpus", str(corpus), "--no-stdin", "--format", "jsonl", *mode, *switches)
+
+
+def assert_pooled_as_alone(monkeypatch: pytest.MonkeyPatch, *args: str, input: str | None = None) -> None:
+    """grep with two workers, several tasks each, begun during discovery once 4 files are found,
+    prints, warns and exits as grep in one process does."""
+    monkeypatch.setattr(parallel, "FILES_PER_TASK", 2)
+    monkeypatch.setattr(parallel, "PARALLEL_MIN_ITEMS", 4)
+    alone = run("grep", *args, "-j", "1", input=input)
+    pooled = run("grep", *args, "-j", "2", input=input)
     assert alone.exit_code in (0, 1), alone.output
     assert (pooled.exit_code, pooled.stdout, pooled.stderr) == (alone.exit_code, alone.stdout, alone.stderr)
 
@@ -74,6 +81,7 @@ def test_workers_print_and_warn_as_one_process_does(
 def test_grep_c_counts_and_warns_on_workers_as_it_reads(corpus: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """The counts and warnings themselves, on two workers: each file as its encoding says."""
     monkeypatch.setattr(parallel, "FILES_PER_TASK", 2)
+    monkeypatch.setattr(parallel, "PARALLEL_MIN_ITEMS", 4)
     result = run("grep", "--corpus", str(corpus), "--no-stdin", "--format", "csv", "-c", "--include-zero", "-j", "2", "ICE")
     counts = dict(line.split(",")[0::2] for line in result.stdout.splitlines()[1:])
     assert counts == {
@@ -102,3 +110,54 @@ def test_grep_c_counts_and_warns_on_workers_as_it_reads(corpus: Path, monkeypatc
         "i_blank.txt",
         "m_furniture.txt",
     ], result.stderr
+
+
+def layout(root: Path, names: list[str]) -> Path:
+    """A corpus of the files `names` (relative paths), each with a line or two holding ICE."""
+    for number, name in enumerate(names):
+        path = root / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(f" date 2024-01-{number % 28 + 1:02d} ICE {number}\n" + "ICE again\n" * (number % 3))
+    return root
+
+
+IN_ORDER = [f"{folder:02d}/{folder:02d}_{number}.txt" for folder in range(4) for number in range(4)]
+LAYOUTS = {
+    "in order": IN_ORDER,
+    # Two files named alike, found after the search began: both are named by their paths.
+    "shared stem": [*IN_ORDER, "03/00_1.txt".replace("03/", "03/x/")],
+    # The walk finds the root's files first: "zz" before the folders' files, which sort before it.
+    "root file last by id": ["zz.txt", *IN_ORDER],
+    # "c-d.txt" comes before "c.txt" by name, after it by id; both are found in the first tasks.
+    "name order is not id order": [*IN_ORDER[:4], "00/c-d.txt", "00/c.txt", *IN_ORDER[4:]],
+}
+
+
+@pytest.mark.slow  # forks worker processes
+@pytest.mark.parametrize("name", LAYOUTS)
+@pytest.mark.parametrize("switches", [["-c"], ["-c", "--include-zero", "-v"], ["-l"], ["-q"], []], ids=" ".join)
+def test_a_search_begun_during_discovery_gives_what_one_after_it_gives(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, name: str, switches: list[str]
+) -> None:
+    root = layout(tmp_path, LAYOUTS[name])
+    assert_pooled_as_alone(monkeypatch, "--corpus", str(root), "--no-stdin", "--format", "jsonl", *switches, "ICE")
+
+
+@pytest.mark.slow
+def test_discovery_warnings_after_the_search_began_still_come_first(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    root = layout(tmp_path, IN_ORDER)
+    (root / "00" / "00_9.txt").write_bytes(b"Caf\xe9 ICE\n")  # a warning from the search, in the first task
+    (root / "03" / "broken.txt").symlink_to(root / "nowhere.txt")  # one from the walk, after the search began
+    (root / "03" / "outside.txt").symlink_to("/etc/hostname")
+    assert_pooled_as_alone(monkeypatch, "--corpus", str(root), "--no-stdin", "--format", "jsonl", "-c", "ICE")
+    result = run("grep", "--corpus", str(root), "--no-stdin", "--format", "jsonl", "-c", "-j", "2", "ICE")
+    assert [line.split(": ")[2] for line in result.stderr.splitlines()] == ["03/broken.txt", "03/outside.txt", "00/00_9.txt"]
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("selection", [["--id", "0[13]_*"], ["--since", "2024-01-05"], ["--stdin"], ["--no-index"]], ids=" ".join)
+def test_a_selection_searches_as_one_process_does(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, selection: list[str]) -> None:
+    root = layout(tmp_path, IN_ORDER)
+    ids = "".join(f'{{"id": "{Path(name).stem}"}}\n' for name in reversed(IN_ORDER[3:11]))
+    stdin = [] if "--stdin" in selection else ["--no-stdin"]
+    assert_pooled_as_alone(monkeypatch, "--corpus", str(root), *stdin, *selection, "--format", "jsonl", "-c", "ICE", input=ids)

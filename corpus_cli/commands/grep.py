@@ -13,6 +13,7 @@ from corpus_cli.analysis.families import family_of
 from corpus_cli.commands.grep_options import GrepOptions
 from corpus_cli.commands.options import FiniteFloatRange, dedupe_option, document_options, format_option
 from corpus_cli.errors import ExitStatus
+from corpus_cli.grep.early import search_corpus
 from corpus_cli.grep.search import DocumentResult, search_documents
 from corpus_cli.grep.spec import (
     COUNT_FIELDS,
@@ -171,7 +172,7 @@ def grep_command(session: Session, pattern: str | None, extra_patterns: tuple[st
     output_format = chosen.output_format or default_format(text_view=True)
     spec = chosen.spec(session, output_format)
     settled = session.settled(spec, include_zero=chosen.include_zero)
-    results = search_documents(spec, session.picked(), chosen.jobs, settled)
+    results = search_corpus(spec, session, chosen.jobs) if not settled else search_documents(spec, session.picked(), chosen.jobs, settled)
     # Lines and counts print as they come (progress enough on a terminal); a table or a sorted concordance waits for the end.
     waits = output_format == "table" or (spec.kwic is not None and (output_format == "text" or chosen.kwic_sort is not None))
     silent = sum(1 for result in settled.values() if result is None)  # ruled out by the index: no result comes

@@ -22,7 +22,7 @@ from corpus_cli.grep.records import LineView, line_views, match_records
 from corpus_cli.grep.spec import SearchSpec
 from corpus_cli.run.parallel import ordered_parts, plan
 from corpus_cli.source.decode import BOM_STARTS
-from corpus_cli.source.files import FileBatches, SourceFile
+from corpus_cli.source.files import FileBatches, SourceFile, SpilledBatches
 from corpus_cli.source.read import read_decoded
 from corpus_cli.text.document import document_date
 from corpus_cli.text.parser import header_date, parse
@@ -97,8 +97,15 @@ def search_documents(
             for source in sources:
                 yield from _search_file(spec, source, arm)
         return
-    task = functools.partial(_search_task, spec, FileBatches(sources, ranges))
-    parts = ordered_parts(task, range(len(ranges)), processes=processes)
+    task = functools.partial(search_task, spec, FileBatches(sources, ranges))
+    yield from collected(spec, sources, ordered_parts(task, range(len(ranges)), processes=processes))
+
+
+def collected(
+    spec: SearchSpec, sources: Sequence[SourceFile], parts: Generator[list[tuple[Any, ...] | None], None, None]
+) -> Iterator[DocumentResult]:
+    """The results of `sources` from the `parts` the workers sent (see `search_task`), in order;
+    the parts are closed at the end, however it comes."""
     with closing(parts):
         outcomes = (outcome for part in parts for outcome in part)  # one a source, in order
         for source, outcome in zip(sources, outcomes):
@@ -109,10 +116,10 @@ def search_documents(
                 yield DocumentResult(source.id, source.path, *outcome)
 
 
-def _search_task(spec: SearchSpec, batches: FileBatches, number: int) -> Iterator[list[tuple[Any, ...] | None]]:
-    """Search task `number`'s files; each result as its fields after id and path, or None for a
-    document left to the parent once the task's records pass `WORKER_RECORD_BUDGET`; in parts
-    of about `RECORDS_PER_PART` records, sent as they are made."""
+def search_task(spec: SearchSpec, batches: FileBatches | SpilledBatches, number: Any) -> Iterator[list[tuple[Any, ...] | None]]:
+    """Search the files of task `number` (as `batches` knows it); each result as its fields after
+    id and path, or None for a document left to the parent once the task's records pass
+    `WORKER_RECORD_BUDGET`; in parts of about `RECORDS_PER_PART` records, sent as they are made."""
     sources = batches[number]
     outcomes: list[tuple[Any, ...] | None] = []
     budget = WORKER_RECORD_BUDGET

@@ -108,18 +108,27 @@ def ordered_parts(function: Callable[[Item], Iterator[Result]], items: Iterable[
 
 
 def _pooled(function: Callable[[Any], Any], items: Iterable[Any], processes: int, *, in_parts: bool) -> Generator[Any, None, None]:
+    with worker_pool(function, processes, in_parts=in_parts) as pool:
+        yield from pool.results(items)
+
+
+@contextlib.contextmanager
+def worker_pool(function: Callable[[Any], Any], processes: int, *, in_parts: bool) -> Iterator[WorkerPool]:
+    """Worker processes running `function` (in parts, see `ordered_parts`), stopped at the end
+    of the block however it ends: for a caller that sends tasks ahead (`WorkerPool.send_ahead`)
+    before it asks for the results."""
     # Objects the parent made stay out of the workers' garbage collections, which would touch
     # (and so copy) every page they share with the parent (see gc.freeze).
     gc.freeze()
-    pool = _Pool(function, processes, in_parts)
+    pool = WorkerPool(function, processes, in_parts)
     try:
-        yield from pool.results(items)
+        yield pool
     finally:
         pool.stop()
         gc.unfreeze()
 
 
-class _Pool:
+class WorkerPool:
     """Worker processes, each with a pipe for its tasks and one for its results."""
 
     def __init__(self, function: Callable[[Any], Any], processes: int, in_parts: bool) -> None:
@@ -131,6 +140,8 @@ class _Pool:
         self.tasks: list[Connection] = []
         self.results_from: list[Connection] = []
         self.workers: list[BaseProcess] = []
+        self.pending: deque[int] = deque()  # the worker of each task in flight, in order
+        self.sent = itertools.count()  # numbers the tasks sent
         atexit.register(self.stop)  # before multiprocessing's own exit handler, which would wait on them
         prctl = _prctl() if forked else None
         with signals_blocked():  # a worker inherits the mask: no stop signal can reach it before it ignores them
@@ -149,14 +160,23 @@ class _Pool:
                 self.results_from.append(result_reader)
                 self.workers.append(worker)
 
-    def results(self, items: Iterable[Item]) -> Iterator[Any]:
-        """The results of `items` in their order, a window of tasks in flight."""
+    @property
+    def room(self) -> int:
+        """How many more tasks may be sent now: the window less the tasks in flight."""
+        return TASKS_IN_FLIGHT_PER_PROCESS * len(self.workers) - len(self.pending)
+
+    def send_ahead(self, item: Any) -> None:
+        """Send a task now, before `results` is asked for (while there is `room`); its result
+        comes first, before those of `results`' items."""
+        self.pending.append(self._send(next(self.sent), item))
+
+    def results(self, items: Iterable[Item]) -> Generator[Any, None, None]:
+        """The results of the tasks sent ahead, then of `items`, in their order, a window of tasks in flight."""
         # A window of tasks in flight: running ahead of a slow consumer would keep every result
         # not yet taken, so memory would grow with the corpus.
         remaining = iter(items)
-        pending: deque[int] = deque()
-        sent = itertools.count()
-        for item in itertools.islice(remaining, TASKS_IN_FLIGHT_PER_PROCESS * len(self.workers)):
+        pending, sent = self.pending, self.sent
+        for item in itertools.islice(remaining, max(0, self.room)):
             pending.append(self._send(next(sent), item))
         while pending:
             worker = pending.popleft()

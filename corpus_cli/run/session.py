@@ -98,6 +98,19 @@ class Discovery:
 
         return glance(self.corpus.root)
 
+    @property
+    def walked(self) -> bool:
+        """Whether the files were found already."""
+        return "files" in self.__dict__  # where cached_property keeps them
+
+    def walk(self, on_folder: Callable[[list[tuple[str, str, str]]], None]) -> list[SourceFile]:
+        """`files`, found now by `discover` calling `on_folder` after each folder (see there),
+        for a command that starts on the files found so far; only when `glance` is None (the
+        files are not surveyed) and they were not found yet."""
+        files = discover(self.corpus, self.warn, on_folder)
+        self.__dict__["files"] = files  # as cached_property keeps them
+        return files
+
     @cached_property
     def files(self) -> list[SourceFile]:
         seen = self.glance

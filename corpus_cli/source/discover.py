@@ -9,7 +9,7 @@ from __future__ import annotations
 import gc
 import os
 from collections import Counter
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from itertools import islice, repeat
 from operator import attrgetter, itemgetter, lt
@@ -20,19 +20,21 @@ from corpus_cli.source.config import Corpus
 from corpus_cli.source.files import SourceFile, Warn
 
 
-def discover(corpus: Corpus, warn: Warn) -> list[SourceFile]:
+def discover(corpus: Corpus, warn: Warn, on_folder: Callable[[list[tuple[str, str, str]]], None] | None = None) -> list[SourceFile]:
     """Every document file below the root, sorted by id.
 
     Hidden files and folders are skipped, as ripgrep does. A symbolic link is followed only to a
     file inside the corpus; a broken one, or one that leads outside, is reported and skipped.
     Two files with the same stem are both addressed by their relative path instead.
+    `on_folder`, when given, is called with the files found so far after each folder's own files
+    ((stem, relative path, location) each, in the order found; the list only grows).
     """
     root = corpus.root
     if not root.is_dir():
         raise CorpusError(f"corpus folder not found: {root}")
     found: list[tuple[str, str, str]] = []
     with collection_paused():
-        documents_below(os.fspath(root), "", root.resolve(), warn, found)
+        documents_below(os.fspath(root), "", root.resolve(), warn, found, on_folder)
         return source_files(found, corpus.max_document_mb, warn)
 
 
@@ -79,7 +81,14 @@ def source_files(found: list[tuple[str, str, str]], max_mb: float, warn: Warn) -
     return sorted(files, key=itemgetter(0))  # by id
 
 
-def documents_below(folder: str, prefix: str, real_root: Path, warn: Warn, found: list[tuple[str, str, str]]) -> None:
+def documents_below(
+    folder: str,
+    prefix: str,
+    real_root: Path,
+    warn: Warn,
+    found: list[tuple[str, str, str]],
+    on_folder: Callable[[list[tuple[str, str, str]]], None] | None = None,
+) -> None:
     """Add (stem, relative path, location) of the document files in `folder`, then in its sub-folders,
     by name, to `found`.
 
@@ -94,6 +103,8 @@ def documents_below(folder: str, prefix: str, real_root: Path, warn: Warn, found
     while stack:
         folder, prefix = stack.pop()
         subfolders = documents_in(folder, prefix, real_root, warn, found)
+        if on_folder is not None:
+            on_folder(found)
         stack.extend((os.path.join(folder, name), f"{prefix}{name}/") for name in reversed(subfolders))
 
 

@@ -71,6 +71,42 @@ class FileBatches:
         return len(self._packed)
 
 
+class SpilledBatches:
+    """Tasks' files packed as `FileBatches` packs them, into an anonymous file in memory (Linux's
+    memfd) made before the workers fork: so files found after the fork reach them too, and a
+    task still goes down the pipe as a pair of numbers (where its files are in the file, and
+    how many bytes); `batches[place]` is the task's files. Close it when done."""
+
+    def __init__(self) -> None:
+        self._descriptor = os.memfd_create("corpus-tasks", os.MFD_CLOEXEC)
+        self._end = 0
+
+    def add(self, files: Sequence[SourceFile]) -> tuple[int, int]:
+        """Pack `files` as one task; where they are, to send to a worker."""
+        data = pickle.dumps((tuple(zip(*files)), None), protocol=pickle.HIGHEST_PROTOCOL)
+        start = self._end
+        written = 0
+        while written < len(data):
+            written += os.pwrite(self._descriptor, data[written:], start + written)
+        self._end += len(data)
+        return start, len(data)
+
+    def __getitem__(self, place: tuple[int, int]) -> list[SourceFile]:
+        start, size = place
+        pieces = []
+        while size > 0:
+            piece = os.pread(self._descriptor, size, start)
+            if not piece:
+                raise EOFError("a task's files were cut short")
+            pieces.append(piece)
+            start, size = start + len(piece), size - len(piece)
+        columns, _ = pickle.loads(b"".join(pieces))
+        return list(map(SourceFile, *columns)) if columns else []
+
+    def close(self) -> None:
+        os.close(self._descriptor)
+
+
 # O_NOFOLLOW and O_NONBLOCK are POSIX; where they are missing the checks after opening remain.
 OPEN_FLAGS = os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0)
 
