@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import errno
+import gc
 import importlib
 import os
 import signal
@@ -177,7 +178,14 @@ def main(**extra: Any) -> Any:
     """The console script's entry point."""
     for stop in STOP_STATUSES:
         signal.signal(stop, _stopped)
-    return cli.main(**extra)
+    try:
+        return cli.main(**extra)
+    finally:
+        # What the run made is left out of the garbage collection Python runs as it exits: going
+        # through grep -c's 18,726 files and results took 10 ms of every run's end. Only cycles
+        # are left to the end of the process (nothing here keeps output in one: files are closed
+        # by `with`, stdout and stderr are flushed as Python exits).
+        gc.freeze()
 
 
 # Ctrl-C, SIGTERM (``kill PID``, a CI timeout) and SIGHUP (the terminal closed) unwind the run:

@@ -61,10 +61,17 @@ def _plain(session: Session, processes: int | None) -> bool:
     return selection.ids is None and selection.id_glob is None and not selection.excluded
 
 
+# Tasks sent to each worker before discovery ends: more than the pool's window (whose results
+# wait in the pipes meanwhile; a task is a pair of numbers, so the pipe never holds up the walk),
+# since the workers went through their window's 3 tasks before a walk of 35 ms ended.
+TASKS_AHEAD_PER_PROCESS = 8
+
+
 class _Ahead:
     """Called after each folder the walk reads, with the files found so far: starts the workers
-    once they are enough for two tasks, and sends each whole task of files while the pool has
-    room. `sent` holds the files sent, in order; `pool` is None while no worker started."""
+    once they are enough for two tasks, and sends each whole task of files, up to
+    `TASKS_AHEAD_PER_PROCESS` a worker. `sent` holds the files sent, in order; `pool` is None
+    while no worker started."""
 
     def __init__(self, spec: SearchSpec, max_mb: float, processes: int, stack: contextlib.ExitStack) -> None:
         self.spec, self.max_mb, self.processes, self.stack = spec, max_mb, processes, stack
@@ -82,7 +89,7 @@ class _Ahead:
             task = functools.partial(search_task, self.spec, self.batches)
             self.pool = self.stack.enter_context(worker_pool(task, min(self.processes, len(found) // per_task), in_parts=True))
         assert self.batches is not None
-        while self.pool.room > 0 and len(found) - len(self.sent) >= per_task:
+        while len(self.sent) < TASKS_AHEAD_PER_PROCESS * per_task * self.pool.size and len(found) - len(self.sent) >= per_task:
             start = len(self.sent)
             files = [SourceFile(stem, path, location, self.max_mb) for stem, path, location in found[start : start + per_task]]
             self.pool.send_ahead(self.batches.add(files))

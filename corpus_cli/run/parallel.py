@@ -165,9 +165,15 @@ class WorkerPool:
         """How many more tasks may be sent now: the window less the tasks in flight."""
         return TASKS_IN_FLIGHT_PER_PROCESS * len(self.workers) - len(self.pending)
 
+    @property
+    def size(self) -> int:
+        """How many workers there are."""
+        return len(self.workers)
+
     def send_ahead(self, item: Any) -> None:
-        """Send a task now, before `results` is asked for (while there is `room`); its result
-        comes first, before those of `results`' items."""
+        """Send a task now, before `results` is asked for; its result comes first, before those of
+        `results`' items. Past the window (`room`) only with a few small tasks: the parent, not
+        reading results meanwhile, must never wait on a full pipe to a worker that waits on it."""
         self.pending.append(self._send(next(self.sent), item))
 
     def results(self, items: Iterable[Item]) -> Generator[Any, None, None]:
