@@ -14,6 +14,7 @@ from contextlib import closing
 from itertools import islice
 from typing import Any, NamedTuple
 
+from corpus_cli.grep.counted import counted_on_bytes
 from corpus_cli.grep.deadline import Arm, Budget, SearchTimeout, deadline
 from corpus_cli.grep.fields import field_segments
 from corpus_cli.grep.lines import count_exact_lines_in_bytes, count_lines, count_lines_in_bytes, selected_lines
@@ -21,7 +22,6 @@ from corpus_cli.grep.matcher import Span
 from corpus_cli.grep.records import LineView, line_views, match_records
 from corpus_cli.grep.spec import SearchSpec
 from corpus_cli.run.parallel import ordered_parts, plan
-from corpus_cli.source.decode import BOM_STARTS
 from corpus_cli.source.files import FileBatches, SourceFile, SpilledBatches
 from corpus_cli.source.read import read_decoded
 from corpus_cli.text.document import document_date
@@ -167,37 +167,13 @@ def _merged(pieces: list[DocumentResult]) -> DocumentResult:
 
 def _count_file(spec: SearchSpec, source: SourceFile, arm: Arm | None) -> tuple[Any, ...]:
     """grep -c's result for one file, as its fields after id and path: `_search_file`'s, by a
-    short way in the common case (see `_counted_on_bytes`)."""
+    short way in the common case (see grep/counted.py)."""
     try:
         data: bytes | None = source.read_bytes()
     except OSError:
         data = None  # read again below, to say why it cannot be
-    counted = None if data is None else _counted_on_bytes(spec, source, data)
+    counted = None if data is None else counted_on_bytes(spec, source, data)
     return counted if counted is not None else next(_search_file(spec, source, arm, data))[2:]
-
-
-def _counted_on_bytes(spec: SearchSpec, source: SourceFile, data: bytes) -> tuple[Any, ...] | None:
-    """The fields after id and path of `_search_file`'s result for the count of one literal in
-    plain UTF-8 `data` (no byte-order mark, no NUL byte: nothing to warn about but the header),
-    with none of its steps that such a file does not need; None for any other case.
-
-    grep -c reads, decodes and counts some 20,000 files in the bench in 23 µs each, and the
-    general path's objects (the decoded file, its result, a generator) were a third of that.
-    """
-    if spec.scope != "text" or not spec.matcher.candidates_exact or data.startswith(BOM_STARTS) or b"\0" in data:
-        return None
-    try:
-        text = data.decode("utf-8")  # only a check, as the text decode() makes: it is counted on the bytes
-    except UnicodeDecodeError:
-        return None
-    found_date, messages = header_date(text)
-    del text
-    date = document_date(spec.metadata.get(source.id), found_date)
-    warnings = tuple(f"{source.path}: {message}" for message in messages)
-    if not spec.dates.admits_date(date):
-        return date, False, 0, (), (), warnings
-    count = count_exact_lines_in_bytes(spec, data, 0)
-    return None if count is None else (date, True, count, (), (), warnings)
 
 
 def _search_file(spec: SearchSpec, source: SourceFile, arm: Arm | None, data: bytes | None = None) -> Iterator[DocumentResult]:

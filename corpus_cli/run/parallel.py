@@ -35,12 +35,12 @@ import itertools
 import os
 import signal
 import sys
-import threading
 from collections import deque
 from collections.abc import Callable, Generator, Iterable, Iterator
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from corpus_cli.errors import CorpusError
+from corpus_cli.run.orphans import die_with_parent, libc_prctl
 
 if TYPE_CHECKING:
     from multiprocessing.connection import Connection
@@ -143,7 +143,7 @@ class WorkerPool:
         self.pending: deque[int] = deque()  # the worker of each task in flight, in order
         self.sent = itertools.count()  # numbers the tasks sent
         atexit.register(self.stop)  # before multiprocessing's own exit handler, which would wait on them
-        prctl = _prctl() if forked else None
+        prctl = libc_prctl() if forked else None
         with signals_blocked():  # a worker inherits the mask: no stop signal can reach it before it ignores them
             for _ in range(processes):
                 task_reader, task_writer = context.Pipe(duplex=False)
@@ -262,7 +262,7 @@ def _work(
     A task's result is sent as ("ok", result), or `in_parts` as ("part", part)... ("done", None)."""
     for pipe in inherited:
         pipe.close()  # so that only the parent holds the other end of this worker's pipes
-    _die_with_parent(parent, prctl)
+    die_with_parent(parent, prctl)
     for stop in STOP_SIGNALS:
         signal.signal(stop, signal.SIG_IGN)
     signal.pthread_sigmask(signal.SIG_UNBLOCK, STOP_SIGNALS)
@@ -298,41 +298,3 @@ def _send(results: Connection, message: tuple[str, Any]) -> bool:
         except (EOFError, OSError):
             return False
     return True
-
-
-PR_SET_PDEATHSIG = 1  # from <sys/prctl.h>
-
-
-def _prctl() -> Callable[..., int] | None:
-    """libc's ``prctl`` on Linux (None elsewhere, or where it cannot be found), looked up before
-    the workers fork: importing ctypes took 8 ms in each forked worker, whose every page it
-    touched is copied on write, before its first task; 1.5 ms once in the parent."""
-    if sys.platform != "linux":
-        return None
-    try:
-        import ctypes
-
-        function: Callable[..., int] = ctypes.CDLL(None, use_errno=True).prctl
-    except (OSError, AttributeError):
-        return None
-    return function
-
-
-def _die_with_parent(parent: int, prctl: Callable[..., int] | None) -> None:
-    """End this worker when its parent dies: the kernel's parent-death signal through `prctl`
-    (see `_prctl`), else a thread that watches the parent's id."""
-    if prctl is not None:
-        with contextlib.suppress(OSError):
-            if prctl(PR_SET_PDEATHSIG, signal.SIGKILL) == 0:
-                if os.getppid() != parent:  # the parent died before the request was made
-                    os._exit(1)
-                return
-    threading.Thread(target=_watch_parent, args=(parent,), daemon=True).start()
-
-
-def _watch_parent(parent: int) -> None:
-    import time
-
-    while os.getppid() == parent:
-        time.sleep(0.5)
-    os._exit(1)
