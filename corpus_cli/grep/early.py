@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import contextlib
 import functools
+import gc
 import os
 import sys
 from collections.abc import Generator
@@ -87,7 +88,15 @@ class _Ahead:
             self.batches = SpilledBatches()
             self.stack.callback(self.batches.close)
             task = functools.partial(search_task, self.spec, self.batches)
-            self.pool = self.stack.enter_context(worker_pool(task, min(self.processes, len(found) // per_task), in_parts=True))
+            # The walk holds the garbage collector off (discover.collection_paused), and workers
+            # forked from inside it would keep it off for good: on for them, as after discovery.
+            paused = not gc.isenabled()
+            gc.enable()
+            try:
+                self.pool = self.stack.enter_context(worker_pool(task, min(self.processes, len(found) // per_task), in_parts=True))
+            finally:
+                if paused:
+                    gc.disable()
         assert self.batches is not None
         while len(self.sent) < TASKS_AHEAD_PER_PROCESS * per_task * self.pool.size and len(found) - len(self.sent) >= per_task:
             start = len(self.sent)
