@@ -49,6 +49,9 @@ def search_corpus(spec: SearchSpec, session: Session, processes: int | None = No
     if ahead.pool is None or files[: len(ahead.sent)] != ahead.sent:
         stack.close()  # the workers, if any: their files were not the corpus's first
         return search_documents(spec, files, processes)
+    # The files found stay out of the collections the results set off, as they do when the
+    # workers start after discovery (see run.parallel.worker_pool); all thawed when they stop.
+    gc.freeze()
     return _rest(spec, files, ahead, stack)
 
 
