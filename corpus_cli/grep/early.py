@@ -3,8 +3,8 @@
 Discovery walks every folder before any file is searched: at 18,726 files, 35 ms on one core
 while the other waits, a tenth of grep -c's time. Here the workers start once the walk has found
 enough files for two processes, and each task of files found goes to them as soon as it is whole
-(in the order the walk finds the files, each named by its stem), up to the pool's window, so the
-walk and the first searches share the cores. The files reach workers forked before they were
+(in the order the walk finds the files, each named by its stem), a few a worker, so the walk
+and the first searches share the cores. The files reach workers forked before they were
 found through an anonymous file in memory (see `SpilledBatches`).
 
 Nothing is printed until discovery ends but discovery's own warnings, in their order. Then the
