@@ -6,6 +6,7 @@ and on layouts where the search begun during discovery must give way (see grep/e
 from __future__ import annotations
 
 import codecs
+import os
 from pathlib import Path
 
 import pytest
@@ -161,3 +162,15 @@ def test_a_selection_searches_as_one_process_does(tmp_path: Path, monkeypatch: p
     ids = "".join(f'{{"id": "{Path(name).stem}"}}\n' for name in reversed(IN_ORDER[3:11]))
     stdin = [] if "--stdin" in selection else ["--no-stdin"]
     assert_pooled_as_alone(monkeypatch, "--corpus", str(root), *stdin, *selection, "--format", "jsonl", "-c", "ICE", input=ids)
+
+
+@pytest.mark.slow
+def test_without_a_memfd_the_search_waits_for_discovery(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A kernel without memfd_create (before Linux 3.17) refuses it: the search runs as after discovery."""
+
+    def refused(*args: object) -> int:
+        raise OSError(38, "Function not implemented")
+
+    monkeypatch.setattr(os, "memfd_create", refused, raising=False)
+    root = layout(tmp_path, IN_ORDER)
+    assert_pooled_as_alone(monkeypatch, "--corpus", str(root), "--no-stdin", "--format", "jsonl", "-c", "ICE")

@@ -82,13 +82,18 @@ class _Ahead:
         self.sent: list[SourceFile] = []
         self.pool: WorkerPool | None = None
         self.batches: SpilledBatches | None = None
+        self.unable = False
 
     def found(self, found: list[tuple[str, str, str]]) -> None:
         per_task = parallel.FILES_PER_TASK
         if self.pool is None:
-            if len(found) < max(parallel.PARALLEL_MIN_ITEMS, 2 * per_task):
+            if self.unable or len(found) < max(parallel.PARALLEL_MIN_ITEMS, 2 * per_task):
                 return
-            self.batches = SpilledBatches()
+            try:
+                self.batches = SpilledBatches()
+            except OSError:  # no memfd in this kernel (before Linux 3.17): the search waits for discovery
+                self.unable = True
+                return
             self.stack.callback(self.batches.close)
             task = functools.partial(search_task, self.spec, self.batches)
             # The walk holds the garbage collector off (discover.collection_paused), and workers
