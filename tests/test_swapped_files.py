@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 from helpers import run
 
-import corpus_cli.run.session as session_module
+import corpus_cli.run.discovery as discovery_module
 from corpus_cli.source.files import SourceFile
 
 SECRET = "SECRET-OUTSIDE-CORPUS"
@@ -19,7 +19,7 @@ SECRET = "SECRET-OUTSIDE-CORPUS"
 
 def swap_after_discovery(monkeypatch: pytest.MonkeyPatch, swap: Callable[[Path], None]) -> None:
     """Discover as usual, then swap the file victim.txt before anything reads it."""
-    discover = session_module.discover
+    discover = discovery_module.discover
 
     def discover_then_swap(*args: object, **kwargs: object) -> list[SourceFile]:
         found = discover(*args, **kwargs)  # type: ignore[arg-type]
@@ -28,7 +28,7 @@ def swap_after_discovery(monkeypatch: pytest.MonkeyPatch, swap: Callable[[Path],
         swap(victim)
         return found
 
-    monkeypatch.setattr(session_module, "discover", discover_then_swap)
+    monkeypatch.setattr(discovery_module, "discover", discover_then_swap)
 
 
 @pytest.fixture

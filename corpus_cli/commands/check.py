@@ -12,7 +12,8 @@ from corpus_cli.commands.options import corpus_options, format_option
 from corpus_cli.errors import ExitStatus
 from corpus_cli.output.terminal import default_format, write_text
 from corpus_cli.output.writers import RecordWriter
-from corpus_cli.run.session import Discovery, Reporter, Session
+from corpus_cli.run.discovery import Discovery
+from corpus_cli.run.session import Reporter, Session
 
 
 @click.command("check")

@@ -10,7 +10,8 @@ from corpus_cli.commands.options import document_options, format_option
 from corpus_cli.errors import CorpusError
 from corpus_cli.output.terminal import color_enabled, default_format, write_text
 from corpus_cli.output.writers import RECORD_FORMATS, RecordWriter
-from corpus_cli.run.session import Session, index_exists
+from corpus_cli.run.discovery import index_exists
+from corpus_cli.run.session import Session
 
 TABLE_FIELDS = ("rank", "id", "date", "score", "title")
 

@@ -17,11 +17,11 @@ from typing import IO, TYPE_CHECKING, Any
 import click
 
 from corpus_cli.errors import CorpusError
+from corpus_cli.run.discovery import Discovery, index_exists
 from corpus_cli.run.pipeline import Packed, Result, documents, mapped, packed
 from corpus_cli.run.progress import Tick, progress
 from corpus_cli.run.selection import Selection, parse_bound, read_ids
 from corpus_cli.source.config import Corpus
-from corpus_cli.source.discover import discover
 from corpus_cli.source.files import SourceFile
 from corpus_cli.source.limits import DEFAULT_MAX_DOCUMENT_MB
 from corpus_cli.source.locate import locate
@@ -32,8 +32,7 @@ if TYPE_CHECKING:
 
     from corpus_cli.grep.search import DocumentResult
     from corpus_cli.grep.spec import SearchSpec
-    from corpus_cli.index.view import Glance, IndexView
-    from corpus_cli.source.survey import Survey
+    from corpus_cli.index.view import IndexView
 
 
 @dataclass
@@ -69,57 +68,6 @@ def _stdin() -> IO[bytes]:
     if sys.stdin is None:  # started with stdin closed (<&-): Python leaves it None
         raise CorpusError("--stdin: standard input is closed; pipe records in, or leave out --stdin")
     return sys.stdin.buffer
-
-
-def index_exists(corpus: Corpus) -> bool:
-    """Whether the corpus has an index file: a stat or two, so that a run on a corpus without one
-    imports none of the index's modules (a fifth of grep's start-up)."""
-    from corpus_cli.index.location import existing
-
-    return existing(corpus.root) is not None
-
-
-class Discovery:
-    """The corpus's files, found once when first asked for and shared by every view of a session.
-
-    With `survey` (the index may answer) and an index there, discovery also stats each file for
-    the index's freshness check, on every core for a large corpus (`surveyed`, see source/survey.py)."""
-
-    def __init__(self, corpus: Corpus, warn: Callable[[str], None], *, survey: bool = False) -> None:
-        self.corpus, self.warn, self.survey = corpus, warn, survey
-        self.surveyed: Survey | None = None
-
-    @cached_property
-    def glance(self) -> Glance | None:
-        """A quick look at the corpus's index, when discovery may survey for it (None: no usable one)."""
-        if not self.survey or not index_exists(self.corpus):
-            return None
-        from corpus_cli.index.view import glance
-
-        return glance(self.corpus.root)
-
-    @property
-    def walked(self) -> bool:
-        """Whether the files were found already."""
-        return "files" in self.__dict__  # where cached_property keeps them
-
-    def walk(self, on_folder: Callable[[list[tuple[str, str, str]]], None]) -> list[SourceFile]:
-        """`files`, found now by `discover` calling `on_folder` after each folder (see there),
-        for a command that starts on the files found so far; only when `glance` is None (the
-        files are not surveyed) and they were not found yet."""
-        files = discover(self.corpus, self.warn, on_folder)
-        self.__dict__["files"] = files  # as cached_property keeps them
-        return files
-
-    @cached_property
-    def files(self) -> list[SourceFile]:
-        seen = self.glance
-        if seen is not None:
-            from corpus_cli.source.survey import survey
-
-            self.surveyed = survey(self.corpus, self.warn, seen.processes, seen.stamps)
-            return self.surveyed.files
-        return discover(self.corpus, self.warn)
 
 
 @dataclass(frozen=True)
