@@ -12,7 +12,7 @@ import pytest
 from helpers import run
 from test_index_stamps import stamped  # noqa: F401 -- the fixture
 
-from corpus_cli.index.schema import is_damage
+from corpus_cli.index.schema import is_damage, mark_damaged
 
 
 def damage(index: Path, table: str) -> None:
@@ -38,7 +38,10 @@ def not_used(index: Path, found: str = "is") -> str:
     return f"corpus: warning: {index}: index not used: it {found} damaged ({MALFORMED}); run 'corpus index' to rebuild it"
 
 
-@pytest.mark.parametrize(("table", "args"), [("files", ("list",)), ("files", ("stats", "--by", "month")), ("tallies", ("stats",))])
+@pytest.mark.parametrize(
+    ("table", "args"),
+    [("files", ("list",)), ("files", ("stats", "--by", "month")), ("tallies", ("stats",))],
+)
 def test_damage_met_before_any_answer_is_one_warning_then_a_scan(stamped: Path, table: str, args: tuple[str, ...]):  # noqa: F811
     index = stamped / ".corpus" / "index.sqlite"
     damage(index, table)
@@ -121,3 +124,12 @@ def test_search_over_a_damaged_index_says_to_rebuild_it(stamped: Path):  # noqa:
         not_used(index, "was found"),
         f"corpus: error: the index of {stamped} cannot be used: run 'corpus index' to rebuild it (search needs it)",
     ]
+
+
+def test_marking_an_index_removed_meanwhile_makes_no_file(tmp_path: Path):
+    """A run that meets damage records it in the index; an index removed since (corpus index
+    --drop) stays removed: an empty file there would read as a foreign one."""
+    gone = tmp_path / ".corpus" / "index.sqlite"
+    gone.parent.mkdir()
+    mark_damaged(gone, sqlite3.DatabaseError(MALFORMED))
+    assert not gone.exists()

@@ -144,8 +144,8 @@ def is_damage(error: sqlite3.DatabaseError) -> bool:
 def mark_damaged(path: Path, error: sqlite3.DatabaseError) -> None:
     """Record in the index that reading it failed with `error`, when it can still be written
     (else each run finds the damage again for itself)."""
-    try:
-        connection = sqlite3.connect(path, isolation_level=None, timeout=BUSY_TIMEOUT_MS / 1000)
+    try:  # mode=rw: an index removed meanwhile is not made anew, empty
+        connection = sqlite3.connect(f"{path.as_uri()}?mode=rw", uri=True, isolation_level=None, timeout=BUSY_TIMEOUT_MS / 1000)
         try:
             set_meta(connection, DAMAGED_KEY, str(error))
         finally:

@@ -28,10 +28,9 @@ from corpus_cli.source.locate import locate
 from corpus_cli.text.document import Document
 
 if TYPE_CHECKING:
-    import sqlite3
-
     from corpus_cli.grep.search import DocumentResult
     from corpus_cli.grep.spec import SearchSpec
+    from corpus_cli.index.schema import IndexDamaged
     from corpus_cli.index.view import IndexView
 
 
@@ -158,7 +157,7 @@ class Session:
         try:
             return settled(self.index, spec, self.picked(), self.files, include_zero=include_zero)
         except sqlite3.DatabaseError as error:
-            self._give_up_index(error)
+            self._scan_instead(error)
             return {}
 
     def documents(self) -> Iterator[Document]:
@@ -185,36 +184,45 @@ class Session:
         one error line when it does later, as the answers given cannot be taken back."""
         import sqlite3  # here: a run without an index never needs it
 
-        from corpus_cli.index.schema import IndexDamaged, damaged_index
+        from corpus_cli.index.schema import IndexDamaged
 
         try:
             first = next(answers)
         except StopIteration:
             return
         except (sqlite3.DatabaseError, IndexDamaged) as error:
-            self._give_up_index(error.error if isinstance(error, IndexDamaged) else error)
+            self._scan_instead(error)
             yield from scan()
             return
         yield first
         try:
             yield from answers
         except sqlite3.DatabaseError as error:
-            raise damaged_index(self._give_up_index(error, warn=False), error) from None
+            raise self._give_up_index(error) from None
 
-    def _give_up_index(self, error: sqlite3.DatabaseError, *, warn: bool = True) -> Path:
-        """Stop using an index that reading showed damaged (any other error is raised): it is
-        marked so for later runs, and the rest of this one scans. The index's path."""
-        from corpus_cli.index.schema import is_damage, mark_damaged
+    def _scan_instead(self, error: Exception) -> None:
+        """Give up a damaged index (see `_give_up_index`) with one warning: the run reads the files."""
+        damaged = self._give_up_index(error)
+        self.reporter.warn(f"{damaged.path}: index not used: it is damaged ({damaged.error}); run 'corpus index' to rebuild it")
+
+    def _give_up_index(self, error: Exception) -> IndexDamaged:
+        """The index's damage that `error` shows, marked in the index for later runs (once), with
+        the index closed and left alone for the rest of this run; any other error is raised."""
+        import sqlite3
+
+        from corpus_cli.index.schema import IndexDamaged, damaged_index, is_damage
 
         view = self.index
-        if view is None or not is_damage(error):
+        if isinstance(error, IndexDamaged):
+            damaged = error  # marked where it was found
+        elif view is not None and isinstance(error, sqlite3.DatabaseError) and is_damage(error):
+            damaged = damaged_index(view.path, error)
+        else:
             raise error
-        view.close()
-        if warn:
-            mark_damaged(view.path, error)
-            self.reporter.warn(f"{view.path}: index not used: it is damaged ({error}); run 'corpus index' to rebuild it")
+        if view is not None:
+            view.close()
         object.__setattr__(self, "use_index", False)  # a frozen session: this run has done with the index
-        return view.path
+        return damaged
 
     def _mapped_with_progress(self, function: Callable[[Document], Result], label: str, output_waits: bool) -> Iterator[Result]:
         with self.progress(label, output_waits=output_waits) as tick:
