@@ -45,17 +45,25 @@ class TermCounts:
     short_by: int = 0  # 0: exact counts
 
     def add(self, terms: Iterable[str]) -> None:
-        """Count the terms of one document."""
-        self.add_counts(Counter(terms))
+        """Count the terms of one document (its distinct terms by Counter's loop in C: this runs
+        for every document of a scan)."""
+        used = Counter(terms)
+        self.count.update(used)
+        self.doc_freq.update(used.keys())
+        self._keep_within_capacity()
 
     def add_counts(self, used: Mapping[str, int]) -> None:
-        """Count one document that uses each term of `used` that many times (none when 0)."""
+        """Count one document that uses each term of `used` that many times (none when 0): the
+        few terms `stats --term` seeks, without a Counter of them a document."""
         count, doc_freq = self.count, self.doc_freq
         for term, uses in used.items():
             if uses > 0:
                 count[term] += uses
                 doc_freq[term] += 1
-        if len(count) > (self.capacity or MAX_DISTINCT_TERMS):
+        self._keep_within_capacity()
+
+    def _keep_within_capacity(self) -> None:
+        if len(self.count) > (self.capacity or MAX_DISTINCT_TERMS):
             self._drop_the_least_used()
 
     def _drop_the_least_used(self) -> None:
