@@ -64,7 +64,7 @@ class IndexView:
     def load_whole(self) -> None:
         """Read every entry with its texts, unless the entries are read already: for a command
         that prints them all (list), before it asks for any entry, so every entry it is given
-        is whole (`with_texts` has nothing to add)."""
+        is whole (`texts_of` has nothing to add)."""
         if "stored" not in self.__dict__:
             self.__dict__["stored"] = store.load(self.connection, with_texts=True)
             self.whole = True
@@ -132,14 +132,10 @@ class IndexView:
     def _texts(self) -> dict[int, tuple[str | None, ...]]:
         return store.texts(self.connection)
 
-    def with_texts(self, entry: Entry, *, one: bool = False) -> Entry:
-        """The entry with the texts the light entries lack (entries read in this run have them);
-        every entry's texts are read at the first call, or only this one's with `one`."""
-        texts = self.texts_of(entry, one=one)
-        return entry if texts is None else entry._replace(title=texts[0], byline=texts[1], lede=texts[2])
-
     def texts_of(self, entry: Entry, *, one: bool = False) -> tuple[str | None, ...] | None:
-        """`with_texts`'s (title, byline, lede) of the entry; None when the entry has its own."""
+        """The (title, byline, lede) the light entries lack; None when the entry has its own (it
+        was read in this run, or every entry was read whole). Every entry's texts are read at the
+        first call, or only this one's with `one`."""
         if self.whole and not one:
             return None
         known = self.entries([entry.path]).get(entry.path) if one else self.stored.get(entry.path)
