@@ -13,6 +13,7 @@ import pytest
 from helpers import run
 
 import corpus_cli.run.parallel as parallel
+import corpus_cli.source.files as files_module
 
 ICE = "ICE agents met.\nNothing here.\nICE and ICE again.\n"
 # Name: bytes. Each takes its own way through reading and decoding, or warns in its own words.
@@ -172,5 +173,51 @@ def test_without_a_memfd_the_search_waits_for_discovery(tmp_path: Path, monkeypa
         raise OSError(38, "Function not implemented")
 
     monkeypatch.setattr(os, "memfd_create", refused, raising=False)
+    root = layout(tmp_path, IN_ORDER)
+    assert_pooled_as_alone(monkeypatch, "--corpus", str(root), "--no-stdin", "--format", "jsonl", "-c", "ICE")
+
+
+def pools_started(monkeypatch: pytest.MonkeyPatch) -> list[tuple[int, int]]:
+    """(workers, tasks sent ahead of discovery's end) of each pool the run starts."""
+    started: list[tuple[int, int]] = []
+    real_init, real_send_ahead = parallel.WorkerPool.__init__, parallel.WorkerPool.send_ahead
+
+    def init(self: parallel.WorkerPool, function: object, processes: int, in_parts: bool) -> None:
+        real_init(self, function, processes, in_parts)  # type: ignore[arg-type]
+        started.append((processes, 0))
+
+    def send_ahead(self: parallel.WorkerPool, item: object) -> None:
+        real_send_ahead(self, item)
+        started[-1] = (started[-1][0], started[-1][1] + 1)
+
+    monkeypatch.setattr(parallel.WorkerPool, "__init__", init)
+    monkeypatch.setattr(parallel.WorkerPool, "send_ahead", send_ahead)
+    return started
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("jobs", [2, 4])
+def test_the_search_begun_during_discovery_runs_on_the_workers_asked_for(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, jobs: int
+) -> None:
+    """-j N: N workers, started while the walk goes on (it was two whatever N, from the first folder's files)."""
+    monkeypatch.setattr(parallel, "FILES_PER_TASK", 2)
+    monkeypatch.setattr(parallel, "PARALLEL_MIN_ITEMS", 4)
+    started = pools_started(monkeypatch)
+    root = layout(tmp_path, IN_ORDER)
+    result = run("grep", "--corpus", str(root), "--no-stdin", "--format", "jsonl", "-c", "-j", str(jobs), "ICE")
+    assert result.exit_code == 0 and len(result.stdout.splitlines()) == len(IN_ORDER)
+    assert len(started) == 1 and started[0][0] == jobs and started[0][1] > 0
+
+
+@pytest.mark.slow
+def test_when_the_memory_file_takes_no_more_the_search_waits_for_discovery(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """No room to hand the files over during the walk (a full /dev/shm, a memory limit): the search
+    starts after discovery as it would without the early start, with the same output."""
+
+    def no_room(self: object, files: object) -> tuple[int, int]:
+        raise files_module.SpillFailed("cannot hand files to the worker processes: No space left on device; try --jobs 1")
+
+    monkeypatch.setattr(files_module.SpilledBatches, "add", no_room)
     root = layout(tmp_path, IN_ORDER)
     assert_pooled_as_alone(monkeypatch, "--corpus", str(root), "--no-stdin", "--format", "jsonl", "-c", "ICE")

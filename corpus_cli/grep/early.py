@@ -29,7 +29,7 @@ from corpus_cli.grep.spec import SearchSpec
 from corpus_cli.run import parallel
 from corpus_cli.run.parallel import WorkerPool, available_cores, plan, worker_pool
 from corpus_cli.run.session import Session
-from corpus_cli.source.files import SourceFile, SpilledBatches
+from corpus_cli.source.files import SourceFile, SpilledBatches, SpillFailed
 
 
 def search_corpus(spec: SearchSpec, session: Session, processes: int | None = None) -> Generator[DocumentResult, None, None]:
@@ -46,8 +46,8 @@ def search_corpus(spec: SearchSpec, session: Session, processes: int | None = No
     except BaseException:
         stack.close()
         raise
-    if ahead.pool is None or files[: len(ahead.sent)] != ahead.sent:
-        stack.close()  # the workers, if any: their files were not the corpus's first
+    if ahead.pool is None or ahead.unable or files[: len(ahead.sent)] != ahead.sent:
+        stack.close()  # the workers, if any: their files were not the corpus's first, or could not all be sent
         return search_documents(spec, files, processes)
     # The files found stay out of the collections the results set off, as they do when the
     # workers start after discovery (see run.parallel.worker_pool); all thawed when they stop.
@@ -86,8 +86,11 @@ class _Ahead:
 
     def found(self, found: list[tuple[str, str, str]]) -> None:
         per_task = parallel.FILES_PER_TASK
+        if self.unable:
+            return
         if self.pool is None:
-            if self.unable or len(found) < max(parallel.PARALLEL_MIN_ITEMS, 2 * per_task):
+            # Every worker asked for (--jobs, else one per core) has a task by then.
+            if len(found) < max(parallel.PARALLEL_MIN_ITEMS, self.processes * per_task):
                 return
             try:
                 self.batches = SpilledBatches()
@@ -96,20 +99,16 @@ class _Ahead:
                 return
             self.stack.callback(self.batches.close)
             task = functools.partial(search_task, self.spec, self.batches)
-            # The walk holds the garbage collector off (discover.collection_paused), and workers
-            # forked from inside it would keep it off for good: on for them, as after discovery.
-            paused = not gc.isenabled()
-            gc.enable()
-            try:
-                self.pool = self.stack.enter_context(worker_pool(task, min(self.processes, len(found) // per_task), in_parts=True))
-            finally:
-                if paused:
-                    gc.disable()
+            self.pool = self.stack.enter_context(worker_pool(task, self.processes, in_parts=True))
         assert self.batches is not None
         while len(self.sent) < TASKS_AHEAD_PER_PROCESS * per_task * self.pool.size and len(found) - len(self.sent) >= per_task:
             start = len(self.sent)
             files = [SourceFile(stem, path, location, self.max_mb) for stem, path, location in found[start : start + per_task]]
-            self.pool.send_ahead(self.batches.add(files))
+            try:
+                self.pool.send_ahead(self.batches.add(files))
+            except SpillFailed:  # no room for them: the search waits for discovery (then fails in one line if still none)
+                self.unable = True
+                return
             self.sent += files
 
 

@@ -262,6 +262,9 @@ def _work(
     A task's result is sent as ("ok", result), or `in_parts` as ("part", part)... ("done", None)."""
     for pipe in inherited:
         pipe.close()  # so that only the parent holds the other end of this worker's pipes
+    # A pool started while the parent holds the collector off (discovery's walk does, and grep's
+    # search begins during it) would fork workers that keep it off for good.
+    gc.enable()
     die_with_parent(parent, prctl)
     for stop in STOP_SIGNALS:
         signal.signal(stop, signal.SIG_IGN)

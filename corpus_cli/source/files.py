@@ -15,6 +15,7 @@ import stat
 from collections.abc import Callable, Iterator, Sequence
 from typing import Any, NamedTuple
 
+from corpus_cli.errors import CorpusError
 from corpus_cli.source.limits import DEFAULT_MAX_DOCUMENT_MB, describe_megabytes, document_limit
 
 Warn = Callable[[str], None]
@@ -71,6 +72,10 @@ class FileBatches:
         return len(self._packed)
 
 
+class SpillFailed(CorpusError):
+    """`SpilledBatches` could not store a task's files."""
+
+
 class SpilledBatches:
     """Tasks' files packed as `FileBatches` packs them, into an anonymous file in memory (Linux's
     memfd) made before the workers fork: so files found after the fork reach them too, and a
@@ -82,12 +87,16 @@ class SpilledBatches:
         self._end = 0
 
     def add(self, files: Sequence[SourceFile]) -> tuple[int, int]:
-        """Pack `files` as one task; where they are, to send to a worker."""
+        """Pack `files` as one task; where they are, to send to a worker. `SpillFailed` when the
+        memory file cannot take them (no room, a memory limit)."""
         data = pickle.dumps((tuple(zip(*files)), None), protocol=pickle.HIGHEST_PROTOCOL)
         start = self._end
         written = 0
-        while written < len(data):
-            written += os.pwrite(self._descriptor, data[written:], start + written)
+        try:
+            while written < len(data):
+                written += os.pwrite(self._descriptor, data[written:], start + written)
+        except OSError as error:  # not the output's fault, which an OSError without a file name is taken for
+            raise SpillFailed(f"cannot hand files to the worker processes: {error.strerror or error}; try --jobs 1") from None
         self._end += len(data)
         return start, len(data)
 
