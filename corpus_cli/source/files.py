@@ -55,21 +55,27 @@ class FileBatches:
     def __init__(self, files: Sequence[SourceFile], ranges: Sequence[tuple[int, int]], extras: Sequence[Any] | None = None) -> None:
         """`extras`, when given, holds something more a file (in `files`' order) for the workers,
         packed with the files (see `with_extras`)."""
-        self._packed = [
-            pickle.dumps((tuple(zip(*files[start:end])), None if extras is None else extras[start:end]), protocol=pickle.HIGHEST_PROTOCOL)
-            for start, end in ranges
-        ]
+        self._packed = [_packed(files[start:end], None if extras is None else extras[start:end]) for start, end in ranges]
 
     def __getitem__(self, number: int) -> list[SourceFile]:
         return self.with_extras(number)[0]
 
     def with_extras(self, number: int) -> tuple[list[SourceFile], Sequence[Any] | None]:
         """Task `number`'s files, and their extras (None when none were given)."""
-        columns, extras = pickle.loads(self._packed[number])
-        return (list(map(SourceFile, *columns)) if columns else []), extras
+        return _unpacked(self._packed[number])
 
     def __len__(self) -> int:
         return len(self._packed)
+
+
+def _packed(files: Sequence[SourceFile], extras: Sequence[Any] | None) -> bytes:
+    """A task's files as one tuple a field (with their extras), pickled: what a worker unpacks."""
+    return pickle.dumps((tuple(zip(*files)), extras), protocol=pickle.HIGHEST_PROTOCOL)
+
+
+def _unpacked(data: bytes) -> tuple[list[SourceFile], Sequence[Any] | None]:
+    columns, extras = pickle.loads(data)
+    return (list(map(SourceFile, *columns)) if columns else []), extras
 
 
 class SpillFailed(CorpusError):
@@ -89,7 +95,7 @@ class SpilledBatches:
     def add(self, files: Sequence[SourceFile]) -> tuple[int, int]:
         """Pack `files` as one task; where they are, to send to a worker. `SpillFailed` when the
         memory file cannot take them (no room, a memory limit)."""
-        data = pickle.dumps((tuple(zip(*files)), None), protocol=pickle.HIGHEST_PROTOCOL)
+        data = _packed(files, None)
         start = self._end
         written = 0
         try:
@@ -109,8 +115,7 @@ class SpilledBatches:
                 raise EOFError("a task's files were cut short")
             pieces.append(piece)
             start, size = start + len(piece), size - len(piece)
-        columns, _ = pickle.loads(b"".join(pieces))
-        return list(map(SourceFile, *columns)) if columns else []
+        return _unpacked(b"".join(pieces))[0]
 
     def close(self) -> None:
         os.close(self._descriptor)
