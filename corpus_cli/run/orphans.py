@@ -3,7 +3,6 @@ out-of-memory killer, rather than sleep for ever with parent PID 1 (see run/para
 
 from __future__ import annotations
 
-import contextlib
 import os
 import signal
 import sys
@@ -31,12 +30,11 @@ def libc_prctl() -> Callable[..., int] | None:
 def die_with_parent(parent: int, prctl: Callable[..., int] | None) -> None:
     """End this worker when its parent dies: the kernel's parent-death signal through `prctl`
     (see `libc_prctl`), else a thread that watches the parent's id."""
-    if prctl is not None:
-        with contextlib.suppress(OSError):
-            if prctl(PR_SET_PDEATHSIG, signal.SIGKILL) == 0:
-                if os.getppid() != parent:  # the parent died before the request was made
-                    os._exit(1)
-                return
+    # prctl reports failure by its result (-1), never by raising: then the thread watches instead.
+    if prctl is not None and prctl(PR_SET_PDEATHSIG, signal.SIGKILL) == 0:
+        if os.getppid() != parent:  # the parent died before the request was made
+            os._exit(1)
+        return
     threading.Thread(target=_watch_parent, args=(parent,), daemon=True).start()
 
 
