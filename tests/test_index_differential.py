@@ -88,3 +88,15 @@ def test_fresh_stale_and_no_index_agree(tmp_path: Path, kind: str):
     assert_all_same(corpus)
     status = json.loads(run("index", "--status", "--corpus", str(corpus), "--format", "json").stdout)
     assert status["stale"] == 0  # the commands above wrote what they re-read back
+
+
+@pytest.mark.parametrize("args", [args for args in COMMANDS if args[0] == "stats"])
+def test_stats_first_to_meet_changed_files_counts_as_a_scan(tmp_path: Path, args: tuple[str, ...]):
+    """stats counts fresh entries from a few of their columns: the first run after files changed
+    re-reads them, writes them back (when the index answers it), and counts as a scan does."""
+    corpus = hostile_corpus(tmp_path / "c")
+    assert run("index", "--corpus", str(corpus)).exit_code == 0
+    make_stale(corpus)
+    first = outcome(corpus, args)
+    assert first == outcome(corpus, args, "--no-index")
+    assert outcome(corpus, args) == first

@@ -20,19 +20,21 @@ from corpus_cli.source.files import SourceFile, Warn
 from corpus_cli.source.read import read_document
 from corpus_cli.text.document import Document, Metadata
 
-Answer = Callable[[IndexView, Corpus, SourceFile, records.Entry, "Metadata | None"], Any]
+Answer = Callable[[IndexView, Corpus, SourceFile, Any, "Metadata | None"], Any]
 
 
 def _summary(view: IndexView, corpus: Corpus, source: SourceFile, entry: records.Entry, metadata: Metadata | None) -> Any:
     return records.summary(entry, source.id, metadata, view.texts_of(entry))
 
 
-def _counted(view: IndexView, corpus: Corpus, source: SourceFile, entry: records.Entry, metadata: Metadata | None) -> Any:
+def _counted(
+    view: IndexView, corpus: Corpus, source: SourceFile, entry: records.Entry | records.Counting, metadata: Metadata | None
+) -> Any:
     if entry.path in view.indexed:  # read in this run and not written back: no tally in the index
         return records.counted(entry, source.id, metadata, view.indexed[entry.path].segments(), None)
-    rowid = view.stored[entry.path].rowid
-    blob = view.terms.masks.get(rowid)
-    tally = None if blob is None else DocumentTally(rowid, blob, view.terms)
+    # A whole entry is one this run found changed (and wrote back, or found the same): its row is read since.
+    row = entry if type(entry) is records.Counting else view.counting.get(entry.path)
+    tally = None if row is None or row.mask is None else DocumentTally(row.rowid, row.mask, view.terms)
     return records.counted(entry, source.id, metadata, records.LazySegments(_words_in_order, corpus, source), tally)
 
 
@@ -64,7 +66,7 @@ def answered(
     if answer is _summary:
         view.load_whole()
     metadata = corpus.metadata
-    for source, entry in view.fresh(picked, files, warn):
+    for source, entry in view.fresh(picked, files, warn, counting=answer is _counted):
         if entry is None:
             continue
         for message in records.read_warnings(entry):

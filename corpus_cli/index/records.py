@@ -66,6 +66,23 @@ class Entry(NamedTuple):
     flags: int | None
 
 
+class Counting(NamedTuple):
+    """What `stats` reads of an entry (the columns `counted` and `read_warnings` use), with its
+    tally's mask (None for a binary file): read for every entry at once, in half the time of
+    whole entries."""
+
+    path: str
+    rowid: int
+    binary: str | None
+    header_date: str | None
+    credit: str | None
+    words: int | None
+    chars: int | None
+    paragraphs: int | None
+    warnings: str | None
+    mask: bytes | None
+
+
 class Indexed(NamedTuple):
     """An entry and what its other rows are made of (None for a binary file): the terms of the
     headline, and those of each paragraph a line each, words split by spaces; each distinct
@@ -171,7 +188,7 @@ class LazySegments(Sequence[list[str]]):
         return iter(self._loaded())
 
 
-def read_warnings(entry: Entry) -> list[str]:
+def read_warnings(entry: Entry | Counting) -> list[str]:
     """The warnings reading the file reports, each with its path, as `read_document` words them."""
     return read_warnings_of(entry.path, entry.binary, entry.warnings)
 
@@ -185,7 +202,7 @@ def read_warnings_of(path: str, binary: str | None, warnings: str | None) -> lis
     return [f"{path}: {message}" for message in json.loads(warnings)]
 
 
-def entry_date(entry: Entry, metadata: Metadata | None) -> str | None:
+def entry_date(entry: Entry | Counting, metadata: Metadata | None) -> str | None:
     return document_date(metadata, entry.header_date)
 
 
@@ -213,7 +230,7 @@ def summary(entry: Entry, doc_id: str, metadata: Metadata | None, texts: Sequenc
     }
 
 
-def counted(entry: Entry, doc_id: str, metadata: Metadata | None, segments: Sequence[list[str]], tally: Tally | None) -> Counted:
+def counted(entry: Entry | Counting, doc_id: str, metadata: Metadata | None, segments: Sequence[list[str]], tally: Tally | None) -> Counted:
     """What `stats` counts of the document, as `stats.counted` makes it."""
     return Counted(
         id=doc_id,

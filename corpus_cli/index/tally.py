@@ -171,11 +171,6 @@ class IndexTerms:
         return self._rows("SELECT term, count, doc_freq FROM vocab WHERE count > 0")
 
     @cached_property
-    def masks(self) -> dict[int, bytes]:
-        """Every document's stored mask, by rowid (one query: a few bytes a document)."""
-        return dict(self._rows("SELECT rowid, mask FROM tallies"))
-
-    @cached_property
     def _tallies(self) -> dict[int, bytes]:
         return dict(self._rows("SELECT rowid, tally FROM tallies"))
 

@@ -29,7 +29,7 @@ from corpus_cli.index.freshness import (
     suspect_positions,
 )
 from corpus_cli.index.lock import writer_lock
-from corpus_cli.index.records import Entry, Indexed
+from corpus_cli.index.records import Counting, Entry, Indexed
 from corpus_cli.index.tally import IndexTerms
 from corpus_cli.source.config import Corpus
 from corpus_cli.source.files import SourceFile, Warn
@@ -104,22 +104,34 @@ class IndexView:
             self._write_back(same, indexed, removed)
         return outcome
 
-    def fresh(self, files: Sequence[SourceFile], all_files: Sequence[SourceFile], warn: Warn) -> Iterator[tuple[SourceFile, Entry | None]]:
+    @cached_property
+    def counting(self) -> dict[str, Counting]:
+        """What `stats` reads of every entry, by path (read at the first call; read again after
+        changes are written)."""
+        return store.counting(self.connection)
+
+    def fresh(
+        self, files: Sequence[SourceFile], all_files: Sequence[SourceFile], warn: Warn, *, counting: bool = False
+    ) -> Iterator[tuple[SourceFile, Entry | Counting | None]]:
         """Each of `files` with its up-to-date entry, in order (None: it cannot be read, and `warn`
-        has been told, in the file's place); see `freshen`."""
+        has been told, in the file's place); see `freshen`. With `counting`, an entry the index
+        holds as it is comes as its `Counting` (what stats reads), not whole."""
         outcome = self.freshen(files, all_files)
-        stored = self.stored
+        held: Callable[[str], Entry | Counting | None] = self.counting.get if counting else self._stored_entry
         for source in files:
-            value = outcome.get(source.path)
+            value: Entry | Counting | str | None = outcome.get(source.path)
             if value is None:
-                known = stored.get(source.path)
-                # Gone since it was checked (another run wrote the index meanwhile): read it again.
-                value = known.entry if known is not None else self._reread(source)
+                # None when gone since it was checked (another run wrote the index meanwhile): read it again.
+                value = held(source.path) or self._reread(source)
             if isinstance(value, str):
                 warn(value)
                 yield source, None
             else:
                 yield source, value
+
+    def _stored_entry(self, path: str) -> Entry | None:
+        known = self.stored.get(path)
+        return None if known is None else known.entry
 
     def _reread(self, source: SourceFile) -> Entry | str:
         result = recheck(source, None)
@@ -164,6 +176,7 @@ class IndexView:
                     writable.close()
         except (sqlite3.Error, schema.IndexUnusable, OSError):
             return
+        self.__dict__.pop("counting", None)  # read again when asked for: rows were replaced
         loaded = self.__dict__.get("stored")
         for path in affected:
             if path in changed:
