@@ -65,14 +65,15 @@ def answered(
     answer = ANSWERS[function]
     if answer is _summary:
         view.load_whole()
-    metadata = corpus.metadata
+    metadata, every_date = corpus.metadata, not selection.by_date
     for source, entry in view.fresh(picked, files, warn, counting=answer is _counted):
         if entry is None:
             continue
-        for message in records.read_warnings(entry):
-            warn(message)
-        if entry.binary is not None:
-            continue
+        if entry.binary is not None or entry.warnings != "[]":  # (most entries have nothing to say)
+            for message in records.read_warnings(entry):
+                warn(message)
+            if entry.binary is not None:
+                continue
         known = metadata.get(source.id)
-        if selection.admits_date(records.entry_date(entry, known)):
+        if every_date or selection.admits_date(records.entry_date(entry, known)):
             yield answer(view, corpus, source, entry, known)

@@ -231,14 +231,15 @@ def summary(entry: Entry, doc_id: str, metadata: Metadata | None, texts: Sequenc
 
 
 def counted(entry: Entry | Counting, doc_id: str, metadata: Metadata | None, segments: Sequence[list[str]], tally: Tally | None) -> Counted:
-    """What `stats` counts of the document, as `stats.counted` makes it."""
+    """What `stats` counts of the document, as `stats.counted` makes it (its fields in order: one
+    is made for every document, and naming them costs a third of the making)."""
     return Counted(
-        id=doc_id,
-        date=document_date(metadata, entry.header_date),
-        credit=(metadata.credit if metadata is not None else None) or entry.credit,
-        words=entry.words or 0,
-        chars=entry.chars or 0,
-        paragraphs=entry.paragraphs or 0,
-        segments=segments,
-        tally=tally,
+        doc_id,
+        document_date(metadata, entry.header_date),
+        (metadata.credit if metadata is not None else None) or entry.credit,
+        entry.words or 0,
+        entry.chars or 0,
+        entry.paragraphs or 0,
+        segments,
+        tally,
     )
