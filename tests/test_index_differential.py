@@ -90,10 +90,11 @@ def test_fresh_stale_and_no_index_agree(tmp_path: Path, kind: str):
     assert status["stale"] == 0  # the commands above wrote what they re-read back
 
 
-@pytest.mark.parametrize("args", [args for args in COMMANDS if args[0] == "stats"])
-def test_stats_first_to_meet_changed_files_counts_as_a_scan(tmp_path: Path, args: tuple[str, ...]):
-    """stats counts fresh entries from a few of their columns: the first run after files changed
-    re-reads them, writes them back (when the index answers it), and counts as a scan does."""
+@pytest.mark.parametrize("args", [args for args in COMMANDS if args[0] in ("list", "stats")])
+def test_list_or_stats_first_to_meet_changed_files_answers_as_a_scan(tmp_path: Path, args: tuple[str, ...]):
+    """list and stats read a few columns of each fresh entry, and changed files whole: the first
+    run after files changed re-reads them, writes them back (when the index answers it), and
+    answers as a scan does."""
     corpus = hostile_corpus(tmp_path / "c")
     assert run("index", "--corpus", str(corpus)).exit_code == 0
     make_stale(corpus)

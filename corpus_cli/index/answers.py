@@ -23,8 +23,10 @@ from corpus_cli.text.document import Document, Metadata
 Answer = Callable[[IndexView, Corpus, SourceFile, Any, "Metadata | None"], Any]
 
 
-def _summary(view: IndexView, corpus: Corpus, source: SourceFile, entry: records.Entry, metadata: Metadata | None) -> Any:
-    return records.summary(entry, source.id, metadata, view.texts_of(entry))
+def _summary(view: IndexView, corpus: Corpus, source: SourceFile, entry: records.Entry | records.Listing, metadata: Metadata | None) -> Any:
+    # A whole entry is one this run found changed: its texts are its own, or read now.
+    texts = None if isinstance(entry, records.Listing) else view.texts_of(entry)
+    return records.summary(entry, source.id, metadata, texts)
 
 
 def _counted(
@@ -33,7 +35,7 @@ def _counted(
     if entry.path in view.indexed:  # read in this run and not written back: no tally in the index
         return records.counted(entry, source.id, metadata, view.indexed[entry.path].segments(), None)
     # A whole entry is one this run found changed (and wrote back, or found the same): its row is read since.
-    row = entry if type(entry) is records.Counting else view.counting.get(entry.path)
+    row = entry if isinstance(entry, records.Counting) else view.counting.get(entry.path)
     tally = None if row is None or row.mask is None else DocumentTally(row.rowid, row.mask, view.terms)
     return records.counted(entry, source.id, metadata, records.LazySegments(_words_in_order, corpus, source), tally)
 
@@ -63,10 +65,8 @@ def answered(
 ) -> Iterator[Any]:
     """``function(document)`` for the picked documents in the selection's dates, from the index."""
     answer = ANSWERS[function]
-    if answer is _summary:
-        view.load_whole()
     metadata, every_date = corpus.metadata, not selection.by_date
-    for source, entry in view.fresh(picked, files, warn, counting=answer is _counted):
+    for source, entry in view.fresh(picked, files, warn, "counting" if answer is _counted else "listing"):
         if entry is None:
             continue
         if entry.binary is not None or entry.warnings != "[]":  # (most entries have nothing to say)

@@ -83,6 +83,22 @@ class Counting(NamedTuple):
     mask: bytes | None
 
 
+class Listing(NamedTuple):
+    """What `list` reads of an entry (the columns `summary` and `read_warnings` use): read for
+    every entry at once, in less time than whole entries."""
+
+    path: str
+    binary: str | None
+    header_date: str | None
+    title: str | None
+    credit: str | None
+    byline: str | None
+    lede: str | None
+    words: int | None
+    chars: int | None
+    warnings: str | None
+
+
 class Indexed(NamedTuple):
     """An entry and what its other rows are made of (None for a binary file): the terms of the
     headline, and those of each paragraph a line each, words split by spaces; each distinct
@@ -188,7 +204,7 @@ class LazySegments(Sequence[list[str]]):
         return iter(self._loaded())
 
 
-def read_warnings(entry: Entry | Counting) -> list[str]:
+def read_warnings(entry: Entry | Counting | Listing) -> list[str]:
     """The warnings reading the file reports, each with its path, as `read_document` words them."""
     return read_warnings_of(entry.path, entry.binary, entry.warnings)
 
@@ -202,14 +218,14 @@ def read_warnings_of(path: str, binary: str | None, warnings: str | None) -> lis
     return [f"{path}: {message}" for message in json.loads(warnings)]
 
 
-def entry_date(entry: Entry | Counting, metadata: Metadata | None) -> str | None:
+def entry_date(entry: Entry | Counting | Listing, metadata: Metadata | None) -> str | None:
     return document_date(metadata, entry.header_date)
 
 
 _NO_METADATA = Metadata()
 
 
-def summary(entry: Entry, doc_id: str, metadata: Metadata | None, texts: Sequence[str | None] | None = None) -> dict[str, Any]:
+def summary(entry: Entry | Listing, doc_id: str, metadata: Metadata | None, texts: Sequence[str | None] | None = None) -> dict[str, Any]:
     """The record `list` prints, as `Document.summary` makes it; `texts` (title, byline, lede)
     in place of the entry's, when given."""
     metadata = metadata or _NO_METADATA

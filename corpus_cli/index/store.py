@@ -14,7 +14,7 @@ from typing import Any
 
 from corpus_cli.index import stamps
 from corpus_cli.index.freshness import Stored
-from corpus_cli.index.records import COLUMNS, TEXT_COLUMNS, Counting, Entry, Indexed, word_texts
+from corpus_cli.index.records import COLUMNS, TEXT_COLUMNS, Counting, Entry, Indexed, Listing, word_texts
 from corpus_cli.index.schema import get_meta, set_meta
 from corpus_cli.index.tally import Vocabulary
 from corpus_cli.source.discover import collection_paused
@@ -27,13 +27,13 @@ _COUNTING = (
     "SELECT f.path, f.rowid, f.binary, f.header_date, f.credit, f.words, f.chars, f.paragraphs, f.warnings, t.mask"
     " FROM files AS f LEFT JOIN tallies AS t ON t.rowid = f.rowid"
 )
+_LISTING = f"SELECT {', '.join(Listing._fields)} FROM files"
 _INSERT = f"INSERT INTO files ({', '.join(COLUMNS)}) VALUES ({', '.join('?' * len(COLUMNS))})"
 
 
-def load(connection: sqlite3.Connection, paths: Iterable[str] | None = None, *, with_texts: bool = False) -> dict[str, Stored]:
-    """Every entry (or those of `paths` that it holds), by path, without its terms, and without
-    its texts (see `texts`) unless asked for (in the same pass they cost a third of reading them apart)."""
-    query = f"SELECT rowid, {', '.join(COLUMNS) if with_texts else _LIGHT_COLUMNS} FROM files"
+def load(connection: sqlite3.Connection, paths: Iterable[str] | None = None) -> dict[str, Stored]:
+    """Every entry (or those of `paths` that it holds), by path, without its terms and its texts (see `texts`)."""
+    query = f"SELECT rowid, {_LIGHT_COLUMNS} FROM files"
     if paths is None:
         rows: Iterable[tuple[Any, ...]] = connection.execute(query)
     else:
@@ -49,12 +49,17 @@ def counting(connection: sqlite3.Connection) -> dict[str, Counting]:
         return {row[0]: make(row) for row in connection.execute(_COUNTING)}
 
 
-def texts(connection: sqlite3.Connection, rowid: int | None = None) -> dict[int, tuple[str | None, ...]]:
-    """The `TEXT_COLUMNS` of every entry (or of one), by rowid."""
-    query = f"SELECT rowid, {', '.join(TEXT_COLUMNS)} FROM files"
-    rows = connection.execute(query) if rowid is None else connection.execute(f"{query} WHERE rowid = ?", (rowid,))
+def listing(connection: sqlite3.Connection) -> dict[str, Listing]:
+    """Every entry's `Listing` (what `list` reads of it), by path, in one query."""
+    make = Listing._make
     with collection_paused():
-        return {row[0]: row[1:] for row in rows}
+        return {row[0]: make(row) for row in connection.execute(_LISTING)}
+
+
+def texts(connection: sqlite3.Connection, rowid: int) -> tuple[str | None, ...] | None:
+    """The `TEXT_COLUMNS` of one entry; None when there is no such row."""
+    row = connection.execute(f"SELECT {', '.join(TEXT_COLUMNS)} FROM files WHERE rowid = ?", (rowid,)).fetchone()
+    return None if row is None else tuple(row)
 
 
 def orphans(connection: sqlite3.Connection) -> int:

@@ -14,7 +14,7 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
-from typing import NamedTuple
+from typing import Literal, NamedTuple
 
 from corpus_cli.index import location, schema, stamps, store
 from corpus_cli.index.build import rechecked
@@ -29,7 +29,7 @@ from corpus_cli.index.freshness import (
     suspect_positions,
 )
 from corpus_cli.index.lock import writer_lock
-from corpus_cli.index.records import Counting, Entry, Indexed
+from corpus_cli.index.records import Counting, Entry, Indexed, Listing
 from corpus_cli.index.tally import IndexTerms
 from corpus_cli.source.config import Corpus
 from corpus_cli.source.files import SourceFile, Warn
@@ -40,8 +40,9 @@ from corpus_cli.source.survey import Survey
 class IndexView:
     """An open index and what it knows of each file (by path), kept up to date as files are asked for.
 
-    Only `known` (rowid and stat signature) is read on opening; the entries (`stored`) are read
-    when a command first needs them all (list, stats), and single entries when it needs a few."""
+    Only `known` (rowid and stat signature) is read on opening; what a command reads of every
+    entry (`counting` for stats, `listing` for list) is read when it first needs it, and whole
+    entries only for the few files it needs them of."""
 
     path: Path
     connection: sqlite3.Connection
@@ -49,7 +50,6 @@ class IndexView:
     # for when they are checked, since the index may be opened before the files are found.
     surveyed: Callable[[], Survey | None] = lambda: None
     indexed: dict[str, Indexed] = field(default_factory=dict)  # re-read in this run, not written yet
-    whole: bool = False  # `stored` was read with the entries' texts (see `load_whole`)
 
     @cached_property
     def known(self) -> dict[str, Known]:
@@ -57,22 +57,18 @@ class IndexView:
         return load_known(self.connection)
 
     @cached_property
-    def stored(self) -> dict[str, Stored]:
-        """Every entry, without terms and texts, by path (read at the first call)."""
-        return store.load(self.connection)
+    def counting(self) -> dict[str, Counting]:
+        """What `stats` reads of every entry, by path (read at the first call; read again after
+        changes are written)."""
+        return store.counting(self.connection)
 
-    def load_whole(self) -> None:
-        """Read every entry with its texts, unless the entries are read already: for a command
-        that prints them all (list), before it asks for any entry, so every entry it is given
-        is whole (`texts_of` has nothing to add)."""
-        if "stored" not in self.__dict__:
-            self.__dict__["stored"] = store.load(self.connection, with_texts=True)
-            self.whole = True
+    @cached_property
+    def listing(self) -> dict[str, Listing]:
+        """What `list` reads of every entry, by path (as `counting`)."""
+        return store.listing(self.connection)
 
     def entries(self, paths: Iterable[str]) -> dict[str, Stored]:
-        """The entries of `paths` that the index holds, by path: from `stored` when it is read, else one by one."""
-        if "stored" in self.__dict__:
-            return {path: self.stored[path] for path in paths if path in self.stored}
+        """The whole entries of `paths` that the index holds (without texts), by path."""
         return store.load(self.connection, paths)
 
     def freshen(self, files: Sequence[SourceFile], all_files: Sequence[SourceFile]) -> dict[str, Entry | str]:
@@ -104,22 +100,16 @@ class IndexView:
             self._write_back(same, indexed, removed)
         return outcome
 
-    @cached_property
-    def counting(self) -> dict[str, Counting]:
-        """What `stats` reads of every entry, by path (read at the first call; read again after
-        changes are written)."""
-        return store.counting(self.connection)
-
     def fresh(
-        self, files: Sequence[SourceFile], all_files: Sequence[SourceFile], warn: Warn, *, counting: bool = False
-    ) -> Iterator[tuple[SourceFile, Entry | Counting | None]]:
+        self, files: Sequence[SourceFile], all_files: Sequence[SourceFile], warn: Warn, rows: Literal["counting", "listing"]
+    ) -> Iterator[tuple[SourceFile, Entry | Counting | Listing | None]]:
         """Each of `files` with its up-to-date entry, in order (None: it cannot be read, and `warn`
-        has been told, in the file's place); see `freshen`. With `counting`, an entry the index
-        holds as it is comes as its `Counting` (what stats reads), not whole."""
+        has been told, in the file's place); see `freshen`. An entry the index holds as it is
+        comes as its row of `rows` (what the command reads of it), one found changed whole."""
         outcome = self.freshen(files, all_files)
-        held: Callable[[str], Entry | Counting | None] = self.counting.get if counting else self._stored_entry
+        held: Callable[[str], Counting | Listing | None] = self.counting.get if rows == "counting" else self.listing.get
         for source in files:
-            value: Entry | Counting | str | None = outcome.get(source.path)
+            value: Entry | Counting | Listing | str | None = outcome.get(source.path)
             if value is None:
                 # None when gone since it was checked (another run wrote the index meanwhile): read it again.
                 value = held(source.path) or self._reread(source)
@@ -129,10 +119,6 @@ class IndexView:
             else:
                 yield source, value
 
-    def _stored_entry(self, path: str) -> Entry | None:
-        known = self.stored.get(path)
-        return None if known is None else known.entry
-
     def _reread(self, source: SourceFile) -> Entry | str:
         result = recheck(source, None)
         if result.indexed is None:
@@ -140,21 +126,13 @@ class IndexView:
         self.indexed[source.path] = result.indexed
         return result.indexed.entry
 
-    @cached_property
-    def _texts(self) -> dict[int, tuple[str | None, ...]]:
-        return store.texts(self.connection)
-
-    def texts_of(self, entry: Entry, *, one: bool = False) -> tuple[str | None, ...] | None:
-        """The (title, byline, lede) the light entries lack; None when the entry has its own (it
-        was read in this run, or every entry was read whole). Every entry's texts are read at the
-        first call, or only this one's with `one`."""
-        if self.whole and not one:
+    def texts_of(self, entry: Entry) -> tuple[str | None, ...] | None:
+        """The (title, byline, lede) of a whole entry, which `entries` leaves out; None when the
+        entry has its own (it was read in this run)."""
+        if entry.path in self.indexed:
             return None
-        known = self.entries([entry.path]).get(entry.path) if one else self.stored.get(entry.path)
-        if entry.path in self.indexed or known is None:
-            return None
-        # None too when the entry was written back after the texts were read: it is whole.
-        return store.texts(self.connection, known.rowid).get(known.rowid) if one else self._texts.get(known.rowid)
+        known = self.entries([entry.path]).get(entry.path)
+        return None if known is None else store.texts(self.connection, known.rowid)
 
     @cached_property
     def terms(self) -> IndexTerms:
@@ -176,17 +154,13 @@ class IndexView:
                     writable.close()
         except (sqlite3.Error, schema.IndexUnusable, OSError):
             return
-        self.__dict__.pop("counting", None)  # read again when asked for: rows were replaced
-        loaded = self.__dict__.get("stored")
+        for rows in ("counting", "listing"):
+            self.__dict__.pop(rows, None)  # read again when asked for: rows were replaced
         for path in affected:
             if path in changed:
                 self.known[path] = known_of(changed[path])
-                if loaded is not None:
-                    loaded[path] = changed[path]
             else:
                 self.known.pop(path, None)
-                if loaded is not None:
-                    loaded.pop(path, None)
         self.indexed.clear()
 
     def close(self) -> None:
