@@ -33,9 +33,9 @@ def warnings(stderr: str) -> list[str]:
 MALFORMED = "database disk image is malformed"
 
 
-def not_used(index: Path, found: str = "is") -> str:
+def not_used(index: Path, found: str = "is", reason: str = MALFORMED) -> str:
     """The warning of a run that meets the damage (`found`: "is") or is told of it ("was found")."""
-    return f"corpus: warning: {index}: index not used: it {found} damaged ({MALFORMED}); run 'corpus index' to rebuild it"
+    return f"corpus: warning: {index}: index not used: it {found} damaged ({reason}); run 'corpus index' to rebuild it"
 
 
 @pytest.mark.parametrize(
@@ -133,3 +133,19 @@ def test_marking_an_index_removed_meanwhile_makes_no_file(tmp_path: Path):
     gone.parent.mkdir()
     mark_damaged(gone, sqlite3.DatabaseError(MALFORMED))
     assert not gone.exists()
+
+
+@pytest.mark.parametrize(("table", "reason"), [("grams_data", "vtable constructor failed: grams"), ("files", MALFORMED)])
+def test_grep_through_a_damaged_index_warns_once_and_scans(stamped: Path, table: str, reason: str):  # noqa: F811
+    """grep asks the trigrams for its candidates, then their entries: damage met in either is
+    one warning (SQLite's full-text tables say it their own way), and the files are searched as
+    without an index."""
+    index = stamped / ".corpus" / "index.sqlite"
+    damage(index, table)
+    args = ("grep", "-c", "-w", "Mayorkas", "--include-zero", "--corpus", str(stamped))
+    scanned = run(*args, "--no-index")
+    first = run(*args)
+    assert (first.stdout, first.exit_code) == (scanned.stdout, scanned.exit_code)
+    assert warnings(first.stderr) == [not_used(index, "is", reason)]
+    again = run(*args)
+    assert (again.stdout, warnings(again.stderr)) == (scanned.stdout, [not_used(index, "was found", reason)])

@@ -68,8 +68,10 @@ def settled(
         hits = queries.candidates(view.connection, needle)
         # Only what a result without a line shows: its warnings, and its date when dates select.
         facts = queries.facts(view.connection, every=spec.dates.by_date)
-    except sqlite3.DatabaseError:
-        return {}
+    except sqlite3.DatabaseError as error:
+        if schema.is_damage(error):
+            raise  # said once, and marked, by the session, which then searches every file
+        return {}  # busy: every file is searched
     if hits is None:
         return {}
     always = records.UNSEARCHABLE | (records.FOLD_TRAP if ignore_case else 0)
