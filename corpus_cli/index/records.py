@@ -84,18 +84,18 @@ class Counting(NamedTuple):
 
 
 class Listing(NamedTuple):
-    """What `list` reads of an entry (the columns `summary` and `read_warnings` use): read for
-    every entry at once, in less time than whole entries."""
+    """What `list` reads of an entry: the columns `summary` prints, in its order, then those
+    `read_warnings` uses. Read for every entry at once, in less time than whole entries."""
 
     path: str
-    binary: str | None
     header_date: str | None
     title: str | None
     credit: str | None
     byline: str | None
-    lede: str | None
     words: int | None
     chars: int | None
+    lede: str | None
+    binary: str | None
     warnings: str | None
 
 
