@@ -20,8 +20,8 @@ from corpus_cli.index.tally import Vocabulary
 from corpus_cli.source.discover import collection_paused
 from corpus_cli.source.survey import folder_of
 
-# Read apart, when a record needs them: the texts only `list` and `search` print (leaving them
-# out of the entries every command loads saves a third of reading them).
+# Whole entries are read without their texts, which only `list` and `search` print: `list` reads
+# them in its `Listing`, `search` for each row it ranks (see `texts`).
 _LIGHT_COLUMNS = ", ".join("NULL" if name in TEXT_COLUMNS else name for name in COLUMNS)
 _COUNTING = (
     "SELECT f.path, f.rowid, f.binary, f.header_date, f.credit, f.words, f.chars, f.paragraphs, f.warnings, t.mask"
