@@ -9,16 +9,20 @@ and says so in a file, so the test kills it once it is known to be midway (no ti
 from __future__ import annotations
 
 import json
+import os
 import signal
 import sqlite3
 import subprocess
 import sys
 import time
 from pathlib import Path
+from typing import Any
 
 import pytest
 from helpers import run
 from index_corpora import hostile_corpus
+
+from corpus_cli.index.view import IndexView
 
 PAUSE_AT_FOURTH_WRITE = """
 import pathlib, sys, time
@@ -138,3 +142,28 @@ def test_a_second_index_run_says_busy_and_commands_still_answer(tmp_path: Path, 
     assert run("index", "--corpus", str(corpus)).exit_code == 0
     assert status(corpus)["stale"] == 0
     assert_same_as_scan(corpus)
+
+
+def test_an_entry_dropped_by_another_run_meanwhile_is_still_listed_whole(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
+    """A touched file is checked (same content), then another run drops its row (one that saw
+    the file missing for a moment): list still prints its title, byline and lede, as a scan does."""
+    corpus = hostile_corpus(tmp_path / "c")
+    assert run("index", "--corpus", str(corpus)).exit_code == 0
+    touched = sorted(corpus.glob("00*.txt"))[3]
+    status = touched.stat()
+    os.utime(touched, ns=(status.st_atime_ns, status.st_mtime_ns + 5_000_000_000))
+    checked = IndexView.freshen
+
+    def checked_then_dropped(view: IndexView, *args: Any) -> Any:
+        outcome = checked(view, *args)
+        other = sqlite3.connect(view.path)
+        with other:
+            other.execute("DELETE FROM files WHERE path = ?", (touched.name,))
+        other.close()
+        return outcome
+
+    monkeypatch.setattr(IndexView, "freshen", checked_then_dropped)
+    listed = run("list", "--corpus", str(corpus))
+    monkeypatch.undo()
+    assert listed.exit_code == 0
+    assert listed.stdout == run("list", "--corpus", str(corpus), "--no-index").stdout

@@ -24,9 +24,7 @@ Answer = Callable[[IndexView, Corpus, SourceFile, Any, "Metadata | None"], Any]
 
 
 def _summary(view: IndexView, corpus: Corpus, source: SourceFile, entry: records.Entry | records.Listing, metadata: Metadata | None) -> Any:
-    # A whole entry is one this run found changed: its texts are its own, or read now.
-    texts = None if isinstance(entry, records.Listing) else view.texts_of(entry)
-    return records.summary(entry, source.id, metadata, texts)
+    return records.summary(entry, source.id, metadata)
 
 
 def _counted(

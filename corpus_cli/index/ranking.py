@@ -56,7 +56,7 @@ def search(
         metadata = corpus.metadata.get(source.id)
         if dated and not selection.admits_date(records.entry_date(stored.entry, metadata)):
             continue
-        record = records.summary(stored.entry, source.id, metadata, view.texts_of(stored.entry))
+        record = records.summary(stored.entry, source.id, metadata)
         results.append(
             {
                 "rank": len(results) + 1,

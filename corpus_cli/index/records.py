@@ -225,24 +225,22 @@ def entry_date(entry: Entry | Counting | Listing, metadata: Metadata | None) -> 
 _NO_METADATA = Metadata()
 
 
-def summary(entry: Entry | Listing, doc_id: str, metadata: Metadata | None, texts: Sequence[str | None] | None = None) -> dict[str, Any]:
-    """The record `list` prints, as `Document.summary` makes it; `texts` (title, byline, lede)
-    in place of the entry's, when given."""
+def summary(entry: Entry | Listing, doc_id: str, metadata: Metadata | None) -> dict[str, Any]:
+    """The record `list` prints, as `Document.summary` makes it (`entry` with its texts)."""
     metadata = metadata or _NO_METADATA
-    title, byline, lede = texts or (entry.title, entry.byline, entry.lede)
     return {
         "id": doc_id,
         "path": entry.path,
         "date": document_date(metadata, entry.header_date),
-        "title": metadata.title or title,
+        "title": metadata.title or entry.title,
         "credit": metadata.credit or entry.credit,
-        "byline": metadata.byline or byline,
+        "byline": metadata.byline or entry.byline,
         "source": metadata.source,
         "url": metadata.url,
         "tags": list(metadata.tags),
         "words": entry.words,
         "chars": entry.chars,
-        "lede": lede,
+        "lede": entry.lede,
     }
 
 

@@ -20,8 +20,8 @@ from corpus_cli.index.tally import Vocabulary
 from corpus_cli.source.discover import collection_paused
 from corpus_cli.source.survey import folder_of
 
-# Whole entries are read without their texts, which only `list` and `search` print: `list` reads
-# them in its `Listing`, `search` for each row it ranks (see `texts`).
+# Every file's entry is read without its texts, which only `list` and `search` print (`list`
+# reads them in its `Listing`).
 _LIGHT_COLUMNS = ", ".join("NULL" if name in TEXT_COLUMNS else name for name in COLUMNS)
 _COUNTING = (
     "SELECT f.path, f.rowid, f.binary, f.header_date, f.credit, f.words, f.chars, f.paragraphs, f.warnings, t.mask"
@@ -31,9 +31,10 @@ _LISTING = f"SELECT {', '.join(Listing._fields)} FROM files"
 _INSERT = f"INSERT INTO files ({', '.join(COLUMNS)}) VALUES ({', '.join('?' * len(COLUMNS))})"
 
 
-def load(connection: sqlite3.Connection, paths: Iterable[str] | None = None) -> dict[str, Stored]:
-    """Every entry (or those of `paths` that it holds), by path, without its terms and its texts (see `texts`)."""
-    query = f"SELECT rowid, {_LIGHT_COLUMNS} FROM files"
+def load(connection: sqlite3.Connection, paths: Iterable[str] | None = None, *, with_texts: bool = False) -> dict[str, Stored]:
+    """Every entry (or those of `paths` that it holds), by path, without its terms, and without
+    its texts (`TEXT_COLUMNS`) unless asked for."""
+    query = f"SELECT rowid, {', '.join(COLUMNS) if with_texts else _LIGHT_COLUMNS} FROM files"
     if paths is None:
         rows: Iterable[tuple[Any, ...]] = connection.execute(query)
     else:
@@ -54,12 +55,6 @@ def listing(connection: sqlite3.Connection) -> dict[str, Listing]:
     make = Listing._make
     with collection_paused():
         return {row[0]: make(row) for row in connection.execute(_LISTING)}
-
-
-def texts(connection: sqlite3.Connection, rowid: int) -> tuple[str | None, ...] | None:
-    """The `TEXT_COLUMNS` of one entry; None when there is no such row."""
-    row = connection.execute(f"SELECT {', '.join(TEXT_COLUMNS)} FROM files WHERE rowid = ?", (rowid,)).fetchone()
-    return None if row is None else tuple(row)
 
 
 def orphans(connection: sqlite3.Connection) -> int:

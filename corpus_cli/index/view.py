@@ -68,8 +68,10 @@ class IndexView:
         return store.listing(self.connection)
 
     def entries(self, paths: Iterable[str]) -> dict[str, Stored]:
-        """The whole entries of `paths` that the index holds (without texts), by path."""
-        return store.load(self.connection, paths)
+        """The whole entries of `paths` that the index holds, texts included, by path: for a few
+        files (those a run found changed, the rows search ranks), so that every entry `fresh`
+        gives whole has everything a record prints, whatever another run does to the index meanwhile."""
+        return store.load(self.connection, paths, with_texts=True)
 
     def freshen(self, files: Sequence[SourceFile], all_files: Sequence[SourceFile]) -> dict[str, Entry | str]:
         """Bring the index up to date for `files`: what became of the suspects among them, by path
@@ -125,14 +127,6 @@ class IndexView:
             return result.warning or f"{source.path}: cannot read"
         self.indexed[source.path] = result.indexed
         return result.indexed.entry
-
-    def texts_of(self, entry: Entry) -> tuple[str | None, ...] | None:
-        """The (title, byline, lede) of a whole entry, which `entries` leaves out; None when the
-        entry has its own (it was read in this run)."""
-        if entry.path in self.indexed:
-            return None
-        known = self.entries([entry.path]).get(entry.path)
-        return None if known is None else store.texts(self.connection, known.rowid)
 
     @cached_property
     def terms(self) -> IndexTerms:
