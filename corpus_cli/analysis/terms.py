@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import heapq
 import itertools
-import statistics
 from collections import Counter
 from collections.abc import Callable, Collection, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -69,6 +68,8 @@ class TermCounts:
     def _drop_the_least_used(self) -> None:
         # New counters rather than deletions: a dictionary never shrinks, so deleting half its
         # entries left the tables of every term ever met (270 MB at 100 MB of text, cap 1,000,000).
+        import statistics  # here: rarely needed, and 4 ms of every command's start
+
         threshold = statistics.median_low(self.count.values())
         kept = [term for term, count in self.count.items() if count > threshold]
         self.count = Counter({term: self.count[term] for term in kept})

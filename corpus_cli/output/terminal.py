@@ -7,7 +7,6 @@ text prints the same under ``LC_ALL=C`` as anywhere else.
 from __future__ import annotations
 
 import os
-import shutil
 import sys
 from typing import IO, Any
 
@@ -32,6 +31,8 @@ def color_enabled(stream: IO[Any] | None = None) -> bool:
 
 
 def terminal_width() -> int:
+    import shutil  # here: 3 ms of every command's start, for the few that ask the width
+
     return shutil.get_terminal_size((100, 24)).columns
 
 
