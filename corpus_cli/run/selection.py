@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import bisect
-import calendar
 import datetime as dt
 import json
 import re
@@ -28,6 +27,8 @@ def parse_bound(text: str, *, end: bool) -> str:
         if day is not None:
             return dt.date(int(year), int(month), int(day)).isoformat()
         if month is not None:
+            import calendar  # here: 1.5 ms of every command's start, for --since/--until YYYY-MM
+
             last = calendar.monthrange(int(year), int(month))[1] if 1 <= int(month) <= 12 else 0
             return dt.date(int(year), int(month), last if end else 1).isoformat()
         return dt.date(int(year), 12 if end else 1, 31 if end else 1).isoformat()
