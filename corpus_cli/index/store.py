@@ -23,8 +23,8 @@ from corpus_cli.source.survey import folder_of
 # Every file's entry is read without its texts, which only `list` and `search` print (`list`
 # reads them in its `Listing`).
 _LIGHT_COLUMNS = ", ".join("NULL" if name in TEXT_COLUMNS else name for name in COLUMNS)
-_COUNTING = (
-    "SELECT f.path, f.rowid, f.binary, f.header_date, f.credit, f.words, f.chars, f.paragraphs, f.warnings, t.mask"
+_COUNTING = (  # each entry's columns with its tally's mask (a binary file has no tally)
+    f"SELECT {', '.join(('t.' if name == 'mask' else 'f.') + name for name in Counting._fields)}"
     " FROM files AS f LEFT JOIN tallies AS t ON t.rowid = f.rowid"
 )
 _LISTING = f"SELECT {', '.join(Listing._fields)} FROM files"
