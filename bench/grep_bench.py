@@ -9,7 +9,9 @@ a pipe that this script reads: GNU grep stops at each file's first match when it
 the median of --runs is reported (the best too), with the load average, since other work on the
 machine moves wall times. The counts are compared too: a fast wrong answer is no answer.
 The target: the literal case (`-c ICE`) at most 2.5x GNU grep's wall time, on both cores.
-`--source DIR` times the corpus_cli package of another checkout (say, main) for a before/after.
+corpus runs as the installed `corpus` command beside this Python, as a user runs it (else as
+`python -m corpus_cli`, a few milliseconds slower to start). `--source DIR` times the
+corpus_cli package of another checkout (say, main) for a before/after.
 """
 
 from __future__ import annotations
@@ -77,7 +79,11 @@ def main(argv: list[str]) -> int:
     env["LC_ALL"] = "C"
     if args.source:
         env["PYTHONPATH"] = str(args.source.resolve())
-    corpus = [sys.executable, "-m", "corpus_cli", "grep", "--corpus", str(root), "--no-stdin", "--format", "jsonl", "-c"]
+    # The installed command, as a user runs it (with --source, its PYTHONPATH picks the package):
+    # `python -m corpus_cli` costs runpy's few milliseconds more at every start.
+    command = Path(sys.executable).with_name("corpus")
+    launcher = [str(command)] if command.exists() else [sys.executable, "-m", "corpus_cli"]
+    corpus = [*launcher, "grep", "--corpus", str(root), "--no-stdin", "--format", "jsonl", "-c"]
     corpus += ["-j", args.jobs] if args.jobs else []
     for path in root.rglob("*.txt"):  # warm the cache (one "cat" of 18,726 names is past the argument limit)
         path.read_bytes()
