@@ -27,6 +27,7 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
+from command import corpus_command
 from generate import generate
 
 CASES = (
@@ -79,11 +80,7 @@ def main(argv: list[str]) -> int:
     env["LC_ALL"] = "C"
     if args.source:
         env["PYTHONPATH"] = str(args.source.resolve())
-    # The installed command, as a user runs it (with --source, its PYTHONPATH picks the package):
-    # `python -m corpus_cli` costs runpy's few milliseconds more at every start.
-    command = Path(sys.executable).with_name("corpus")
-    launcher = [str(command)] if command.exists() else [sys.executable, "-m", "corpus_cli"]
-    corpus = [*launcher, "grep", "--corpus", str(root), "--no-stdin", "--format", "jsonl", "-c"]
+    corpus = [*corpus_command(), "grep", "--corpus", str(root), "--no-stdin", "--format", "jsonl", "-c"]
     corpus += ["-j", args.jobs] if args.jobs else []
     for path in root.rglob("*.txt"):  # warm the cache (one "cat" of 18,726 names is past the argument limit)
         path.read_bytes()
@@ -94,11 +91,11 @@ def main(argv: list[str]) -> int:
     literal_ratio = None
     for name, switches in chosen:
         grep_command = ["grep", "-rc", "--include=*.txt", *switches, str(root)]
-        corpus_command = [*corpus, *[switch for switch in switches if switch != "-E"]]
+        corpus_argv = [*corpus, *[switch for switch in switches if switch != "-E"]]
         grep_runs, corpus_runs = [], []
         for _ in range(args.runs):  # in turn, so that a burst of load falls on both alike
             grep_runs.append(timed(grep_command, env))
-            corpus_runs.append(timed(corpus_command, env, cwd=args.source))
+            corpus_runs.append(timed(corpus_argv, env, cwd=args.source))
         expected = {path: count for path, count in grep_counts(grep_runs[-1][2], root).items() if count}
         same = "equal" if all(corpus_counts(run[2]) == expected for run in corpus_runs) else "DIFFERENT"
         grep_wall, corpus_wall = (statistics.median(run[0] for run in runs) for runs in (grep_runs, corpus_runs))

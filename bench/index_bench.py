@@ -5,7 +5,7 @@
 
 The corpus comes from `bench/generate.py` under --out (``index-MB``, its own copy, since the bench
 plants a rare word in 0.5 % of the files and edits and deletes files, putting them back at the
-end). Every figure is a real process (``python -m corpus_cli ...``), stdout to a pipe, warm page
+end). Every figure is a real process (the installed ``corpus ...``), stdout to a pipe, warm page
 cache, the median of --runs (the machine is shared: the load average is printed too); peak memory
 is the child's maximum resident set (`os.wait4`). Indexed and unindexed outputs are compared
 byte for byte: a fast wrong answer is no answer. The cold-cache case of the issue
@@ -26,7 +26,8 @@ from collections.abc import Sequence
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from generate import generate  # a sibling script, not a package
+from command import corpus_command  # sibling scripts, not a package
+from generate import generate
 
 RARE_WORD = "zyzzyva"
 RARE_EVERY = 200  # files: 0.5 % of the documents hold the rare word
@@ -54,7 +55,7 @@ def _load() -> str:
 
 
 def corpus_argv(corpus: Path, *args: str) -> list[str]:
-    return [sys.executable, "-m", "corpus_cli", *args, "--corpus", str(corpus)]
+    return [*corpus_command(), *args, "--corpus", str(corpus)]
 
 
 def prepare(out: Path, megabytes: float) -> Path:
