@@ -43,6 +43,13 @@ class Discovery:
 
         return glance(self.corpus.root)
 
+    def forgo_survey(self) -> None:
+        """Find the files without the stat calls of a survey, for a run that will not use the
+        index; nothing changes once they are found."""
+        if not self.walked:
+            self.survey = False
+            self.__dict__.pop("glance", None)  # where cached_property keeps it
+
     @property
     def walked(self) -> bool:
         """Whether the files were found already."""
