@@ -69,6 +69,21 @@ def test_stamped_index_fresh_and_stale_give_the_scans_output(stamped: Path, args
     same_as_scan(stamped, *args)
 
 
+def test_a_survey_names_the_folders_whose_entries_the_check_must_read(stamped: Path):
+    """Those with files that no longer match their stamp, those stamped and gone, and the root
+    (its files are compared one by one): the check reads no other folder's entries."""
+    corpus = Corpus(root=stamped, name="hostile")
+    seen = glance(stamped)
+    assert seen is not None and seen.stamps is not None
+    assert survey(corpus, lambda _: None, 1, seen.stamps).unvouched == {""}
+    (stamped / "a" / "deep" / "nested.txt").write_text("Nested\n\nEdited.\n", encoding="utf-8")
+    shutil.rmtree(stamped / "c")
+    found = survey(corpus, lambda _: None, 1, seen.stamps)
+    assert (found.unvouched, found.fresh) == ({"", "a", "c"}, frozenset(seen.stamps) - {"a", "c"})
+    for args in (("list",), ("stats",), ("grep", "-c", "ICE", "--include-zero")):
+        same_as_scan(stamped, *args)
+
+
 def test_an_edit_in_a_nested_folder_keeping_size_and_mtime_is_seen(stamped: Path):
     nested = stamped / "a" / "deep" / "nested.txt"
     status = nested.stat()

@@ -19,12 +19,13 @@ import functools
 import os
 import sqlite3
 import time
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from operator import attrgetter, itemgetter
 from typing import Final, NamedTuple
 
 from corpus_cli.index.records import Entry, Indexed, content_hash, index_file, stat_identity
+from corpus_cli.index.schema import in_folder
 from corpus_cli.run.parallel import ordered_map, plan
 from corpus_cli.source.discover import collection_paused
 from corpus_cli.source.files import SourceFile, read_bytes
@@ -69,12 +70,19 @@ def known_of(stored: Stored) -> Known:
     return (entry.path, stored.rowid, int(is_racy(entry)), entry.size, entry.mtime_ns, entry.inode, entry.ctime_ns)
 
 
-def load_known(connection: sqlite3.Connection) -> dict[str, Known]:
-    """Every entry's `Known`, by path."""
+_KNOWN = "SELECT path, rowid, mtime_ns >= read_ns - ?, size, mtime_ns, inode, ctime_ns FROM files"
+
+
+def load_known(connection: sqlite3.Connection, folders: Iterable[str] | None = None) -> dict[str, Known]:
+    """Every entry's `Known` (or those of the files below the top-level `folders`), by path."""
     with collection_paused():
-        rows = connection.execute(
-            "SELECT path, rowid, mtime_ns >= read_ns - ?, size, mtime_ns, inode, ctime_ns FROM files", (RACY_NS,)
-        ).fetchall()
+        if folders is None:
+            rows = connection.execute(_KNOWN, (RACY_NS,)).fetchall()
+        else:
+            rows = []
+            for folder in folders:
+                where, bounds = in_folder(folder)
+                rows += connection.execute(f"{_KNOWN} WHERE {where}", (RACY_NS, *bounds)).fetchall()
         return dict(zip(map(itemgetter(0), rows), rows))
 
 

@@ -169,6 +169,14 @@ def damaged_index(path: Path, error: sqlite3.DatabaseError) -> IndexDamaged:
     return IndexDamaged(path, error)
 
 
+def in_folder(folder: str) -> tuple[str, tuple[str, ...]]:
+    """The condition on ``files.path`` (with its parameters) of the files below a top-level
+    folder ("": the root's own files)."""
+    if folder:  # the folder's paths are those from "folder/" up to, not including, "folder0"
+        return "path >= ? AND path < ?", (f"{folder}/", f"{folder}0")
+    return "instr(path, '/') = 0", ()
+
+
 def get_meta(connection: sqlite3.Connection, key: str) -> str | None:
     row = connection.execute("SELECT value FROM meta WHERE key = ?", (key,)).fetchone()
     return None if row is None else row[0]

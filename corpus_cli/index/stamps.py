@@ -19,7 +19,7 @@ from collections import defaultdict
 from collections.abc import Iterable
 
 from corpus_cli.index.freshness import RACY_NS
-from corpus_cli.index.schema import get_meta
+from corpus_cli.index.schema import get_meta, in_folder
 from corpus_cli.source.survey import folder_of, stamp
 
 _KEY = "stamp:"
@@ -49,11 +49,8 @@ def restamp(connection: sqlite3.Connection, folders: Iterable[str] | None = None
         return
     for folder in set(folders):
         connection.execute("DELETE FROM meta WHERE key = ?", (_KEY + folder,))
-        if folder:  # the folder's paths are those from "folder/" up to, not including, "folder0"
-            rows = connection.execute(_ROWS + " WHERE path >= ? AND path < ? ORDER BY path", (RACY_NS, f"{folder}/", f"{folder}0"))
-        else:
-            rows = connection.execute(_ROWS + " WHERE instr(path, '/') = 0 ORDER BY path", (RACY_NS,))
-        _write(connection, rows)
+        where, bounds = in_folder(folder)
+        _write(connection, connection.execute(f"{_ROWS} WHERE {where} ORDER BY path", (RACY_NS, *bounds)))
 
 
 _ROWS = "SELECT path, size, mtime_ns, inode, ctime_ns, mtime_ns >= read_ns - ? FROM files"

@@ -57,6 +57,16 @@ class IndexView:
         return load_known(self.connection)
 
     @cached_property
+    def to_check(self) -> dict[str, Known]:
+        """The `known` entries the freshness check needs: after a survey whose stamps vouched for
+        some folders, only those of the others (`Survey.unvouched`). After an edit of a few
+        files, reading every entry was most of the check."""
+        surveyed = self.surveyed()
+        if "known" in self.__dict__ or surveyed is None or not surveyed.fresh:
+            return self.known
+        return load_known(self.connection, sorted(surveyed.unvouched))
+
+    @cached_property
     def counting(self) -> dict[str, Counting]:
         """What `stats` reads of every entry, by path (read at the first call; read again after
         changes are written)."""
@@ -81,11 +91,12 @@ class IndexView:
         surveyed = self.surveyed()
         if surveyed is not None and surveyed.unchanged:
             return {}  # every file is as the index holds it, and no entry is gone
-        suspects = [files[position] for position in suspect_positions(self.known, files, surveyed=surveyed)]
+        known = self.to_check
+        suspects = [files[position] for position in suspect_positions(known, files, surveyed=surveyed)]
         outcome: dict[str, Entry | str] = {}
         same: list[Entry] = []
         indexed: list[Indexed] = []
-        knowns = self.entries(source.path for source in suspects if source.path in self.known)
+        knowns = self.entries(source.path for source in suspects if source.path in known)
         for result in rechecked(suspects, knowns):
             if result.warning is not None:
                 outcome[result.path] = result.warning
@@ -96,8 +107,8 @@ class IndexView:
                 indexed.append(result.indexed)
                 outcome[result.path] = result.indexed.entry
                 self.indexed[result.path] = result.indexed
-        removed = removed_paths(self.known, all_files)
-        removed |= {path for path, value in outcome.items() if isinstance(value, str) and path in self.known}
+        removed = removed_paths(known, all_files)
+        removed |= {path for path, value in outcome.items() if isinstance(value, str) and path in known}
         if same or indexed or removed:
             self._write_back(same, indexed, removed)
         return outcome
@@ -150,11 +161,13 @@ class IndexView:
             return
         for rows in ("counting", "listing"):
             self.__dict__.pop(rows, None)  # read again when asked for: rows were replaced
-        for path in affected:
-            if path in changed:
-                self.known[path] = known_of(changed[path])
-            else:
-                self.known.pop(path, None)
+        tables: list[dict[str, Known]] = [self.__dict__[name] for name in ("known", "to_check") if name in self.__dict__]
+        for table in tables:  # those read: the same table, or the check's part of it
+            for path in affected:
+                if path in changed:
+                    table[path] = known_of(changed[path])
+                else:
+                    table.pop(path, None)
         self.indexed.clear()
 
     def close(self) -> None:
@@ -194,7 +207,7 @@ def open_view(corpus: Corpus, warn: Warn, surveyed: Callable[[], Survey | None] 
         found = surveyed()
         try:
             if found is None or not found.unchanged:
-                view.known  # noqa: B018 -- read now: a damaged index shows here, and is reported once
+                view.to_check  # noqa: B018 -- read now: a damaged index shows here, and is reported once
         except sqlite3.DatabaseError as error:
             connection.close()
             raise schema.IndexUnusable(f"it is damaged ({error})") from None

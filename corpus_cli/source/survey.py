@@ -39,13 +39,17 @@ Found = tuple[str, str, str]  # a file as discovery finds it: stem, relative pat
 class Survey:
     """What a survey found: the files (as `discover` gives them); the `Signature` of each file it
     stat'ed, by path, except in the `fresh` folders, whose files all matched their stamp (see
-    index/stamps.py; "" is the root, whose files are stat'ed only when they are few); and whether
+    index/stamps.py; "" is the root, whose files are stat'ed only when they are few); whether
     every folder did, with none stamped missing: nothing changed."""
 
     files: list[SourceFile]
     signatures: Signatures
     fresh: frozenset[str]
     unchanged: bool
+    # The top-level folders whose entries the index's check must read: those with files that
+    # did not match their stamp, those stamped that are gone, and the root when it has files
+    # (its own files have signatures whatever its stamp says, and are compared one by one).
+    unvouched: frozenset[str] = frozenset()
 
 
 class _Folder(NamedTuple):
@@ -106,7 +110,8 @@ def survey(corpus: Corpus, warn: Warn, processes: int | None = None, stamps: Map
         # Every folder with files matched its stamp, and no stamp is left over (a folder emptied or gone)
         unchanged = stamps is not None and matched == with_files == stamps.keys()
         files = source_files_of(stems, paths, locations, max_mb=corpus.max_document_mb, warn=warn)
-        return Survey(files, signatures, frozenset(matched), unchanged)
+        unvouched = ((with_files | (stamps or {}).keys()) - matched) | (with_files & {""})
+        return Survey(files, signatures, frozenset(matched), unchanged, frozenset(unvouched))
 
 
 def _survey_folder(real_root: Path, base: str, stamps: Mapping[str, str], folder: tuple[str, str]) -> _Folder:
