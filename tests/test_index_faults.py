@@ -167,3 +167,23 @@ def test_an_entry_dropped_by_another_run_meanwhile_is_still_listed_whole(tmp_pat
     monkeypatch.undo()
     assert listed.exit_code == 0
     assert listed.stdout == run("list", "--corpus", str(corpus), "--no-index").stdout
+
+
+@pytest.mark.slow
+def test_grep_with_the_index_busy_searches_the_files_it_could_not_write(tmp_path: Path, corpus: Path):
+    """Files added and edited while another run holds the index: grep cannot write them back, so
+    the index's candidates do not know them; it searches them, and answers as a scan does."""
+    edit_all(corpus)  # for the paused run to write
+    process = start_paused(tmp_path, corpus)
+    try:
+        (corpus / "added-zyzzyva.txt").write_text("Added\n\nA new word: zyzzyva.\n", encoding="utf-8")
+        (corpus / "added-plain.txt").write_text("Added\n\nNothing to find here.\n", encoding="utf-8")
+        edited = sorted(corpus.glob("0*.txt"))[0]
+        edited.write_bytes(edited.read_bytes() + b"\nNow with zyzzyva too.\n")
+        for args in (("grep", "-c", "zyzzyva", "--include-zero"), ("grep", "-c", "zyzzyva"), ("grep", "-l", "zyzzyva")):
+            scanned = run(*args, "--corpus", str(corpus), "--no-index")
+            indexed = run(*args, "--corpus", str(corpus))
+            assert (indexed.stdout, indexed.exit_code) == (scanned.stdout, scanned.exit_code), args
+            assert "zyzzyva" in indexed.stdout
+    finally:
+        kill(process)
