@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 from helpers import run
 from index_corpora import hostile_corpus, make_stale
-from test_index import QUICK, index_of, same_as_scan
+from test_index import QUICK, index_of, same_as_scan, status
 
 from corpus_cli.index.view import glance
 from corpus_cli.source.config import Corpus
@@ -82,6 +82,22 @@ def test_a_survey_names_the_folders_whose_entries_the_check_must_read(stamped: P
     assert (found.unvouched, found.fresh) == ({"", "a", "c"}, frozenset(seen.stamps) - {"a", "c"})
     for args in (("list",), ("stats",), ("grep", "-c", "ICE", "--include-zero")):
         same_as_scan(stamped, *args)
+
+
+def test_a_deleted_folder_whose_entries_were_racy_leaves_the_index(stamped: Path):
+    """A folder added just now is indexed racy (its files are re-hashed until their mtime is well
+    past); deleted, while another folder changes, its entries must still go."""
+    (stamped / "z").mkdir()
+    (stamped / "z" / "new.txt").write_text("Zed\n\nA new folder on ICE.\n", encoding="utf-8")
+    same_as_scan(stamped, "list")  # written back: its entry is racy
+    shutil.rmtree(stamped / "z")
+    nested = stamped / "a" / "deep" / "nested.txt"
+    nested.write_text("Nested\n\nEdited.\n", encoding="utf-8")
+    past = time.time_ns() - HOUR_NS
+    os.utime(nested, ns=(past, past))  # written back not racy: folder a is stamped again
+    same_as_scan(stamped, "list")
+    after = status(stamped)
+    assert (after["stale"], after["documents"]) == (0, len(run("list", "--corpus", str(stamped), "--no-index").stdout.splitlines()))
 
 
 def test_an_edit_in_a_nested_folder_keeping_size_and_mtime_is_seen(stamped: Path):

@@ -4,8 +4,9 @@ that a run where nothing changed is told so from a few digests, without loading 
 Discovery (source/survey.py) stats every file anyway; it digests each top-level folder's files
 the same way and compares with the stamp the index keeps. When every folder's stamp matches, and
 the folders with files are the ones stamped, no file was added, deleted or changed (by stat:
-git's check), and none is racy (a folder holding a racy entry has no stamp, so its files are
-checked one by one). Loading 93,646 entries' signatures took more than the whole check may.
+git's check), and none is racy (a folder holding a racy entry has a stamp that matches nothing,
+so its files are checked one by one, and its deletion is seen). Loading 93,646 entries'
+signatures took more than the whole check may.
 
 The root's own files are the folder "". Stamps live in ``meta`` (``stamp:NAME``) with
 ``stamped``, their version and the ``updated_ns`` they were made for: a stamp from before the
@@ -23,7 +24,10 @@ from corpus_cli.index.schema import get_meta, in_folder
 from corpus_cli.source.survey import folder_of, stamp
 
 _KEY = "stamp:"
-STAMP_VERSION = 1  # bump when `stamp` digests anything differently: older stamps are then not used
+STAMP_VERSION = 2  # bumped when stamps say anything new (2: a racy folder is named): older ones are not used
+# The stamp of a folder holding a racy entry: it names the folder (so that its deletion is seen,
+# and its entries are read then) but matches no survey, so its files are checked one by one.
+RACY_STAMP = "racy"
 
 
 def stored(connection: sqlite3.Connection) -> dict[str, str] | None:
@@ -62,8 +66,9 @@ def _write(connection: sqlite3.Connection, rows: Iterable[tuple[str, int, int, i
         folders[folder_of(row[0])].append(row)
     for folder, entries in folders.items():
         if any(row[5] for row in entries):
-            continue  # a racy entry: its folder's files are checked one by one
-        digest = stamp((path, (size, mtime_ns, inode, ctime_ns)) for path, size, mtime_ns, inode, ctime_ns, _ in entries)
+            digest = RACY_STAMP
+        else:
+            digest = stamp((path, (size, mtime_ns, inode, ctime_ns)) for path, size, mtime_ns, inode, ctime_ns, _ in entries)
         connection.execute("INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)", (_KEY + folder, digest))
     updated = get_meta(connection, "updated_ns")
     connection.execute("INSERT OR REPLACE INTO meta (key, value) VALUES ('stamped', ?)", (f"{STAMP_VERSION} {updated}",))
