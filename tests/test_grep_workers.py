@@ -221,3 +221,27 @@ def test_when_the_memory_file_takes_no_more_the_search_waits_for_discovery(tmp_p
     monkeypatch.setattr(files_module.SpilledBatches, "add", no_room)
     root = layout(tmp_path, IN_ORDER)
     assert_pooled_as_alone(monkeypatch, "--corpus", str(root), "--no-stdin", "--format", "jsonl", "-c", "ICE")
+
+
+@pytest.mark.slow
+def test_output_failing_before_the_first_result_leaves_no_worker_running(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A closed pipe before the first line: the workers started during discovery end with the
+    run, and what the run froze out of the garbage collector is thawed (not left to exit)."""
+    import errno
+    import gc
+    import multiprocessing
+
+    import corpus_cli.commands.grep as grep_command
+
+    monkeypatch.setattr(parallel, "FILES_PER_TASK", 2)
+    monkeypatch.setattr(parallel, "PARALLEL_MIN_ITEMS", 4)
+    started = pools_started(monkeypatch)
+
+    def closed_pipe(*args: object) -> bool:
+        raise BrokenPipeError(errno.EPIPE, "Broken pipe")
+
+    monkeypatch.setattr(grep_command, "_print", closed_pipe)
+    root = layout(tmp_path, IN_ORDER)
+    result = run("grep", "--corpus", str(root), "--no-stdin", "--format", "jsonl", "-c", "-j", "2", "ICE")
+    assert result.stdout == "" and len(started) == 1  # (a closed pipe ends the run quietly)
+    assert multiprocessing.active_children() == [] and gc.get_freeze_count() == 0

@@ -22,7 +22,7 @@ import functools
 import gc
 import os
 import sys
-from collections.abc import Generator
+from collections.abc import Generator, Iterator
 
 from corpus_cli.grep.search import DocumentResult, collected, search_documents, search_task
 from corpus_cli.grep.spec import SearchSpec
@@ -32,7 +32,7 @@ from corpus_cli.run.session import Session
 from corpus_cli.source.files import SourceFile, SpilledBatches, SpillFailed
 
 
-def search_corpus(spec: SearchSpec, session: Session, processes: int | None = None) -> Generator[DocumentResult, None, None]:
+def search_corpus(spec: SearchSpec, session: Session, processes: int | None = None) -> Generator[DocumentResult, None, None] | Begun:
     """`search_documents` of the session's files, the search begun while they are found when the
     run allows (see the module's docstring). The files are found now; the results come as the
     generator is read. Close it when stopping early: that ends the worker processes at once."""
@@ -52,7 +52,23 @@ def search_corpus(spec: SearchSpec, session: Session, processes: int | None = No
     # The files found stay out of the collections the results set off, as they do when the
     # workers start after discovery (see run.parallel.worker_pool); all thawed when they stop.
     gc.freeze()
-    return _rest(spec, files, ahead, stack)
+    return Begun(_rest(spec, files, ahead, stack), stack)
+
+
+class Begun(Iterator[DocumentResult]):
+    """The results of a search begun during discovery. `close` ends its workers and frees its
+    memory file whether or not a result was read: a generator closed before it started runs no
+    cleanup, and output that fails before the first result (a closed pipe) left them to exit."""
+
+    def __init__(self, results: Generator[DocumentResult, None, None], stack: contextlib.ExitStack) -> None:
+        self._results, self._stack = results, stack
+
+    def __next__(self) -> DocumentResult:
+        return next(self._results)
+
+    def close(self) -> None:
+        self._results.close()
+        self._stack.close()  # (nothing left to do when the results were read to the end)
 
 
 def _plain(session: Session, processes: int | None) -> bool:
