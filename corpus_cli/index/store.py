@@ -20,8 +20,8 @@ from corpus_cli.index.tally import Vocabulary
 from corpus_cli.source.discover import collection_paused
 from corpus_cli.source.survey import folder_of
 
-# Every file's entry is read without its texts, which only `list` and `search` print (`list`
-# reads them in its `Listing`).
+# Only `list` and `search` print an entry's texts: every entry is read without them (`list` reads
+# them in its `Listing`), and only the few read whole with them (see `IndexView.entries`).
 _LIGHT_COLUMNS = ", ".join("NULL" if name in TEXT_COLUMNS else name for name in COLUMNS)
 _COUNTING = (  # each entry's columns with its tally's mask (a binary file has no tally)
     f"SELECT {', '.join(('t.' if name == 'mask' else 'f.') + name for name in Counting._fields)}"

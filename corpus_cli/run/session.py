@@ -149,6 +149,7 @@ class Session:
         import sqlite3
 
         from corpus_cli.index.candidates import narrows, settled, usable_needle
+        from corpus_cli.index.schema import IndexDamaged
 
         needle = usable_needle(spec)
         if needle is None or not narrows(self.corpus, needle):  # -v, \w+, or a needle in most files
@@ -158,7 +159,7 @@ class Session:
             return {}
         try:
             return settled(self.index, spec, self.picked(), self.files, include_zero=include_zero)
-        except sqlite3.DatabaseError as error:
+        except (sqlite3.DatabaseError, IndexDamaged) as error:  # as `_answered_or_scanned` takes it
             self._scan_instead(error)
             return {}
 
@@ -206,6 +207,9 @@ class Session:
         """Read every file, as --no-index does: the files need not be stat'ed for the index's
         check (a third of a second at 93,646 files), and a search may start while they are found."""
         self.discovery.forgo_survey()
+        self._done_with_index()
+
+    def _done_with_index(self) -> None:
         object.__setattr__(self, "use_index", False)  # a frozen session: this run has done with the index
 
     def _scan_instead(self, error: Exception) -> None:
@@ -229,7 +233,7 @@ class Session:
             raise error
         if view is not None:
             view.close()
-        object.__setattr__(self, "use_index", False)  # a frozen session: this run has done with the index
+        self._done_with_index()
         return damaged
 
     def _mapped_with_progress(self, function: Callable[[Document], Result], label: str, output_waits: bool) -> Iterator[Result]:
