@@ -122,14 +122,15 @@ def _describe(error: OSError) -> str:
 
 
 def _unexpected(error: Exception) -> str:
-    """The line for an error no command expected: a damaged index read where no command looked
-    for damage says what to do; anything else is an internal error."""
-    sqlite3 = sys.modules.get("sqlite3")  # only an index makes such errors, and only then is it imported
+    """The line for an error no command expected: an index read where no command looked for
+    trouble (damaged, or busy past SQLite's wait) says what to do; anything else is an internal error."""
+    sqlite3 = sys.modules.get("sqlite3")  # only an index makes such errors (export has its own), and only then is it imported
     if sqlite3 is not None and isinstance(error, sqlite3.DatabaseError):
         from corpus_cli.index.schema import is_damage
 
         if is_damage(error):
             return f"the index is damaged ({error}): run 'corpus index' to rebuild it, or use --no-index"
+        return f"the index could not be read ({error}): try again, or use --no-index"
     return f"internal error: {type(error).__name__}: {error} (run with --debug for a traceback)"
 
 

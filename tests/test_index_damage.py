@@ -149,3 +149,29 @@ def test_grep_through_a_damaged_index_warns_once_and_scans(stamped: Path, table:
     assert warnings(first.stderr) == [not_used(index, "is", reason)]
     again = run(*args)
     assert (again.stdout, warnings(again.stderr)) == (scanned.stdout, [not_used(index, "was found", reason)])
+
+
+@pytest.mark.parametrize(
+    ("raised", "said"),
+    [
+        (sqlite3.DatabaseError(MALFORMED), f"the index is damaged ({MALFORMED}): run 'corpus index' to rebuild it, or use --no-index"),
+        (sqlite3.OperationalError("database is locked"), "the index could not be read (database is locked): try again, or use --no-index"),
+    ],
+)
+def test_an_index_error_no_command_looked_for_is_one_line(
+    stamped: Path,  # noqa: F811
+    monkeypatch: pytest.MonkeyPatch,
+    raised: sqlite3.DatabaseError,
+    said: str,
+):
+    """Met where no command expects it (here, search's ranking): one error line, exit 2, never
+    "internal error" for what the index says."""
+    import corpus_cli.index.ranking as ranking
+
+    def failing(*args: object, **options: object) -> None:
+        raise raised
+
+    monkeypatch.setattr(ranking, "search", failing)
+    result = run("search", "Mayorkas", "--corpus", str(stamped))
+    assert (result.exit_code, result.stderr.splitlines()[-1]) == (2, f"corpus: error: {said}")
+    assert "internal error" not in result.stderr and "Traceback" not in result.stderr
