@@ -53,6 +53,7 @@ COMMANDS = [
     ("export", "--format", "csv"),
     ("check",),
     ("stats", "--term", "ICE", "--dispersion", "--by", "year"),
+    ("stats", "--term", "border patrol", "--dispersion", "--by", "year"),
     ("dispersion", "Mayorkas", "ICE"),
     ("collocates", "ICE"),
     ("keyness", "--id", "00[01]*"),

@@ -65,12 +65,16 @@ def is_racy(entry: Entry) -> bool:
     return entry.mtime_ns >= entry.read_ns - RACY_NS
 
 
+# `is_racy` in SQL, with RACY_NS as its parameter: what the check and the stamps read of a row.
+RACY_SQL = "mtime_ns >= read_ns - ?"
+
+
 def known_of(stored: Stored) -> Known:
     entry = stored.entry
     return (entry.path, stored.rowid, int(is_racy(entry)), entry.size, entry.mtime_ns, entry.inode, entry.ctime_ns)
 
 
-_KNOWN = "SELECT path, rowid, mtime_ns >= read_ns - ?, size, mtime_ns, inode, ctime_ns FROM files"
+_KNOWN = f"SELECT path, rowid, {RACY_SQL}, size, mtime_ns, inode, ctime_ns FROM files"
 
 
 def load_known(connection: sqlite3.Connection, folders: Iterable[str] | None = None) -> dict[str, Known]:

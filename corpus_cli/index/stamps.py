@@ -19,7 +19,7 @@ import sqlite3
 from collections import defaultdict
 from collections.abc import Iterable
 
-from corpus_cli.index.freshness import RACY_NS
+from corpus_cli.index.freshness import RACY_NS, RACY_SQL
 from corpus_cli.index.schema import get_meta, in_folder
 from corpus_cli.source.survey import folder_of, stamp
 
@@ -57,7 +57,7 @@ def restamp(connection: sqlite3.Connection, folders: Iterable[str] | None = None
         _write(connection, connection.execute(f"{_ROWS} WHERE {where} ORDER BY path", (RACY_NS, *bounds)))
 
 
-_ROWS = "SELECT path, size, mtime_ns, inode, ctime_ns, mtime_ns >= read_ns - ? FROM files"
+_ROWS = f"SELECT path, size, mtime_ns, inode, ctime_ns, {RACY_SQL} FROM files"
 
 
 def _write(connection: sqlite3.Connection, rows: Iterable[tuple[str, int, int, int, int, int]]) -> None:
