@@ -15,6 +15,7 @@ from helpers import run
 from index_corpora import hostile_corpus, make_stale
 from test_index import QUICK, index_of, same_as_scan, status
 
+from corpus_cli.index import store
 from corpus_cli.index.view import glance
 from corpus_cli.source.config import Corpus
 from corpus_cli.source.discover import discover
@@ -144,3 +145,47 @@ def test_a_survey_finds_what_discovery_finds_with_the_same_warnings(stamped: Pat
     surveyed: list[str] = []
     assert survey(corpus, surveyed.append, processes=2).files == discover(corpus, found.append)
     assert surveyed == found and len(found) == 3
+
+
+STATS_SUMMARIES = [("stats",), *(("stats", "--by", by) for by in ("year", "month", "week", "day", "credit")), ("stats", "--format", "csv")]
+
+
+@pytest.mark.parametrize("args", STATS_SUMMARIES, ids=" ".join)
+def test_stats_of_an_unchanged_corpus_are_summed_from_the_index_as_a_scan_counts_them(
+    stamped: Path, args: tuple[str, ...], monkeypatch: pytest.MonkeyPatch
+):
+    """With every file as the index holds it and no date or credit from corpus.yaml, a summary
+    is made from the index's columns at once, not a document at a time: the same records, and
+    the same warnings (binary, cp1252, an impossible date) in the same order, as a scan's;
+    also once files were deleted and edited, and terms are left that no document uses."""
+    (stamped / "corpus.yaml").write_text("name: hostile\n", encoding="utf-8")
+    read = []
+    counted_columns = store.counted_columns
+    monkeypatch.setattr(store, "counted_columns", lambda *a, **k: read.append(1) or counted_columns(*a, **k))
+    same_as_scan(stamped, *args)
+    assert read == [1]
+    assert "binary.txt: binary file" in run(*args, "--corpus", str(stamped)).stderr
+    make_stale(stamped)  # a file deleted and one edited: terms that no document uses now
+    index_of(aged(stamped))
+    same_as_scan(stamped, *args)
+    assert read == [1, 1, 1]
+
+
+COUNTED_ONE_BY_ONE = [("stats",), ("stats", "--by", "month"), ("stats", "--since", "2024"), ("stats", "--id", "00*")]
+
+
+@pytest.mark.parametrize("args", COUNTED_ONE_BY_ONE, ids=" ".join)
+def test_stats_the_index_cannot_sum_at_once_are_counted_a_document_at_a_time(
+    stamped: Path, args: tuple[str, ...], monkeypatch: pytest.MonkeyPatch
+):
+    """A date from corpus.yaml, a file changed, a selection: the summary is counted a document
+    at a time, and is still the scan's."""
+    if "--since" in args or "--id" in args:
+        (stamped / "corpus.yaml").write_text("name: hostile\n", encoding="utf-8")
+    read = []
+    counted_columns = store.counted_columns
+    monkeypatch.setattr(store, "counted_columns", lambda *a, **k: read.append(1) or counted_columns(*a, **k))
+    same_as_scan(stamped, *args)
+    make_stale(stamped)
+    same_as_scan(stamped, *args)
+    assert read == []

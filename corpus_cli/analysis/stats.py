@@ -19,6 +19,8 @@ Record keys, flat so that JSON, CSV and a table hold them alike:
 from __future__ import annotations
 
 import datetime as dt
+import functools
+import operator
 from array import array
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
@@ -55,6 +57,8 @@ class Terms(Protocol):
     def term_of(self, number: int) -> str: ...
 
     def totals(self) -> list[tuple[str, int, int]]: ...  # (term, count, doc_freq) of the terms in use
+
+    def in_use(self) -> int: ...  # how many terms are in use
 
 
 class Tally(Protocol):
@@ -110,15 +114,18 @@ def counted(document: Document) -> Counted:
 
 def group_of(document: Counted, by: Grouping) -> str | None:
     """The group a document falls in for ``--by``; None when it has no date (or no credit)."""
-    if by == "doc":
-        return document.id
+    return document.id if by == "doc" else group_by_date_or_credit(document.date, document.credit, by)
+
+
+def group_by_date_or_credit(date: str | None, credit: str | None, by: Grouping) -> str | None:
+    """`group_of` a document with this date and credit, for any `by` but doc."""
     if by == "credit":
-        return document.credit
-    if document.date is None:
+        return credit
+    if date is None:
         return None
     if by == "week":
-        return iso_week(document.date)
-    return document.date[: {"year": 4, "month": 7}.get(by, 10)]
+        return iso_week(date)
+    return date[: {"year": 4, "month": 7}.get(by, 10)]
 
 
 def iso_week(date: str) -> str:
@@ -148,6 +155,7 @@ class Measures:
     terms: set[str] = field(default_factory=set)
     numbers: int = 0  # the terms of tallied documents, as a bitmask of term numbers
     index: Terms | None = None
+    known_distinct: int | None = None  # how many distinct terms, when known beforehand (a whole index's)
 
     def add(self, document: Counted) -> None:
         self.documents += 1
@@ -170,6 +178,8 @@ class Measures:
 
     def distinct(self) -> int:
         """How many distinct terms the group's documents use."""
+        if self.known_distinct is not None:
+            return self.known_distinct
         if not self.numbers or self.index is None:
             return len(self.terms)
         if not self.terms:
@@ -204,6 +214,65 @@ def _spread(name: str, values: Sequence[int]) -> dict[str, Any]:
         f"{name}_min": min(values),
         f"{name}_max": max(values),
     }
+
+
+class Columns(NamedTuple):
+    """What `stats` counts of many documents at once, a list a measure (in any order, the same in
+    each): an index reads them so, and `Measures` are made from them whole, where making and
+    adding a `Counted` a document took most of a summary's time."""
+
+    dates: Sequence[str | None]
+    credits: Sequence[str | None]
+    words: Sequence[int]
+    chars: Sequence[int]
+    paragraphs: Sequence[int]
+    # Each document's terms, as a bitmask of term numbers in `terms`; None when the documents
+    # are all those of `terms`, which counts the terms in use.
+    presence: Sequence[int] | None
+    terms: Terms
+
+    def measures(self) -> Measures:
+        """The measures that adding each document in turn gives."""
+        dated = [date for date in self.dates if date is not None]
+        if self.presence is None:
+            numbers, known_distinct = 0, self.terms.in_use()
+        else:
+            numbers, known_distinct = functools.reduce(operator.or_, self.presence, 0), None
+        return Measures(
+            documents=len(self.words),
+            dated=len(dated),
+            first_date=min(dated, default=None),
+            last_date=max(dated, default=None),
+            words=array("q", self.words),
+            chars=array("q", self.chars),
+            paragraphs=sum(self.paragraphs),
+            numbers=numbers,
+            index=self.terms,
+            known_distinct=known_distinct,
+        )
+
+    def grouped(self, by: Grouping) -> dict[str | None, Columns]:
+        """The columns of each group of ``--by`` (not doc), as `summarize_by` groups the documents."""
+        assert self.presence is not None, "groups are counted from each document's terms"
+        rows: dict[str | None, list[tuple[Any, ...]]] = {}
+        for row in zip(self.dates, self.credits, self.words, self.chars, self.paragraphs, self.presence):
+            group = group_by_date_or_credit(row[0], row[1], by)
+            held = rows.get(group)
+            if held is None:  # not setdefault: it would make a list for every document
+                held = rows[group] = []
+            held.append(row)
+        return {group: Columns._make((*zip(*held), self.terms)) for group, held in rows.items()}
+
+
+def summarize_columns(columns: Columns, by: Grouping | None) -> Iterator[dict[str, Any]]:
+    """`summarize` (by None: one record) or `summarize_by` (any `by` but doc) of the documents of `columns`."""
+    if by is None:
+        yield columns.measures().record()
+        return
+    key = GROUPINGS[by]
+    groups = columns.grouped(by)
+    for name in ordered_groups(groups, by):
+        yield {key: name, **groups[name].measures().record()}
 
 
 def summarize(documents: Iterable[Counted]) -> dict[str, Any]:

@@ -192,13 +192,15 @@ def stats_command(session: Session, **options: Any) -> int:
         )
         fields = stats.fields_for(by, terms.TOP_FIELDS)
     elif by is not None:
-        rows = stats.summarize_by(documents, by)
+        columns = session.counted_columns(by) if by != "doc" else None
+        rows = stats.summarize_by(documents, by) if columns is None else stats.summarize_columns(columns, by)
         measures: Sequence[str] = stats.MEASURE_FIELDS
         if output_format == "table":
             measures = TABLE_DOC_MEASURES if by == "doc" else TABLE_MEASURES
         fields = stats.fields_for(by, measures)
     else:
-        write_object(output_format, stats.summarize(documents))
+        columns = session.counted_columns(None)
+        write_object(output_format, stats.summarize(documents) if columns is None else next(stats.summarize_columns(columns, None)))
         return 0
     if by is not None and output_format == "table":
         rows = _label_null_group(rows, stats.GROUPINGS[by], NULL_GROUP_LABELS[by])

@@ -11,8 +11,8 @@ from collections.abc import Callable, Iterator, Sequence
 from typing import Any
 
 from corpus_cli.analysis import stats
-from corpus_cli.index import records
-from corpus_cli.index.tally import DocumentTally
+from corpus_cli.index import records, store
+from corpus_cli.index.tally import DocumentTally, presence
 from corpus_cli.index.view import IndexView
 from corpus_cli.run.selection import Selection
 from corpus_cli.source.config import Corpus
@@ -43,6 +43,42 @@ def _words_in_order(corpus: Corpus, source: SourceFile) -> Sequence[list[str]]:
     its entry was just found to be; its warnings were given with its entry)."""
     document = read_document(corpus, source, lambda message: None)
     return () if document is None else stats.counted(document).segments
+
+
+def counted_columns(
+    view: IndexView,
+    corpus: Corpus,
+    files: Sequence[SourceFile],
+    picked: Sequence[SourceFile],
+    selection: Selection,
+    warn: Warn,
+    by: stats.Grouping | None,
+) -> stats.Columns | None:
+    """`stats.counted` of every document at once, as `stats.Columns` for `stats.summarize_columns`
+    grouped `by`, with the warnings reading the files gives (in the files' order): when the
+    survey found every file as the index holds it and the whole corpus is counted as the index
+    holds it (no selection, no date or credit from corpus.yaml). None otherwise, with nothing
+    said: the documents are answered one by one.
+    """
+    surveyed = view.surveyed()
+    if surveyed is None or not surveyed.unchanged or view.indexed or selection.by_date or len(picked) != len(files):
+        return None
+    if any(known.date or known.credit for known in corpus.metadata.values()):
+        return None
+    rows = store.counted_columns(view.connection, credits=by == "credit", masks=by is not None)
+    noted = store.noted(view.connection)
+    dates, credits, words, chars, paragraphs, masks = zip(*rows) if rows else ((),) * 6
+    skipped = sum(1 for binary, _ in noted.values() if binary is not None)
+    if len(rows) + skipped != len(files) or (by is not None and None in masks):
+        return None  # not the index a survey that found nothing changed vouches for: an entry per file, a tally per document
+    if noted:
+        for source in files:
+            if source.path in noted:
+                for message in records.read_warnings_of(source.path, *noted[source.path]):
+                    warn(message)
+    # The whole corpus's distinct terms are the index's: each document's are needed only per group.
+    presences = None if by is None else list(map(presence, masks))
+    return stats.Columns(dates, credits, words, chars, paragraphs, presences, view.terms)
 
 
 ANSWERS: dict[Callable[..., Any], Answer] = {Document.summary: _summary, stats.counted: _counted}

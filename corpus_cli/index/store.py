@@ -57,6 +57,26 @@ def listing(connection: sqlite3.Connection) -> dict[str, Listing]:
         return {row[0]: make(row) for row in connection.execute(_LISTING)}
 
 
+def counted_columns(connection: sqlite3.Connection, *, credits: bool, masks: bool) -> list[tuple[Any, ...]]:
+    """Date, credit, words, chars, paragraphs and tally mask of every document (not of a file
+    skipped as binary or too large), as `records.counted` reads them, in one query: what `stats`
+    reads of a whole corpus. Credits and masks only when asked for (else None): each column is
+    a tenth of the time."""
+    query = (
+        f"SELECT f.header_date, {'f.credit' if credits else 'NULL'}, coalesce(f.words, 0), coalesce(f.chars, 0),"
+        f" coalesce(f.paragraphs, 0), {'t.mask' if masks else 'NULL'}"
+        f" FROM files AS f {'LEFT JOIN tallies AS t ON t.rowid = f.rowid' if masks else ''} WHERE f.binary IS NULL"
+    )
+    return connection.execute(query).fetchall()
+
+
+def noted(connection: sqlite3.Connection) -> dict[str, tuple[str | None, str | None]]:
+    """The why-skipped (`binary`) and warnings of the entries that have either, by path: the few
+    that reading their files would say something of."""
+    query = "SELECT path, binary, warnings FROM files WHERE binary IS NOT NULL OR warnings IS NOT '[]'"
+    return {path: (binary, warnings) for path, binary, warnings in connection.execute(query)}
+
+
 def orphans(connection: sqlite3.Connection) -> int:
     return int(get_meta(connection, "orphans") or 0)
 

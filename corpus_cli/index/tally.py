@@ -170,6 +170,10 @@ class IndexTerms:
         """(term, count, doc_freq) of every term in use."""
         return self._rows("SELECT term, count, doc_freq FROM vocab WHERE count > 0")
 
+    def in_use(self) -> int:
+        """How many terms are in use: the distinct terms of every document the totals count."""
+        return int(self._rows("SELECT count(*) FROM vocab WHERE count > 0")[0][0])
+
     @cached_property
     def _tallies(self) -> dict[int, bytes]:
         return dict(self._rows("SELECT rowid, tally FROM tallies"))

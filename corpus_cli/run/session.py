@@ -28,6 +28,7 @@ from corpus_cli.source.locate import locate
 from corpus_cli.text.document import Document
 
 if TYPE_CHECKING:
+    from corpus_cli.analysis.stats import Columns, Grouping
     from corpus_cli.grep.search import DocumentResult
     from corpus_cli.grep.spec import SearchSpec
     from corpus_cli.index.schema import IndexDamaged
@@ -180,6 +181,23 @@ class Session:
         if progress is None:
             return mapped(self.corpus, self.files, self.selection, self.reporter.warn, function)
         return self._mapped_with_progress(function, progress, output_waits)
+
+    def counted_columns(self, by: Grouping | None) -> Columns | None:
+        """`stats.counted` of every selected document at once, from the index, when it holds them
+        all as they are, for a summary grouped `by` (see `index.answers.counted_columns`); None
+        when they are counted one by one."""
+        if not self.index_answers or self.index is None:
+            return None
+        import sqlite3
+
+        from corpus_cli.index.answers import counted_columns
+        from corpus_cli.index.schema import IndexDamaged
+
+        try:
+            return counted_columns(self.index, self.corpus, self.files, self.picked(), self.selection, self.reporter.warn, by)
+        except (sqlite3.DatabaseError, IndexDamaged) as error:  # as `_answered_or_scanned` takes it
+            self._scan_instead(error)
+            return None
 
     def _answered_or_scanned(self, answers: Iterator[Result], scan: Callable[[], Iterator[Result]]) -> Iterator[Result]:
         """The index's `answers`; the `scan`'s, after one warning, when the index turns out damaged
