@@ -8,7 +8,7 @@ import warnings
 from pathlib import Path
 
 import pytest
-from hypothesis import given
+from hypothesis import example, given
 from hypothesis import strategies as st
 
 from corpus_cli.grep.lines import lines
@@ -188,9 +188,12 @@ def test_characters_that_fold_into_ascii_letters_are_found_under_ignore_case(tmp
 # malformed, blank lines, furniture, a byline, words.
 PIECES = [" date 2024-01-05 ", " date 2024-02-30 ", "date 24-1-5 ", " date 2024-01-05", "\n", "\r\n", " ", "\t"]
 PIECES += ["Read the original article here", "Comments", "Latest Articles", "By Jane Doe", "Words here.", "x"]
+PIECES += ["\u00a0", "Comment policy: be kind", "dogs bark"]  # a blank no ASCII, furniture with a tail, a first "d"
 
 
 @given(st.lists(st.sampled_from(PIECES), max_size=6).map("".join))
+@example(" date 2024-01-05 Comments \n")  # furniture, then blanks to the line's end
+@example(" date 2024-01-05 \n\u00a0Read the original article here\u00a0\r\n")
 def test_header_date_gives_the_date_and_warnings_parse_gives(text: str) -> None:
     article = parse(text)
     assert header_date(text) == (article.date, article.warnings)
