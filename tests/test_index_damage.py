@@ -175,3 +175,23 @@ def test_an_index_error_no_command_looked_for_is_one_line(
     result = run("search", "Mayorkas", "--corpus", str(stamped))
     assert (result.exit_code, result.stderr.splitlines()[-1]) == (2, f"corpus: error: {said}")
     assert "internal error" not in result.stderr and "Traceback" not in result.stderr
+
+
+@pytest.mark.parametrize(
+    ("table", "args"),
+    [("files", ("stats",)), ("files", ("stats", "--by", "month")), ("tallies", ("stats", "--by", "year")), ("vocab", ("stats",))],
+)
+def test_damage_met_by_a_summary_from_the_index_columns_is_one_warning_then_a_scan(
+    stamped: Path,  # noqa: F811
+    table: str,
+    args: tuple[str, ...],
+):
+    """A summary that the index's columns answer (nothing changed, no date from corpus.yaml)
+    meets the damage before it gives anything: one warning, then the scan's answer."""
+    (stamped / "corpus.yaml").write_text("name: hostile\n", encoding="utf-8")
+    index = stamped / ".corpus" / "index.sqlite"
+    damage(index, table)
+    scanned = run(*args, "--corpus", str(stamped), "--no-index")
+    first = run(*args, "--corpus", str(stamped))
+    assert (first.stdout, first.exit_code) == (scanned.stdout, 0)
+    assert first.stderr.replace(not_used(index) + "\n", "") == scanned.stderr  # each warning once

@@ -58,8 +58,6 @@ class Terms(Protocol):
 
     def totals(self) -> list[tuple[str, int, int]]: ...  # (term, count, doc_freq) of the terms in use
 
-    def in_use(self) -> int: ...  # how many terms are in use
-
 
 class Tally(Protocol):
     """A document's term counts as an index keeps them: merged as ints, not word by word."""
@@ -226,18 +224,14 @@ class Columns(NamedTuple):
     words: Sequence[int]
     chars: Sequence[int]
     paragraphs: Sequence[int]
-    # Each document's terms, as a bitmask of term numbers in `terms`; None when the documents
-    # are all those of `terms`, which counts the terms in use.
-    presence: Sequence[int] | None
+    presence: Sequence[int] | None  # each document's terms, as a bitmask of term numbers in `terms`
     terms: Terms
+    in_use: int | None = None  # without `presence`: how many distinct terms the documents use (a whole index's)
 
     def measures(self) -> Measures:
         """The measures that adding each document in turn gives."""
         dated = [date for date in self.dates if date is not None]
-        if self.presence is None:
-            numbers, known_distinct = 0, self.terms.in_use()
-        else:
-            numbers, known_distinct = functools.reduce(operator.or_, self.presence, 0), None
+        numbers = 0 if self.presence is None else functools.reduce(operator.or_, self.presence, 0)
         return Measures(
             documents=len(self.words),
             dated=len(dated),
@@ -248,7 +242,7 @@ class Columns(NamedTuple):
             paragraphs=sum(self.paragraphs),
             numbers=numbers,
             index=self.terms,
-            known_distinct=known_distinct,
+            known_distinct=self.in_use if self.presence is None else None,
         )
 
     def grouped(self, by: Grouping) -> dict[str | None, Columns]:
@@ -261,7 +255,7 @@ class Columns(NamedTuple):
             if held is None:  # not setdefault: it would make a list for every document
                 held = rows[group] = []
             held.append(row)
-        return {group: Columns._make((*zip(*held), self.terms)) for group, held in rows.items()}
+        return {group: Columns._make((*zip(*held), self.terms, None)) for group, held in rows.items()}
 
 
 def summarize_columns(columns: Columns, by: Grouping | None) -> Iterator[dict[str, Any]]:

@@ -171,6 +171,9 @@ def stats_command(session: Session, **options: Any) -> int:
     # the single words of the whole corpus (phrases, per group, of a selection) are counted from
     # the files, on every core, as without an index.
     counting = session if _counts_suffice(chosen, session) else _scanning(session)
+    # A summary of a corpus the index holds as it is comes from the index's columns at once;
+    # asked first, so that an index found damaged then leaves the documents to a scan.
+    columns = session.counted_columns(by) if _summary(chosen) else None
     documents = counting.mapped(stats.counted, progress="Counting")  # every answer comes after the last document
     if chosen.terms or chosen.terms_file:
         rows = trends.term_trends(documents, chosen.families(session), by, dispersion=chosen.dispersion)
@@ -192,14 +195,12 @@ def stats_command(session: Session, **options: Any) -> int:
         )
         fields = stats.fields_for(by, terms.TOP_FIELDS)
     elif by is not None:
-        columns = session.counted_columns(by) if by != "doc" else None
         rows = stats.summarize_by(documents, by) if columns is None else stats.summarize_columns(columns, by)
         measures: Sequence[str] = stats.MEASURE_FIELDS
         if output_format == "table":
             measures = TABLE_DOC_MEASURES if by == "doc" else TABLE_MEASURES
         fields = stats.fields_for(by, measures)
     else:
-        columns = session.counted_columns(None)
         write_object(output_format, stats.summarize(documents) if columns is None else next(stats.summarize_columns(columns, None)))
         return 0
     if by is not None and output_format == "table":
@@ -207,6 +208,11 @@ def stats_command(session: Session, **options: Any) -> int:
     with RecordWriter(output_format, fields) as writer:
         writer.write_all(rows)
     return 0
+
+
+def _summary(chosen: StatsOptions) -> bool:
+    """Whether the measures of documents together are asked for (not per document, not terms)."""
+    return not (chosen.terms or chosen.terms_file) and chosen.top is None and chosen.by != "doc"
 
 
 def _counts_suffice(chosen: StatsOptions, session: Session) -> bool:

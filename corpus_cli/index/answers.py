@@ -65,8 +65,12 @@ def counted_columns(
         return None
     if any(known.date or known.credit for known in corpus.metadata.values()):
         return None
+    # Everything is read before a warning is given: an index found damaged meanwhile leaves the
+    # documents to a scan, which gives them.
     rows = store.counted_columns(view.connection, credits=by == "credit", masks=by is not None)
     noted = store.noted(view.connection)
+    # The whole corpus's distinct terms are the index's: each document's are needed only per group.
+    in_use = view.terms.in_use() if by is None else None
     dates, credits, words, chars, paragraphs, masks = zip(*rows) if rows else ((),) * 6
     skipped = sum(1 for binary, _ in noted.values() if binary is not None)
     if len(rows) + skipped != len(files) or (by is not None and None in masks):
@@ -76,9 +80,8 @@ def counted_columns(
             if source.path in noted:
                 for message in records.read_warnings_of(source.path, *noted[source.path]):
                     warn(message)
-    # The whole corpus's distinct terms are the index's: each document's are needed only per group.
     presences = None if by is None else list(map(presence, masks))
-    return stats.Columns(dates, credits, words, chars, paragraphs, presences, view.terms)
+    return stats.Columns(dates, credits, words, chars, paragraphs, presences, view.terms, in_use)
 
 
 ANSWERS: dict[Callable[..., Any], Answer] = {Document.summary: _summary, stats.counted: _counted}
