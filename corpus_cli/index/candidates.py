@@ -45,9 +45,9 @@ def narrows(corpus: Corpus, needle: str) -> bool:
     cannot tell, so that opening the index reports what is wrong with it."""
 
     def looked(connection: sqlite3.Connection) -> bool:
-        hits = queries.candidates(connection, needle)
-        documents = int(connection.execute("SELECT count(*) FROM tallies").fetchone()[0])
-        return hits is not None and len(hits) <= MOST * documents
+        most = int(MOST * int(connection.execute("SELECT count(*) FROM tallies").fetchone()[0]))
+        hits = queries.candidates(connection, needle, limit=most + 1)  # past `most`, the rest need not be read
+        return hits is not None and len(hits) <= most
 
     return schema.quick_look(location.existing(corpus.root), looked, absent=False, unusable=True)
 

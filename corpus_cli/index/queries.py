@@ -94,14 +94,15 @@ def trigrams(needle: str) -> list[str]:
     return grams
 
 
-def candidates(connection: sqlite3.Connection, needle: str) -> set[int] | None:
+def candidates(connection: sqlite3.Connection, needle: str, limit: int = -1) -> set[int] | None:
     """The rowids of the files whose text may hold `needle` (SQLite folds case in trigrams, so
-    this holds either way); None when `needle` has no trigram to look up."""
+    this holds either way), no more than `limit` of them (-1: all); None when `needle` has no
+    trigram to look up."""
     grams = trigrams(needle)
     if not grams:
         return None
     query = " AND ".join('"' + gram.replace('"', '""') + '"' for gram in grams)
-    return {rowid for (rowid,) in connection.execute("SELECT rowid FROM grams WHERE grams MATCH ?", (query,))}
+    return {rowid for (rowid,) in connection.execute("SELECT rowid FROM grams WHERE grams MATCH ? LIMIT ?", (query, limit))}
 
 
 def paths(connection: sqlite3.Connection, rowids: set[int]) -> set[str]:
