@@ -107,6 +107,20 @@ def test_status_and_drop_together_are_a_usage_error(hostile: Path):
     assert result.exit_code == 2 and result.stderr.count("\n") == 1
 
 
+def test_a_corpus_named_by_a_relative_path_uses_its_index(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
+    """`--corpus c` from the folder above: the index is opened (read-only, by a file URI, which
+    needs an absolute path) and answers as a scan does, as through an absolute path."""
+    shutil.copytree(SEEDS, tmp_path / "c")
+    monkeypatch.chdir(tmp_path)
+    index_of(Path("c"))
+    for args in (("list",), ("stats",), ("grep", "-c", "ICE")):
+        same = run(*args, "--corpus", str(tmp_path / "c"))
+        assert (run(*args, "--corpus", "c").stdout, same.exit_code) == (same.stdout, 0), args
+    same_as_scan(Path("c"), "grep", "-w", "ICE")
+    assert status(Path("c"))["documents"] == 5
+    assert run("search", "Mayorkas", "--corpus", "c").stdout == run("search", "Mayorkas", "--corpus", str(tmp_path / "c")).stdout
+
+
 def test_an_unwritable_corpus_is_indexed_in_the_cache(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
     """XDG_CACHE_HOME points into tmp_path (conftest). Tests may run as root, who can write
     anywhere, so the corpus folder is made unwritable by saying so."""

@@ -106,7 +106,7 @@ def connect(path: Path, *, writable: bool) -> sqlite3.Connection:
         if writable:
             connection = sqlite3.connect(path, isolation_level=None, timeout=BUSY_TIMEOUT_MS / 1000)
         else:
-            connection = sqlite3.connect(f"{path.as_uri()}?mode=ro", uri=True, isolation_level=None, timeout=BUSY_TIMEOUT_MS / 1000)
+            connection = sqlite3.connect(_uri(path, "ro"), uri=True, isolation_level=None, timeout=BUSY_TIMEOUT_MS / 1000)
     except sqlite3.Error as error:
         raise IndexUnusable(f"cannot open it ({error})") from None
     try:
@@ -128,6 +128,12 @@ def connect(path: Path, *, writable: bool) -> sqlite3.Connection:
     return connection
 
 
+def _uri(path: Path, mode: str) -> str:
+    """The file URI that opens `path` in `mode` (ro: never written; rw: never made anew). A URI
+    needs an absolute path: `--corpus c` gives a relative one."""
+    return f"{path.absolute().as_uri()}?mode={mode}"
+
+
 # In ``meta`` when a command found the index damaged past its first pages (where `connect`
 # looks): every later run is told at once, and `corpus index` builds a new index.
 DAMAGED_KEY = "damaged"
@@ -145,7 +151,7 @@ def mark_damaged(path: Path, error: sqlite3.DatabaseError) -> None:
     """Record in the index that reading it failed with `error`, when it can still be written
     (else each run finds the damage again for itself)."""
     try:  # mode=rw: an index removed meanwhile is not made anew, empty
-        connection = sqlite3.connect(f"{path.as_uri()}?mode=rw", uri=True, isolation_level=None, timeout=BUSY_TIMEOUT_MS / 1000)
+        connection = sqlite3.connect(_uri(path, "rw"), uri=True, isolation_level=None, timeout=BUSY_TIMEOUT_MS / 1000)
         try:
             set_meta(connection, DAMAGED_KEY, str(error))
         finally:
