@@ -171,6 +171,19 @@ def test_stats_of_an_unchanged_corpus_are_summed_from_the_index_as_a_scan_counts
     assert read == [1, 1, 1]
 
 
+def test_stats_of_every_document_named_on_stdin_in_another_order_warn_in_that_order(stamped: Path):
+    """Every id on stdin, last first: the documents (and their warnings) come in the order named,
+    which a summary from the index's columns does not follow, so it is counted a document at a time."""
+    (stamped / "corpus.yaml").write_text("name: hostile\n", encoding="utf-8")
+    every = [*run("list", "--corpus", str(stamped), "--no-index").stdout.splitlines(), '{"id": "binary"}']  # (list skips it)
+    for args in (("stats",), ("stats", "--by", "year")):
+        named = "\n".join(reversed(every)) + "\n"
+        scanned = run(*args, "--stdin", "--corpus", str(stamped), "--no-index", input=named)
+        indexed = run(*args, "--stdin", "--corpus", str(stamped), input=named)
+        assert scanned.stderr.index("binary.txt") < scanned.stderr.index("late-nul.txt") < scanned.stderr.index("baddate.txt")
+        assert (indexed.stdout, indexed.stderr) == (scanned.stdout, scanned.stderr), args
+
+
 COUNTED_ONE_BY_ONE = [("stats",), ("stats", "--by", "month"), ("stats", "--since", "2024"), ("stats", "--id", "00*")]
 
 

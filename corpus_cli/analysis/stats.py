@@ -258,11 +258,8 @@ class Columns(NamedTuple):
         return {group: Columns._make((*zip(*held), self.terms, None)) for group, held in rows.items()}
 
 
-def summarize_columns(columns: Columns, by: Grouping | None) -> Iterator[dict[str, Any]]:
-    """`summarize` (by None: one record) or `summarize_by` (any `by` but doc) of the documents of `columns`."""
-    if by is None:
-        yield columns.measures().record()
-        return
+def summarize_columns(columns: Columns, by: Grouping) -> Iterator[dict[str, Any]]:
+    """`summarize_by` (any `by` but doc) of the documents of `columns` (`Columns.measures` is `summarize`'s)."""
     key = GROUPINGS[by]
     groups = columns.grouped(by)
     for name in ordered_groups(groups, by):

@@ -201,7 +201,7 @@ def stats_command(session: Session, **options: Any) -> int:
             measures = TABLE_DOC_MEASURES if by == "doc" else TABLE_MEASURES
         fields = stats.fields_for(by, measures)
     else:
-        write_object(output_format, stats.summarize(documents) if columns is None else next(stats.summarize_columns(columns, None)))
+        write_object(output_format, stats.summarize(documents) if columns is None else columns.measures().record())
         return 0
     if by is not None and output_format == "table":
         rows = _label_null_group(rows, stats.GROUPINGS[by], NULL_GROUP_LABELS[by])

@@ -30,7 +30,7 @@ def counted_on_bytes(spec: SearchSpec, source: SourceFile, data: bytes) -> tuple
     found_date, messages = header_date(text)
     del text
     date = document_date(spec.metadata.get(source.id), found_date)
-    warnings = tuple(f"{source.path}: {message}" for message in messages) if messages else ()
+    warnings = tuple(f"{source.path}: {message}" for message in messages) if messages else ()  # most have none: no generator
     if not spec.dates.admits_date(date):
         return date, False, 0, (), (), warnings
     count = count_exact_lines_in_bytes(spec, data, 0)

@@ -61,7 +61,8 @@ def counted_columns(
     said: the documents are answered one by one.
     """
     surveyed = view.surveyed()
-    if surveyed is None or not surveyed.unchanged or view.indexed or selection.by_date or len(picked) != len(files):
+    # Every file, in the files' order: ids named in another order give the documents' warnings in theirs.
+    if surveyed is None or not surveyed.unchanged or view.indexed or selection.by_date or picked != files:
         return None
     if any(known.date or known.credit for known in corpus.metadata.values()):
         return None

@@ -60,8 +60,8 @@ def listing(connection: sqlite3.Connection) -> dict[str, Listing]:
 def counted_columns(connection: sqlite3.Connection, *, credits: bool, masks: bool) -> list[tuple[Any, ...]]:
     """Date, credit, words, chars, paragraphs and tally mask of every document (not of a file
     skipped as binary or too large), as `records.counted` reads them, in one query: what `stats`
-    reads of a whole corpus. Credits and masks only when asked for (else None): each column is
-    a tenth of the time."""
+    reads of a whole corpus. Credits and masks only when asked for (else None): each costs a
+    tenth of the query's time or more."""
     query = (
         f"SELECT f.header_date, {'f.credit' if credits else 'NULL'}, coalesce(f.words, 0), coalesce(f.chars, 0),"
         f" coalesce(f.paragraphs, 0), {'t.mask' if masks else 'NULL'}"

@@ -147,10 +147,7 @@ class Session:
         Without `include_zero`, a file with nothing to report is None (see index/candidates.py)."""
         if not self.index_answers:
             return {}
-        import sqlite3
-
         from corpus_cli.index.candidates import narrows, settled, usable_needle
-        from corpus_cli.index.schema import IndexDamaged
 
         needle = usable_needle(spec)
         if needle is None or not narrows(self.corpus, needle):  # -v, \w+, or a needle in most files
@@ -158,11 +155,7 @@ class Session:
             return {}
         if self.index is None:
             return {}
-        try:
-            return settled(self.index, spec, self.picked(), self.files, include_zero=include_zero)
-        except (sqlite3.DatabaseError, IndexDamaged) as error:  # as `_answered_or_scanned` takes it
-            self._scan_instead(error)
-            return {}
+        return self._read_or_scan(lambda view: settled(view, spec, self.picked(), self.files, include_zero=include_zero), {})
 
     def documents(self) -> Iterator[Document]:
         """The selected documents, parsed."""
@@ -188,16 +181,25 @@ class Session:
         when they are counted one by one."""
         if not self.index_answers or self.index is None:
             return None
+        from corpus_cli.index.answers import counted_columns
+
+        return self._read_or_scan(
+            lambda view: counted_columns(view, self.corpus, self.files, self.picked(), self.selection, self.reporter.warn, by), None
+        )
+
+    def _read_or_scan(self, read: Callable[[IndexView], Result], instead: Result) -> Result:
+        """`read` of the index; `instead` when it finds the index damaged, after one warning (the
+        run then reads the files), as `_answered_or_scanned` takes damage met before any answer."""
         import sqlite3
 
-        from corpus_cli.index.answers import counted_columns
         from corpus_cli.index.schema import IndexDamaged
 
+        assert self.index is not None
         try:
-            return counted_columns(self.index, self.corpus, self.files, self.picked(), self.selection, self.reporter.warn, by)
-        except (sqlite3.DatabaseError, IndexDamaged) as error:  # as `_answered_or_scanned` takes it
+            return read(self.index)
+        except (sqlite3.DatabaseError, IndexDamaged) as error:
             self._scan_instead(error)
-            return None
+            return instead
 
     def _answered_or_scanned(self, answers: Iterator[Result], scan: Callable[[], Iterator[Result]]) -> Iterator[Result]:
         """The index's `answers`; the `scan`'s, after one warning, when the index turns out damaged
