@@ -216,9 +216,10 @@ def test_ids_on_stdin_are_read_once_with_an_index(hostile: Path, args: tuple[str
     frequent terms of a selection are counted from the files) as without one."""
     index_of(hostile)
     listed = run("list", "--corpus", str(hostile), "--no-index", "--format", "jsonl").stdout.splitlines()[:4]
-    scanned = run(*args, "--corpus", str(hostile), "--no-index", "--format", "jsonl", input="\n".join(listed))
-    indexed = run(*args, "--corpus", str(hostile), "--format", "jsonl", input="\n".join(listed))
+    scanned = run(*args, "--stdin", "--corpus", str(hostile), "--no-index", "--format", "jsonl", input="\n".join(listed))
+    indexed = run(*args, "--stdin", "--corpus", str(hostile), "--format", "jsonl", input="\n".join(listed))
     assert scanned.exit_code == 0 and scanned.stdout
+    assert scanned.stdout != run(*args, "--corpus", str(hostile), "--no-index", "--format", "jsonl").stdout  # the ids selected
     assert (indexed.stdout, indexed.stderr) == (scanned.stdout, scanned.stderr)
 
 
