@@ -46,23 +46,15 @@ def _words_in_order(corpus: Corpus, source: SourceFile) -> Sequence[list[str]]:
 
 
 def counted_columns(
-    view: IndexView,
-    corpus: Corpus,
-    files: Sequence[SourceFile],
-    picked: Sequence[SourceFile],
-    selection: Selection,
-    warn: Warn,
-    by: stats.Grouping | None,
+    view: IndexView, corpus: Corpus, files: Sequence[SourceFile], warn: Warn, by: stats.Grouping | None
 ) -> stats.Columns | None:
-    """`stats.counted` of every document at once, as `stats.Columns` for `stats.summarize_columns`
-    grouped `by`, with the warnings reading the files gives (in the files' order): when the
-    survey found every file as the index holds it and the whole corpus is counted as the index
-    holds it (no selection, no date or credit from corpus.yaml). None otherwise, with nothing
-    said: the documents are answered one by one.
+    """`stats.counted` of every one of `files` (all the corpus's, in order) at once, as
+    `stats.Columns` grouped `by`, with the warnings reading the files gives, in their order:
+    when the survey found every file as the index holds it, and corpus.yaml gives no date or
+    credit. None otherwise, with nothing said: the documents are answered one by one.
     """
     surveyed = view.surveyed()
-    # Every file, in the files' order: ids named in another order give the documents' warnings in theirs.
-    if surveyed is None or not surveyed.unchanged or view.indexed or selection.by_date or picked != files:
+    if surveyed is None or not surveyed.unchanged or view.indexed:
         return None
     if any(known.date or known.credit for known in corpus.metadata.values()):
         return None

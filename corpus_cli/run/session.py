@@ -179,13 +179,13 @@ class Session:
         """`stats.counted` of every selected document at once, from the index, when it holds them
         all as they are, for a summary grouped `by` (see `index.answers.counted_columns`); None
         when they are counted one by one."""
-        if not self.index_answers or self.index is None:
+        # Every file, in the files' order: a selection (ids named in another order too, whose
+        # warnings come in that order) is counted a document at a time.
+        if not self.index_answers or self.selection.by_date or self.picked() != self.files or self.index is None:
             return None
         from corpus_cli.index.answers import counted_columns
 
-        return self._read_or_scan(
-            lambda view: counted_columns(view, self.corpus, self.files, self.picked(), self.selection, self.reporter.warn, by), None
-        )
+        return self._read_or_scan(lambda view: counted_columns(view, self.corpus, self.files, self.reporter.warn, by), None)
 
     def _read_or_scan(self, read: Callable[[IndexView], Result], instead: Result) -> Result:
         """`read` of the index; `instead` when it finds the index damaged, after one warning (the
