@@ -157,7 +157,7 @@ def header_date(text: str) -> tuple[str | None, tuple[str, ...]]:
     may be one of those is it parsed whole. `corpus grep` reads every file's date this way.
     """
     if text and text[0] != "d" and not text[0].isspace():
-        return None, ()  # no header can start here, and the text has a word: most files, in one test
+        return None, ()  # no header can start here, and the text is not blank: most files, in one test
     header, date, warnings = _header(text)
     rest = 0 if header is None else header.end()
     first = _NONBLANK.search(text, rest)
