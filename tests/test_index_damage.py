@@ -195,3 +195,44 @@ def test_damage_met_by_a_summary_from_the_index_columns_is_one_warning_then_a_sc
     first = run(*args, "--corpus", str(stamped))
     assert (first.stdout, first.exit_code) == (scanned.stdout, 0)
     assert first.stderr.replace(not_used(index) + "\n", "") == scanned.stderr  # each warning once
+
+
+def spoil_a_tally(index: Path, column: str) -> None:
+    """Overwrite one document's stored mask or counts with bytes zlib cannot read, after the
+    byte that says how the rest is stored (compressed; counts of type I)."""
+    kind = b"\x01" if column == "mask" else b"I"
+    with sqlite3.connect(index) as connection:
+        connection.execute(f"UPDATE tallies SET {column} = ? WHERE rowid = (SELECT min(rowid) FROM tallies)", (kind + b"not zlib",))
+    connection.close()
+
+
+SPOILED = "a stored tally is damaged (Error -3 while decompressing data: incorrect header check)"
+
+
+@pytest.mark.parametrize("args", [("stats", "--by", "month"), ("stats", "--by", "year")])
+def test_a_tally_mask_that_cannot_be_read_met_by_a_summary_is_one_warning_then_a_scan(
+    stamped: Path,  # noqa: F811
+    args: tuple[str, ...],
+):
+    """A mask SQLite reads but zlib cannot is the index's damage too: one warning, the scan's
+    answer, and the index marked for `corpus index` to rebuild."""
+    (stamped / "corpus.yaml").write_text("name: hostile\n", encoding="utf-8")  # the columns answer
+    index = stamped / ".corpus" / "index.sqlite"
+    spoil_a_tally(index, "mask")
+    scanned = run(*args, "--corpus", str(stamped), "--no-index")
+    first = run(*args, "--corpus", str(stamped))
+    assert (first.stdout, first.exit_code) == (scanned.stdout, 0)
+    assert first.stderr.replace(not_used(index, reason=SPOILED) + "\n", "") == scanned.stderr
+    assert warnings(run(*args, "--corpus", str(stamped)).stderr) == [not_used(index, "was found", SPOILED)]
+
+
+def test_counts_that_cannot_be_read_met_after_answers_were_used_is_one_error_line_and_marked(stamped: Path):  # noqa: F811
+    index = stamped / ".corpus" / "index.sqlite"
+    spoil_a_tally(index, "tally")
+    failed = run("stats", "--term", "ICE", "--corpus", str(stamped))
+    assert failed.exit_code == 2 and failed.stdout == ""
+    assert warnings(failed.stderr) == [
+        f"corpus: error: {index}: the index is damaged ({SPOILED}); run 'corpus index' to rebuild it, or use --no-index"
+    ]
+    scanned = run("stats", "--term", "ICE", "--corpus", str(stamped), "--no-index")
+    assert run("stats", "--term", "ICE", "--corpus", str(stamped)).stdout == scanned.stdout  # marked: the next run scans

@@ -68,12 +68,12 @@ def counted_columns(
     skipped = sum(1 for binary, _ in noted.values() if binary is not None)
     if len(rows) + skipped != len(files) or (by is not None and None in masks):
         return None  # not the index a survey that found nothing changed vouches for: an entry per file, a tally per document
+    presences = None if by is None else list(map(presence, masks))
     if noted:
         for source in files:
             if source.path in noted:
                 for message in records.read_warnings_of(source.path, *noted[source.path]):
                     warn(message)
-    presences = None if by is None else list(map(presence, masks))
     return stats.Columns(dates, credits, words, chars, paragraphs, presences, view.terms, in_use)
 
 

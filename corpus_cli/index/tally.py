@@ -19,14 +19,16 @@ import sqlite3
 import sys
 import zlib
 from array import array
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from functools import cached_property, reduce
 from itertools import repeat
 from operator import lshift, or_
 from pathlib import Path
-from typing import Any, cast
+from typing import Any, TypeVar, cast
 
 from corpus_cli.index.schema import damaged_index, is_damage
+
+Unpacked = TypeVar("Unpacked")
 
 _PLAIN = 512  # masks up to this many bytes are stored as they are
 
@@ -45,11 +47,28 @@ def encode(numbers: Sequence[int], uses: Sequence[int]) -> tuple[bytes, bytes]:
 
 def decode(tally: bytes) -> array[int]:
     """A document's counts, in the order of its term numbers (the set bits of its mask)."""
-    counts = array(tally[:1].decode())
-    counts.frombytes(zlib.decompress(tally[1:]))
+    try:
+        counts = array(tally[:1].decode())
+        counts.frombytes(_inflated(tally[1:]))
+    except (UnicodeDecodeError, ValueError) as error:  # not a type code, or not a whole number of counts
+        raise _damaged(error) from None
     if sys.byteorder == "big" and counts.itemsize > 1:
         counts.byteswap()
     return counts
+
+
+def _inflated(data: bytes) -> bytes:
+    """A stored blob decompressed; one that zlib cannot read is the index's damage."""
+    try:
+        return zlib.decompress(data)
+    except zlib.error as error:
+        raise _damaged(error) from None
+
+
+def _damaged(error: Exception) -> sqlite3.DatabaseError:
+    """A stored tally or mask that cannot be read, as the damage SQLite reports of its pages: a
+    command warns once and reads the files, or stops in one line, and the index is rebuilt."""
+    return sqlite3.DatabaseError(f"a stored tally is damaged ({error})")
 
 
 def _squeezed(mask: bytes) -> bytes:
@@ -66,7 +85,7 @@ def set_bits(mask: int) -> list[int]:
 
 def presence(stored: bytes) -> int:
     """The bitmask of the term numbers a document uses, from its stored mask."""
-    mask = stored[1:] if stored[:1] == b"\0" else zlib.decompress(stored[1:])
+    mask = stored[1:] if stored[:1] == b"\0" else _inflated(stored[1:])
     return int.from_bytes(mask, "little")
 
 
@@ -182,7 +201,15 @@ class IndexTerms:
         """A document's counts in the order of its term numbers (all documents' are read at the
         first call: most are asked for when one is)."""
         tally = self._tallies.get(rowid)
-        return array("I") if tally is None else decode(tally)
+        return array("I") if tally is None else self.unpacked(decode, tally)
+
+    def unpacked(self, read: Callable[[bytes], Unpacked], stored: bytes) -> Unpacked:
+        """`read` (`decode`, `presence`) of a stored blob; one that cannot be read is this index's
+        damage, reported and marked as damage SQLite finds is (see schema.damaged_index)."""
+        try:
+            return read(stored)
+        except sqlite3.DatabaseError as error:
+            raise damaged_index(self.path, error) from None
 
 
 class DocumentTally:
@@ -199,7 +226,7 @@ class DocumentTally:
     def presence(self) -> int:
         """A bitmask of the numbers of the terms the document uses."""
         if self._presence is None:
-            self._presence = presence(self._mask)
+            self._presence = self.index.unpacked(presence, self._mask)
         return self._presence
 
     def uses(self, term: str) -> int:
