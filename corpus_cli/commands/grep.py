@@ -172,10 +172,13 @@ def grep_command(session: Session, pattern: str | None, extra_patterns: tuple[st
     output_format = chosen.output_format or default_format(text_view=True)
     spec = chosen.spec(session, output_format)
     settled = session.settled(spec, include_zero=chosen.include_zero)
-    results = search_corpus(spec, session, chosen.jobs) if not settled else search_documents(spec, session.picked(), chosen.jobs, settled)
+    if settled is None:
+        results = search_corpus(spec, session, chosen.jobs)
+    else:
+        results = search_documents(spec, session.picked(), chosen.jobs, settled)
     # Lines and counts print as they come (progress enough on a terminal); a table or a sorted concordance waits for the end.
     waits = output_format == "table" or (spec.kwic is not None and (output_format == "text" or chosen.kwic_sort is not None))
-    silent = sum(1 for result in settled.values() if result is None)  # ruled out by the index: no result comes
+    silent = 0 if settled is None else settled.silent  # ruled out by the index: no result comes
     try:
         with session.progress("Searching", output_waits=waits, skipped=silent) as tick:
             matched = _print(spec, _reported(session, results, tick), output_format, chosen)

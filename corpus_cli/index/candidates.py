@@ -11,8 +11,10 @@ from __future__ import annotations
 
 import sqlite3
 from collections.abc import Sequence
+from itertools import compress
+from operator import attrgetter
 
-from corpus_cli.grep.search import DocumentResult
+from corpus_cli.grep.search import DocumentResult, Settled
 from corpus_cli.grep.spec import SearchSpec
 from corpus_cli.index import location, queries, records, schema
 from corpus_cli.index.view import IndexView
@@ -54,13 +56,14 @@ def narrows(corpus: Corpus, needle: str) -> bool:
 
 def settled(
     view: IndexView, spec: SearchSpec, picked: Sequence[SourceFile], files: Sequence[SourceFile], *, include_zero: bool = True
-) -> dict[str, DocumentResult | None]:
-    """The results of the picked files that cannot match, by path (empty when none can be told).
-    Without `include_zero`, a file with nothing to report (no warning) has None: grep prints
-    nothing for it, and making 100,000 results to print nothing cost more than the stat calls."""
+) -> Settled | None:
+    """Which of the picked files grep must read, and the results of the others that cannot match
+    (see `Settled`); None when the index cannot tell. Without `include_zero`, a file with nothing
+    to report (no warning) has no result: grep prints nothing for it, and making 100,000 results
+    to print nothing cost more than the stat calls."""
     needle = usable_needle(spec)
     if needle is None:
-        return {}
+        return None
     ignore_case = spec.matcher.needle is not None and spec.matcher.needle[1]
     outcome = view.freshen(picked, files)  # unreadable files are searched, and warn there
     try:
@@ -70,16 +73,14 @@ def settled(
     except sqlite3.DatabaseError as error:
         if schema.is_damage(error):
             raise  # said once, and marked, by the session, which then searches every file
-        return {}  # busy: every file is searched
+        return None  # busy: every file is searched
     if hits is None:
-        return {}
+        return None
     always = records.UNSEARCHABLE | (records.FOLD_TRAP if ignore_case else 0)
-    # The files that cannot match, in one quick pass; then the few with more to say. The index is
-    # up to date for every picked file but those read in this run and not written back, which
-    # are searched (see below): the candidates' paths are looked up (a few hundred for a rare
-    # word), not every file's rowid (a fifth of a second at 93,646 files).
-    candidates = queries.paths(view.connection, hits)
-    ruled_out = [source for source in picked if source.path not in candidates]
+    # The index is up to date for every picked file but those read in this run and not written
+    # back, which are searched (see below): the candidates' paths are looked up (a few hundred for
+    # a rare word), not every file's rowid (a fifth of a second at 93,646 files).
+    searched = queries.paths(view.connection, hits)
     metadata, dates = spec.metadata, spec.dates
 
     def searched_after_all(source: SourceFile) -> bool:
@@ -107,16 +108,19 @@ def settled(
         date = document_date(metadata.get(source.id), header_date) if dates.by_date else None
         return DocumentResult(source.id, path, date, dates.admits_date(date), warnings=said)
 
-    if include_zero:
-        looked_at = ruled_out
-        known: dict[str, DocumentResult | None] = {}
-    else:  # most files have nothing to say: None, without a look
-        known = dict.fromkeys([source.path for source in ruled_out])
-        special = facts.keys() | outcome.keys() | view.indexed.keys()
-        looked_at = [source for source in ruled_out if source.path in special]
+    # The files that cannot match (or, without include_zero, the few of them with more to say
+    # than nothing: a file with nothing to say gives no result, and is never looked at), picked
+    # out by calls into C.
+    paths = list(map(attrgetter("path"), picked))
+    if include_zero:  # each gives a result: a count of 0
+        looked_at = [source for source in picked if source.path not in searched]
+    else:
+        noted = (facts.keys() | outcome.keys() | view.indexed.keys()) - searched
+        looked_at = list(compress(picked, map(noted.__contains__, paths)))
+    known: dict[str, DocumentResult] = {}
     for source in looked_at:
         if searched_after_all(source):
-            known.pop(source.path, None)
-        else:
-            known[source.path] = result(source)
-    return known
+            searched.add(source.path)
+        elif (found := result(source)) is not None:
+            known[source.path] = found
+    return Settled(searched, known, len(paths) - sum(map(searched.__contains__, paths)) - len(known))

@@ -29,7 +29,7 @@ from corpus_cli.text.document import Document
 
 if TYPE_CHECKING:
     from corpus_cli.analysis.stats import Columns, Grouping
-    from corpus_cli.grep.search import DocumentResult
+    from corpus_cli.grep.search import Settled
     from corpus_cli.grep.spec import SearchSpec
     from corpus_cli.index.schema import IndexDamaged
     from corpus_cli.index.view import IndexView
@@ -142,20 +142,20 @@ class Session:
         skip (or read), and the files are read instead."""
         return self.use_index and self.corpus.max_document_mb == DEFAULT_MAX_DOCUMENT_MB and index_exists(self.corpus)
 
-    def settled(self, spec: SearchSpec, *, include_zero: bool = True) -> dict[str, DocumentResult | None]:
-        """grep's results known from the index without reading the files (by path); {} without one.
-        Without `include_zero`, a file with nothing to report is None (see index/candidates.py)."""
+    def settled(self, spec: SearchSpec, *, include_zero: bool = True) -> Settled | None:
+        """Which files grep must read, and the results known from the index of the others (see
+        index/candidates.py); None when the index cannot tell (or there is none): every file is read."""
         if not self.index_answers:
-            return {}
+            return None
         from corpus_cli.index.candidates import narrows, settled, usable_needle
 
         needle = usable_needle(spec)
         if needle is None or not narrows(self.corpus, needle):  # -v, \w+, or a needle in most files
             self._scan_without_index()
-            return {}
+            return None
         if self.index is None:
-            return {}
-        return self._read_or_scan(lambda view: settled(view, spec, self.picked(), self.files, include_zero=include_zero), {})
+            return None
+        return self._read_or_scan(lambda view: settled(view, spec, self.picked(), self.files, include_zero=include_zero), None)
 
     def documents(self) -> Iterator[Document]:
         """The selected documents, parsed."""
