@@ -11,7 +11,9 @@ import yaml
 from hypothesis import given
 from hypothesis import strategies as st
 
-from corpus_cli.output.writers import FORMULA_PREFIXES, RecordWriter
+from corpus_cli.grep.spec import COUNT_FIELDS
+from corpus_cli.output.terminal import write_text
+from corpus_cli.output.writers import FORMULA_PREFIXES, RecordWriter, count_line
 
 FIELDS = ("id", "title", "body")
 # Any text, and text made of the characters that break line-based readers most often.
@@ -95,3 +97,13 @@ def test_json_lines_write_the_fields_in_order_whatever_the_record_holds(rows: li
     writer's fields, in order, a missing one null, by either way of writing it."""
     expected = "".join(json.dumps({name: row.get(name) for name in FIELDS}, ensure_ascii=False) + "\n" for row in rows)
     assert json_lines_with_large_values_from(large, rows) == expected
+
+
+@given(texts, texts, st.integers(min_value=0))
+def test_grep_counts_line_is_the_json_lines_writers_line(doc_id: str, path: str, count: int) -> None:
+    stream = io.BytesIO()
+    with RecordWriter("jsonl", COUNT_FIELDS, stream) as writer:
+        writer.write({"id": doc_id, "path": path, "count": count})
+    line = io.BytesIO()
+    write_text(count_line(doc_id, path, count), line)
+    assert line.getvalue() == stream.getvalue()

@@ -24,9 +24,9 @@ from corpus_cli.grep.spec import (
     SEARCH_FIELDS,
     SearchSpec,
 )
-from corpus_cli.output.terminal import color_enabled, default_format, terminal_width, write_text
+from corpus_cli.output.terminal import color_enabled, default_format, stdout, terminal_width, write_text
 from corpus_cli.output.views import render_grep_count, render_grep_file, render_grep_lines, render_kwic
-from corpus_cli.output.writers import RECORD_FORMATS, RecordWriter
+from corpus_cli.output.writers import RECORD_FORMATS, RecordWriter, count_line
 from corpus_cli.run.progress import Tick
 from corpus_cli.run.session import Session
 from corpus_cli.text.tokens import tokens
@@ -210,6 +210,10 @@ def _print(spec: SearchSpec, results: Iterator[DocumentResult], output_format: s
         if text:
             for result in shown:
                 write_text(render_grep_count(result.id, result.count) if options.count else render_grep_file(result.id))
+        elif output_format == "jsonl" and options.count:
+            stream = stdout()
+            for result in shown:
+                write_text(count_line(result.id, result.path, result.count), stream)
         else:
             with RecordWriter(output_format, COUNT_FIELDS if options.count else FILE_FIELDS) as writer:
                 writer.write_all({"id": result.id, "path": result.path, "count": result.count} for result in shown)

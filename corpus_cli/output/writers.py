@@ -117,6 +117,13 @@ class JsonLinesWriter(RecordWriter):
         self._emit("}\n")
 
 
+def count_line(doc_id: str, path: str, count: int) -> str:
+    """grep -c's record (id, path, count) as the JSON Lines writer writes it, made by one format
+    string: the C encoder's call on a record dict cost as much as all else the parent does for a
+    file in grep -c, 18,726 times a run in the bench."""
+    return f'{{"id": {encode_basestring(doc_id)}, "path": {encode_basestring(path)}, "count": {count:d}}}\n'
+
+
 class JsonWriter(RecordWriter):
     """A JSON array of objects, written as they come; ``[]`` when empty."""
 
