@@ -53,6 +53,33 @@ def test_force_never_replaces_the_corpus_or_a_folder_around_or_in_it(tmp_path: P
     assert sorted(path.relative_to(tmp_path) for path in tmp_path.rglob("*")) == before
 
 
+@pytest.mark.parametrize("format", ["jsonl", "csv", "sqlite"])
+def test_force_never_replaces_a_file_inside_the_corpus(tmp_path: Path, format: str) -> None:
+    corpus = tmp_path / "corpus"
+    shutil.copytree(SEEDS, corpus)
+    document = next(iter(sorted(corpus.glob("*.txt"))))
+    kept = document.read_bytes()
+    result = run("export", "--corpus", str(corpus), "--format", format, "-o", str(document), "--force")
+    refusal = f"corpus: error: {document} is inside the corpus being exported; --force never replaces a file there"
+    assert (result.exit_code, result.stderr) == (2, refusal + " (write the export elsewhere)\n")
+    assert document.read_bytes() == kept
+    assert sorted(path.name for path in corpus.iterdir()) == sorted(path.name for path in SEEDS.iterdir())
+
+
+def test_force_replaces_a_link_inside_the_corpus_to_a_file_elsewhere_never_the_file(tmp_path: Path) -> None:
+    """What is replaced is the name given; a link outside the corpus to a document is replaced, the document kept."""
+    corpus = tmp_path / "corpus"
+    shutil.copytree(SEEDS, corpus)
+    document = next(iter(sorted(corpus.glob("*.txt"))))
+    kept = document.read_bytes()
+    link = tmp_path / "latest.jsonl"
+    link.symlink_to(document)
+    result = run("export", "--corpus", str(corpus), "-o", str(link), "--force")
+    assert (result.exit_code, result.stderr) == (0, "")
+    assert not link.is_symlink() and link.read_text().count("\n") == len(list(SEEDS.glob("*.txt")))
+    assert document.read_bytes() == kept
+
+
 def test_force_replaces_an_empty_folder(tmp_path: Path) -> None:
     target = tmp_path / "empty"
     target.mkdir()

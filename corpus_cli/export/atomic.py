@@ -12,7 +12,8 @@ A folder (the markdown export) is built the same way and renamed into place, wit
 (`FOLDER_MARKER`) in it. Replacing an existing folder takes two renames (the old one aside, the
 new one in), so for an instant between them neither is at the target; a failure in between puts
 the old one back. ``force`` replaces only a folder that holds the marker (or nothing at all), and
-never one that is, holds or lies inside a `protected` folder (the corpus being read).
+never one that is, holds or lies inside a `protected` folder (the corpus being read), nor a file
+inside it (a document).
 
 A character device or a FIFO is never replaced: `is_stream_target` tells the caller to write into
 it as a stream, as the shell's ``>`` would; a database or a folder cannot go there.
@@ -67,6 +68,9 @@ def check_target(target: Path, *, force: bool, folder: bool = False, protected: 
         raise TargetExists(target)
     if present and folder:
         check_replaceable_folder(target, protected)
+    elif present and protected is not None and (target.parent.resolve() / target.name).is_relative_to(protected.resolve()):
+        # What os.replace would replace: the entry itself (a link, not what it points to).
+        raise CorpusError(f"{target} is inside the corpus being exported; --force never replaces a file there (write the export elsewhere)")
 
 
 def check_replaceable_folder(target: Path, protected: Path | None) -> None:
@@ -90,10 +94,11 @@ def check_replaceable_folder(target: Path, protected: Path | None) -> None:
 
 
 @contextlib.contextmanager
-def atomic_path(target: Path, *, force: bool = False) -> Iterator[Path]:
+def atomic_path(target: Path, *, force: bool = False, protected: Path | None = None) -> Iterator[Path]:
     """A temporary file path beside `target` for the caller to fill (sqlite writes by path);
-    on a clean exit it is fsynced and moved to `target`, on any failure removed."""
-    check_target(target, force=force)
+    on a clean exit it is fsynced and moved to `target`, on any failure removed. With ``force``
+    it replaces a file, never one inside `protected` (the corpus being read)."""
+    check_target(target, force=force, protected=protected)
     temporary = _reserve(target)
     try:
         with guarded(target):
@@ -106,9 +111,9 @@ def atomic_path(target: Path, *, force: bool = False) -> Iterator[Path]:
 
 
 @contextlib.contextmanager
-def atomic_file(target: Path, *, force: bool = False) -> Iterator[BinaryIO]:
+def atomic_file(target: Path, *, force: bool = False, protected: Path | None = None) -> Iterator[BinaryIO]:
     """A binary stream to write `target` through, atomically (see `atomic_path`)."""
-    with atomic_path(target, force=force) as temporary, open(temporary, "wb") as stream:
+    with atomic_path(target, force=force, protected=protected) as temporary, open(temporary, "wb") as stream:
         yield stream
 
 

@@ -102,10 +102,10 @@ def export(
         with atomic_folder(target, force=force, protected=corpus_root) as folder:
             write_markdown(records, folder)
     elif format == "sqlite":
-        with atomic_path(target, force=force) as path:
+        with atomic_path(target, force=force, protected=corpus_root) as path:
             write_sqlite(records, path, target)
     else:
-        with atomic_file(target, force=force) as stream:
+        with atomic_file(target, force=force, protected=corpus_root) as stream:
             write_records(records, format, stream)
 
 
