@@ -33,7 +33,7 @@ def test_force_never_replaces_a_folder_it_did_not_write(tmp_path: Path) -> None:
     (target / "NOTES.md").write_text("mine")
     status, errors = markdown_export(target, "--force")
     assert status == 2
-    assert errors.startswith(f"corpus: error: {target} was not written by 'corpus export --format markdown'")
+    assert errors.startswith(f"corpus: error: {target} was not written by 'corpus export' (no .corpus-export in it, and not empty); ")
     assert errors.count("\n") == 1
     assert (target / "NOTES.md").read_text() == "mine"
 

@@ -147,23 +147,37 @@ def test_an_existing_export_is_kept_without_force_and_replaced_with_it(pq: Any) 
     assert sorted(path.name for path in Path().iterdir()) == ["out.parquet"]
 
 
-@pytest.mark.parametrize("content", [None, "notes.txt", "part-00000.parquet/"])
-def test_force_refuses_a_folder_that_an_export_did_not_write(pq: Any, content: str | None) -> None:
+@pytest.mark.parametrize("content", ["notes.txt", "part-00000.parquet/"])
+def test_force_refuses_a_folder_that_an_export_did_not_write(pq: Any, content: str) -> None:
     target = Path("mine")
     target.mkdir()
-    if content:
-        (target / content).mkdir() if content.endswith("/") else (target / content).write_text("keep me")
+    (target / content).mkdir() if content.endswith("/") else (target / content).write_text("keep me")
     result = run("export", "--format", "parquet", "-o", "mine", "--force")
     assert result.exit_code == 2
-    refusal = r"corpus: error: mine is not a Parquet export \(it (is empty|holds '[^']+')\); --force replaces .*\n"
-    assert re.fullmatch(refusal, result.stderr)
-    assert sorted(p.name for p in target.iterdir()) == ([content.rstrip("/")] if content else [])
+    assert result.stderr.startswith("corpus: error: mine was not written by 'corpus export' (no .corpus-export in it, and not empty); ")
+    assert result.stderr.count("\n") == 1
+    assert sorted(p.name for p in target.iterdir()) == [content.rstrip("/")]
+
+
+@pytest.mark.parametrize("earlier", ["empty", "markdown"])
+def test_force_replaces_an_empty_folder_or_an_earlier_markdown_export(pq: Any, earlier: str) -> None:
+    """As the markdown export does, and as 'already exists; use --force' promises."""
+    target = Path("out")
+    if earlier == "markdown":
+        assert run("export", "--format", "markdown", "-o", "out").exit_code == 0
+    else:
+        target.mkdir()
+    assert run("export", "--format", "parquet", "-o", "out").stderr == "corpus: error: out already exists; use --force to overwrite it\n"
+    folder = export_parquet("--force", target="out")
+    assert len(parquet_rows(pq, folder)) == 5
+    assert not list(target.glob("*.md"))
 
 
 def test_force_refuses_a_file_in_the_way(pq: Any) -> None:
     Path("out.parquet").write_text("precious")
     result = run("export", "--format", "parquet", "-o", "out.parquet", "--force")
-    assert result.exit_code == 2 and result.stderr.startswith("corpus: error: out.parquet is not a folder that corpus export wrote")
+    refusal = "corpus: error: out.parquet is not a folder an export wrote; --force replaces only those (remove it yourself)\n"
+    assert (result.exit_code, result.stderr) == (2, refusal)
     assert Path("out.parquet").read_text() == "precious"
 
 

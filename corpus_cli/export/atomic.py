@@ -88,7 +88,7 @@ def check_replaceable_folder(target: Path, protected: Path | None) -> None:
         empty = not marked and next(os.scandir(target), None) is None
     if not (marked or empty):
         raise CorpusError(
-            f"{target} was not written by 'corpus export --format markdown' (no {FOLDER_MARKER} in it); "
+            f"{target} was not written by 'corpus export' (no {FOLDER_MARKER} in it, and not empty); "
             "--force replaces only such folders (remove it yourself, or choose another folder)"
         )
 

@@ -21,7 +21,6 @@ import contextlib
 import datetime as dt
 import importlib.abc
 import os
-import re
 import sys
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
@@ -30,7 +29,7 @@ from types import ModuleType
 from typing import TYPE_CHECKING, Any
 
 from corpus_cli.errors import CorpusError
-from corpus_cli.export.atomic import FOLDER_MARKER, atomic_folder
+from corpus_cli.export.atomic import atomic_folder
 from corpus_cli.text.document import FULL_FIELDS
 
 if TYPE_CHECKING:
@@ -55,7 +54,6 @@ FILES_PER_TASK = 100
 BATCH_CHARS = ROW_GROUP_BYTES
 COMPRESSION = "zstd"
 INSTALL_HINT = "pip install 'corpus-cli[parquet]' (or uv tool install 'corpus-cli[parquet]')"
-SHARD_NAME = re.compile(r"part-\d{5,}\.parquet")
 M_MMAP_THRESHOLD = -3  # mallopt's parameter, from glibc's <malloc.h>
 MMAP_THRESHOLD = 1024 * 1024
 
@@ -283,33 +281,9 @@ def export_parquet(
 ) -> int:
     """Write the batches (`arrow_batches` of records, or `stream_batches`) as the folder `target`,
     atomically: complete or absent, an old export replaced only with `force`, and never a folder
-    that an export did not write."""
+    that an export did not write (the rule every folder export shares: see export/atomic.py)."""
     tune_allocators()
     require_pyarrow()
     arrow_without_pandas()
-    if force:
-        check_replaceable(target)
     with atomic_folder(target, force=force, protected=protected) as folder:
         return write_parquet(batches, folder, shard_rows=shard_rows)
-
-
-def check_replaceable(target: Path) -> None:
-    """--force replaces a Parquet export, not whatever else happens to be at `target`."""
-    if target.is_symlink() or (target.exists() and not target.is_dir()):
-        raise CorpusError(f"{target} is not a folder that corpus export wrote; remove it yourself or choose another -o")
-    if not target.is_dir():
-        return
-    try:
-        with os.scandir(target) as scan:
-            entries = sorted(scan, key=lambda entry: entry.name)
-    except OSError as error:
-        raise CorpusError(f"cannot read {target}: {error.strerror or error}") from error
-    names = [entry.name for entry in entries]
-    strangers = [
-        entry.name
-        for entry in entries
-        if entry.name != FOLDER_MARKER and not (SHARD_NAME.fullmatch(entry.name) and entry.is_file(follow_symlinks=False))
-    ]
-    if strangers or not names:
-        held = f"it holds {strangers[0]!r}" if strangers else "it is empty"
-        raise CorpusError(f"{target} is not a Parquet export ({held}); --force replaces only a folder of part-NNNNN.parquet files")
