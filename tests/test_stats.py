@@ -189,3 +189,21 @@ def test_a_stopword_file_that_is_not_text_is_one_error_line(tmp_path: Path) -> N
     stoplist.write_bytes(b"\xff\xfe\x00bad")
     result = run("stats", "--top", "3", "--stopwords", str(stoplist))
     assert (result.exit_code, result.stderr) == (2, f"corpus: error: {stoplist}: stopword list is not UTF-8 text\n")
+
+
+STOPWORD_COMMANDS = [
+    ("stats", "--top", "40"),
+    ("collocates", "ICE"),
+    ("keyness", "--id", "000*", "--negative", "--min-freq", "1", "--top", "999"),
+]
+
+
+@pytest.mark.parametrize("command", STOPWORD_COMMANDS, ids=lambda command: command[0])
+def test_a_stopword_file_with_a_byte_order_mark_leaves_out_its_first_word(tmp_path: Path, command: tuple[str, ...]) -> None:
+    """Notepad writes UTF-8 with a mark: it is not part of the first word."""
+    plain, marked = tmp_path / "plain.txt", tmp_path / "marked.txt"
+    plain.write_text("the\nof\n", encoding="utf-8")
+    marked.write_bytes(b"\xef\xbb\xbf" + plain.read_bytes())
+    with_plain, with_marked = (run(*command, "--format", "jsonl", "--stopwords", str(path)) for path in (plain, marked))
+    assert with_marked.exit_code == 0 and with_marked.stdout == with_plain.stdout
+    assert '"the"' not in with_marked.stdout and '"the"' in run(*command, "--format", "jsonl", "--no-stopwords").stdout

@@ -15,12 +15,12 @@ from corpus_cli.analysis.families import Family, resolve
 from corpus_cli.analysis.stats import Grouping
 from corpus_cli.commands.families import families_option, known_families
 from corpus_cli.commands.options import dedupe_option, document_options, format_option
+from corpus_cli.commands.stopwords import chosen_stopwords
 from corpus_cli.output.bars import with_bars
 from corpus_cli.output.terminal import default_format, is_terminal
 from corpus_cli.output.writers import RecordWriter, write_object
 from corpus_cli.run.session import Session
-from corpus_cli.source.limits import read_named_text
-from corpus_cli.text.tokens import default_stopwords, parse_stopwords, tokens
+from corpus_cli.text.tokens import tokens
 
 # A table has room for the measures a reader scans first; the other formats carry them all.
 TABLE_MEASURES = ("documents", "first_date", "last_date", "words", "words_mean", "distinct_terms")
@@ -78,9 +78,7 @@ class StatsOptions:
 
     def stopwords(self) -> frozenset[str]:
         """The words --top leaves out: none, the file's, or the English list shipped."""
-        if self.no_stopwords:
-            return frozenset()
-        return _read_stopwords(self.stopwords_file) if self.stopwords_file else default_stopwords()
+        return chosen_stopwords(self.stopwords_file, self.no_stopwords)
 
 
 @click.command("stats")
@@ -246,7 +244,3 @@ def _label_null_group(rows: Iterable[dict[str, Any]], key: str, label: str) -> I
     """In a table an empty cell says nothing: name the group of undated (or uncredited) documents."""
     for row in rows:
         yield {**row, key: label} if row[key] is None else row
-
-
-def _read_stopwords(path: Path) -> frozenset[str]:
-    return parse_stopwords(read_named_text(path, "stopword list"))

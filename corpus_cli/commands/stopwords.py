@@ -8,7 +8,7 @@ from typing import Any
 
 import click
 
-from corpus_cli.errors import CorpusError
+from corpus_cli.source.limits import read_named_text
 from corpus_cli.text.tokens import default_stopwords, parse_stopwords
 
 
@@ -36,7 +36,4 @@ def chosen_stopwords(stopwords_file: Path | None, no_stopwords: bool) -> frozens
         return frozenset()
     if stopwords_file is None:
         return default_stopwords()
-    try:
-        return parse_stopwords(stopwords_file.read_text(encoding="utf-8"))
-    except UnicodeDecodeError:
-        raise CorpusError(f"{stopwords_file}: stopword list is not UTF-8 text") from None
+    return parse_stopwords(read_named_text(stopwords_file, "stopword list"))

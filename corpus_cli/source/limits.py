@@ -42,6 +42,6 @@ def read_named_text(path: Path, what: str, limit: int = NAMED_FILE_LIMIT) -> str
     if len(data) > limit:
         raise CorpusError(f"{path}: over {limit >> 20} MB, too large for a {what}")
     try:
-        return data.decode("utf-8")
+        return data.decode("utf-8-sig")  # a byte-order mark (as some editors write) is not text
     except UnicodeDecodeError:
         raise CorpusError(f"{path}: {what} is not UTF-8 text") from None
