@@ -12,6 +12,8 @@ from pathlib import Path
 
 import pytest
 from helpers import SEEDS, run
+from hypothesis import assume, given
+from hypothesis import strategies as st
 
 from corpus_cli.analysis import keyness
 
@@ -58,7 +60,10 @@ def test_ll_and_log_ratio_recomputed_from_per_document_counts():
         assert (record["target"], record["reference"]) == (a, b)
         assert record["ll"] == pytest.approx(g2(a, b, c, d), rel=1e-9, abs=1e-12)
         adjusted = math.log2(max(a, 0.5) / c) - math.log2(max(b, 0.5) / d)
-        assert record["log_ratio"] == pytest.approx(adjusted, rel=1e-9, abs=1e-12)
+        if (adjusted > 0) == (a / c > b / d):
+            assert record["log_ratio"] == pytest.approx(adjusted, rel=1e-9, abs=1e-12)
+        else:  # half a use, in a side of few words, would point the ratio the other way
+            assert record["log_ratio"] is None and 0 in (a, b)
         assert record["direction"] == ("+" if a / c > b / d else "-")
         assert record["target_per_10k"] == round(a / c * 10_000, 2)
 
@@ -79,7 +84,7 @@ def test_swapping_target_and_reference_flips_direction_and_keeps_ll():
         assert (other["target"], other["reference"]) == (record["reference"], record["target"])
         assert other["ll"] == pytest.approx(record["ll"], rel=1e-12)
         assert other["direction"] != record["direction"]
-        assert other["log_ratio"] == pytest.approx(-record["log_ratio"], rel=1e-12)
+        assert other["log_ratio"] == (None if record["log_ratio"] is None else pytest.approx(-record["log_ratio"], rel=1e-12))
 
 
 def test_another_corpus_as_the_reference(tmp_path: Path):
@@ -175,3 +180,21 @@ def test_negative_numbers_stay_numbers_in_csv():
 def test_the_target_can_come_from_stdin():
     piped = run("keyness", "--stdin", "--format", "jsonl", input=run("list", "--id", TARGET, "--format", "jsonl").stdout)
     assert piped.exit_code == 0 and piped.stdout == run("keyness", "--id", TARGET, "--format", "jsonl").stdout
+
+
+def test_log_ratio_never_points_against_direction_when_a_side_has_few_words(tmp_path: Path):
+    """A term absent from a 3-word target, 3 times in 43 words: half a use in 3 words is a higher rate."""
+    (tmp_path / "001_a.txt").write_text("cat dog fox\n", encoding="utf-8")
+    (tmp_path / "002_b.txt").write_text(" ".join(["dog"] * 40 + ["bird"] * 3) + "\n", encoding="utf-8")
+    for target, wanted in (("001*", "--negative"), ("002*", "--top")):
+        options = (wanted,) if wanted == "--negative" else ("--top", "20")
+        records = {row["term"]: row for row in jsonl("keyness", "--corpus", str(tmp_path), "--id", target, "--min-freq", "1", *options)}
+        assert records["bird"]["log_ratio"] is None
+        assert all(row["log_ratio"] is None or (row["log_ratio"] > 0) == (row["direction"] == "+") for row in records.values())
+
+
+@given(st.integers(0, 50), st.integers(0, 50), st.integers(1, 10_000), st.integers(1, 10_000))
+def test_log_ratio_leans_as_direction_or_is_null(a: int, b: int, c: int, d: int):
+    assume(a <= c and b <= d and a + b > 0 and keyness.direction(a, b, c, d) is not None)
+    ratio = keyness.log_ratio(a, b, c, d)
+    assert (ratio is None and 0 in (a, b)) or (ratio is not None and (ratio > 0) == (keyness.direction(a, b, c, d) == "+"))

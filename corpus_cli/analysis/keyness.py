@@ -9,7 +9,9 @@ For a term used `a` times in the target's `c` words and `b` times in the referen
 
 `log_ratio` is a difference of relative frequencies in binary orders of magnitude: 1 is twice as
 frequent in the target, -1 half as frequent. A zero count (the term is absent on one side) is taken
-as 0.5, so that the ratio is finite. A term is over-used (`direction` "+") when its rate in the
+as 0.5, so that the ratio is finite; when a side has so few words that half a use there is a higher
+rate than the other side's (a lower one, for a term absent from the other side), the ratio would
+point against `direction`, and it is None instead. A term is over-used (`direction` "+") when its rate in the
 target is higher than in the reference, under-used ("-") when lower; terms used at the same rate
 in both are neither, and are not listed.
 """
@@ -79,9 +81,14 @@ def log_likelihood(a: int, b: int, c: int, d: int) -> float:
     return 2 * g2
 
 
-def log_ratio(a: int, b: int, c: int, d: int) -> float:
-    """log2 of the ratio of the relative frequencies, a zero count taken as 0.5 (Hardie 2014)."""
-    return math.log2(((a or ZERO_COUNT) / c) / ((b or ZERO_COUNT) / d))
+def log_ratio(a: int, b: int, c: int, d: int) -> float | None:
+    """log2 of the ratio of the relative frequencies, a zero count taken as 0.5 (Hardie 2014); None
+    when that stand-in turns the ratio against the rates (half a use in a side of few words is a
+    higher rate than the other side's uses): no finite ratio then says how far the term leans."""
+    ratio = math.log2(((a or ZERO_COUNT) / c) / ((b or ZERO_COUNT) / d))
+    if (a == 0 and ratio >= 0) or (b == 0 and ratio <= 0):
+        return None
+    return ratio
 
 
 def p_value(g2: float) -> float:

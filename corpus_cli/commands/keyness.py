@@ -99,7 +99,8 @@ def keyness_command(session: Session, **options: Any) -> int:
       ll         2 * (a ln(a/E1) + b ln(b/E2)), E1 = c(a+b)/(c+d),
                  E2 = d(a+b)/(c+d): log-likelihood G2 (Rayson and Garside 2000)
       log_ratio  log2((a/c) / (b/d)) (Hardie 2014); a zero count is taken
-                 as 0.5, so a term absent on one side gets a finite ratio
+                 as 0.5, so a term absent on one side gets a finite ratio;
+                 null when half a use would point against direction
       p          the chance of so large a G2 by chance: chi-squared, 1 df
       direction  + (over-used: a/c > b/d) or - (under-used)
 
