@@ -167,3 +167,36 @@ def test_counts_add_up_over_documents(documents: list[list[list[str]]], node: st
         total.add(collocates.count_segments(segments, (node,), window))
     together = collocates.count_segments([words for segments in documents for words in segments], (node,), window)
     assert total == together
+
+
+def g2_of_cells(cells: list[int]) -> float:
+    """G2 of a 2x2 table given as [a, b, c, d] (rows a b / c d), from its margins: a recount."""
+    total = sum(cells)
+    rows, columns = (cells[0] + cells[1], cells[2] + cells[3]), (cells[0] + cells[2], cells[1] + cells[3])
+    expected = [rows[i // 2] * columns[i % 2] / total for i in range(4)]
+    return 2 * sum(cell * math.log(cell / guess) for cell, guess in zip(cells, expected) if cell)
+
+
+def test_ll_counts_a_word_in_two_overlapping_windows_once(tmp_path: Path):
+    """'alpha' is used once, between two close uses of the node: two pairs, one word. As pairs its
+    table had a negative cell and a null ll, which ranked the strongest collocate last."""
+    filler = " ".join(f"w{number % 40}" for number in range(400))
+    (tmp_path / "a.txt").write_text(f"{filler}\n\nNode alpha node beta gamma.\n\nDelta node.\n", encoding="utf-8")
+    records = {
+        r["collocate"]: r for r in jsonl("collocates", "node", "--left", "1", "--right", "1", *EVERYTHING, "--corpus", str(tmp_path))
+    }
+    words = 400 + 5 + 2
+    # The windows: of "Node" (position 0) -1 and 1, of "node" (2) 1 and 3, of the last "node" 0 and 2
+    # in its paragraph: 3 + 2 distinct positions; alpha, beta and delta are in them once each.
+    positions = 5
+    for collocate, inside in (("alpha", 1), ("beta", 1), ("delta", 1)):
+        record = records[collocate]
+        assert record["ll"] == pytest.approx(
+            g2_of_cells([inside, positions - inside, 1 - inside, words - positions - 1 + inside]), rel=1e-12
+        )
+    assert records["alpha"]["cooccurrences"] == 2 and records["alpha"]["collocate_freq"] == 1
+    ranked = [
+        r["collocate"]
+        for r in jsonl("collocates", "node", "--left", "1", "--right", "1", *EVERYTHING, "--measure", "ll", "--corpus", str(tmp_path))
+    ]
+    assert ranked[0] == "alpha"

@@ -13,10 +13,17 @@ the scores are (Evert 2008, "Corpora and collocations"; Rychly 2008 for logDice)
 
     mi      = log2(O / E)
     t       = (O - E) / sqrt(O)
-    ll      = G2 = 2 * sum(O_ij * ln(O_ij / E_ij)) over the 2x2 table with the window positions
-              (span * f1) as the first row and the collocate's occurrences (f2) as the first column
+    ll      = G2 = 2 * sum(O_ij * ln(O_ij / E_ij)) over the 2x2 table of the N words: in a window
+              of the node or not (first row: the window positions) against the collocate or not
+              (first column: its f2 occurrences)
     dice    = 2 * O / (f1 + f2)
     logdice = 14 + log2(dice)
+
+The table counts words, not pairs (Evert's surface co-occurrence): where windows overlap, a position
+(and a use of the collocate there) is counted once, so its first cell is at most f2 and no cell is
+negative. Pairs counted twice made a cell negative whenever a collocate's every use sat between two
+close occurrences of the node, and its `ll`, null, ranked the strongest collocates last. Where no
+windows overlap, the table's first row is span * f1 and its first cell O.
 
 With a window of one word to the right, O, f1, f2 and N are those of a bigram count, and the scores
 are NLTK's `BigramAssocMeasures` (pmi, student_t, likelihood_ratio, dice); they are computed in the
@@ -60,6 +67,10 @@ class CollocateCounts:
     term_freq: Counter[str] = field(default_factory=Counter)
     left: Counter[str] = field(default_factory=Counter)
     right: Counter[str] = field(default_factory=Counter)
+    # ll's table: the window positions, overlaps once, and the words at them (a word once however
+    # many windows it is in); a window cut short by the end of its segment keeps its span.
+    window_positions: int = 0
+    in_windows: Counter[str] = field(default_factory=Counter)
 
     def add(self, other: CollocateCounts) -> None:
         self.words += other.words
@@ -67,6 +78,8 @@ class CollocateCounts:
         self.term_freq.update(other.term_freq)
         self.left.update(other.left)
         self.right.update(other.right)
+        self.window_positions += other.window_positions
+        self.in_windows.update(other.in_windows)
 
 
 def occurrences(words: Sequence[str], node: Sequence[str]) -> Iterator[int]:
@@ -84,11 +97,15 @@ def count_segments(segments: Sequence[Sequence[str]], node: Sequence[str], windo
     for words in segments:
         counts.words += len(words)
         counts.term_freq.update(words)
+        positions: set[int] = set()
         for start in occurrences(words, node):
             counts.node_freq += 1
             end = start + len(node)
             counts.left.update(words[max(0, start - window.left) : start])
             counts.right.update(words[end : end + window.right])
+            positions.update(range(start - window.left, start), range(end, end + window.right))
+        counts.window_positions += len(positions)
+        counts.in_windows.update(words[position] for position in positions if 0 <= position < len(words))
     return counts
 
 
@@ -97,8 +114,9 @@ def count_document(document: Document, node: Sequence[str], window: Window) -> C
     return count_segments(counted(document).segments, node, window)
 
 
-def scores(observed: int, node_freq: int, collocate_freq: int, words: int, span: int) -> dict[str, float | None]:
-    """The association measures of one node-collocate pair (see the module's docstring)."""
+def scores(observed: int, node_freq: int, collocate_freq: int, words: int, span: int, table: tuple[int, int]) -> dict[str, float | None]:
+    """The association measures of one node-collocate pair (see the module's docstring); `table`
+    is ll's: the collocate's uses in the windows and the window positions, each counted once."""
     expected = node_freq * collocate_freq * span / words
     dice = 2 * observed / (node_freq + collocate_freq)
     return {
@@ -106,7 +124,7 @@ def scores(observed: int, node_freq: int, collocate_freq: int, words: int, span:
         # log2(O * N) - log2(f1 * f2 * span) rather than log2(O / E): NLTK's order of operations.
         "mi": math.log2(observed * words) - math.log2(node_freq * collocate_freq * span),
         "t": (observed - expected) / math.sqrt(observed),
-        "ll": log_likelihood(observed, node_freq * span, collocate_freq, words),
+        "ll": log_likelihood(table[0], table[1], collocate_freq, words),
         "dice": dice,
     }
 
@@ -151,7 +169,8 @@ def collocates(
             "left": counts.left[collocate],
             "right": counts.right[collocate],
         }
-        row.update(scores(observed, counts.node_freq, counts.term_freq[collocate], counts.words, window.span))
+        table = (counts.in_windows[collocate], counts.window_positions)
+        row.update(scores(observed, counts.node_freq, counts.term_freq[collocate], counts.words, window.span, table))
         rows.append(row)
     rows.sort(key=lambda row: (row[measure] is None, -(row[measure] or 0.0), -row["cooccurrences"], row["collocate"]))
     return [{"rank": rank, **row} for rank, row in enumerate(rows[:top] if top is not None else rows, 1)]

@@ -83,8 +83,9 @@ def collocates_command(session: Session, **options: Any) -> int:
     \b
       mi       log2(O / E)                pointwise mutual information
       t        (O - E) / sqrt(O)          t-score
-      ll       G2 of the 2x2 table        log-likelihood; rows: the span * f1
-               window positions, columns: the f2 uses of the collocate
+      ll       G2 of the 2x2 table        log-likelihood of the N words: in a
+               window or not (overlapping windows' words once) against
+               the collocate or not
       dice     2 * O / (f1 + f2)
       logdice  14 + log2(dice)            Rychly 2008; comparable across
                corpora of any size (14 at most for a one-word window)
