@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import importlib.util
+import os
+import subprocess
+import sys
 from pathlib import Path
 
 from click.testing import CliRunner, Result
@@ -24,3 +27,30 @@ def generated_corpus(folder: Path, megabytes: float, seed: int = 1) -> Path:
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
     return module.generate(folder, megabytes, seed=seed)
+
+
+def on_a_terminal(*args: str, env: dict[str, str] | None = None) -> str:
+    """Run corpus with stdout on a pseudo-terminal and return what it printed."""
+    leader, follower = os.openpty()
+    environ = {k: v for k, v in os.environ.items() if k not in ("NO_COLOR", "CORPUS_PATH")} | {"COLUMNS": "100", "TERM": "xterm"}
+    done = subprocess.run(
+        [sys.executable, "-m", "corpus_cli", *args],
+        stdout=follower,
+        stderr=subprocess.PIPE,
+        stdin=subprocess.DEVNULL,
+        env=environ | (env or {}),
+        timeout=60,
+    )
+    os.close(follower)
+    chunks = []
+    while True:
+        try:
+            chunk = os.read(leader, 65536)
+        except OSError:
+            break
+        if not chunk:
+            break
+        chunks.append(chunk)
+    os.close(leader)
+    assert done.returncode == 0, done.stderr
+    return b"".join(chunks).decode("utf-8").replace("\r\n", "\n")

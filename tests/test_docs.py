@@ -14,7 +14,7 @@ from types import ModuleType
 
 import click
 import pytest
-from helpers import run
+from helpers import on_a_terminal, run
 
 from corpus_cli.cli import SUBCOMMANDS, cli
 
@@ -239,6 +239,19 @@ def test_readme_quick_start_is_what_ci_runs():
     linters = ("uv run ruff ", "uv run mypy")  # CI holds the code to the house rules before the quick start
     assert [line for line in ci_lines if line.startswith("uv run") and not line.startswith(linters)] == quick_start
     assert ci_lines[-1] == "uv run pytest"
+
+
+def shown_runs() -> list[tuple[str, str]]:
+    """The README's text blocks that show a run: ``$ corpus ARGS`` and what it printed."""
+    blocks = re.findall(r"^```text\n\$ corpus (.*?)\n(.*?)^```", README.read_text(encoding="utf-8"), re.S | re.M)
+    assert len(blocks) >= 4, "the README's shown runs went missing"
+    return blocks
+
+
+@pytest.mark.parametrize(("arguments", "shown"), shown_runs(), ids=[arguments for arguments, _ in shown_runs()])
+def test_readme_shows_what_each_shown_run_prints_on_a_terminal(arguments: str, shown: str):
+    """Each example output in the README is what the command prints on the seeds, at 100 columns."""
+    assert on_a_terminal(*shlex.split(arguments), env={"NO_COLOR": "1"}) == shown
 
 
 def test_readme_documents_completion_for_each_shell():

@@ -2,36 +2,7 @@
 
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
-
-
-def on_a_terminal(*args: str, env: dict[str, str] | None = None) -> str:
-    """Run corpus with stdout on a pseudo-terminal and return what it printed."""
-    leader, follower = os.openpty()
-    environ = {k: v for k, v in os.environ.items() if k not in ("NO_COLOR", "CORPUS_PATH")} | {"COLUMNS": "100", "TERM": "xterm"}
-    done = subprocess.run(
-        [sys.executable, "-m", "corpus_cli", *args],
-        stdout=follower,
-        stderr=subprocess.PIPE,
-        stdin=subprocess.DEVNULL,
-        env=environ | (env or {}),
-        timeout=60,
-    )
-    os.close(follower)
-    chunks = []
-    while True:
-        try:
-            chunk = os.read(leader, 65536)
-        except OSError:
-            break
-        if not chunk:
-            break
-        chunks.append(chunk)
-    os.close(leader)
-    assert done.returncode == 0, done.stderr
-    return b"".join(chunks).decode("utf-8").replace("\r\n", "\n")
+from helpers import on_a_terminal
 
 
 def test_list_prints_a_table_on_a_terminal():
