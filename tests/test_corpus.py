@@ -67,7 +67,11 @@ def test_corpus_yaml_corrects_and_adds_metadata(seeds_copy):
     ("config", "message"),
     [
         ("name: !!python/object/apply:os.system ['touch pwned']\n", "corpus.yaml: invalid YAML: could not determine a constructor"),
-        ("documents:\n  a_1:\n    date: 2024-02-30\n", "corpus.yaml: invalid value: day is out of range for month"),
+        ("documents:\n  a_1:\n    date: 2024-02-30\n", "documents: a_1: date: '2024-02-30' is not a real date"),
+        (
+            "documents:\n  a_1:\n    date: 2024-01-01T23:30:00-05:00\n",
+            "a_1: date: '2024-01-01T23:30:00-05:00' is not a real date written YYYY-MM-DD",
+        ),
         ("documents:\n  a_1:\n    date: '2024-02-30'\n", "documents: a_1: date: '2024-02-30' is not a real date"),
         ("documents:\n  a_1:\n    colour: red\n", "documents: a_1: unknown field 'colour'"),
         ("documents: [a, b]\n", "documents: expected a mapping of document id to fields"),

@@ -161,7 +161,6 @@ def test_families_from_corpus_yaml(seeds_copy: Path):
         ("ICE: {a: 1}\n", "ICE: expected a list of words or phrases"),
         ("- ICE\n", "expected a mapping of family name"),
         ("ICE: [ICE\n", "invalid YAML"),
-        ("ICE: [2024-02-30]\n", "invalid value"),
     ],
 )
 def test_a_bad_family_file_is_one_line_naming_file_and_key(tmp_path: Path, text: str, complaint: str):

@@ -12,7 +12,7 @@ from typing import Any
 from corpus_cli.analysis.families import Family, parse_families
 from corpus_cli.errors import CorpusError
 from corpus_cli.source.limits import DEFAULT_MAX_DOCUMENT_MB
-from corpus_cli.source.yaml_file import read_yaml
+from corpus_cli.source.yaml_file import read_yaml, written_key
 from corpus_cli.text.document import Metadata
 from corpus_cli.text.parser import valid_iso_date
 
@@ -72,8 +72,9 @@ def _megabytes(where: str, value: Any) -> float:
 
 def _document_id(config: Path, doc_id: Any) -> str:
     if not isinstance(doc_id, str):
-        # YAML reads 001_234 as the number 1234: the id the user meant is lost, so say so.
-        raise CorpusError(f"{config}: documents: {doc_id}: a document id is text: quote it ('{doc_id}')")
+        # YAML reads 001_234 as the number 668: name the id as it is written.
+        written = written_key(config, "documents", doc_id) or str(doc_id)
+        raise CorpusError(f"{config}: documents: {written}: a document id is text: quote it ('{written}')")
     return doc_id
 
 
@@ -110,14 +111,9 @@ def _metadata(config: Path, doc_id: str, fields: Any) -> Metadata:
     unknown = sorted(str(key) for key in fields if key not in METADATA_KEYS)
     if unknown:
         raise CorpusError(f"{where}: unknown field {unknown[0]!r} (known: {', '.join(METADATA_KEYS)})")
-    date = fields.get("date")
-    if isinstance(date, dt.datetime):
-        date = date.date()
-    if date is not None:
-        if isinstance(date, dt.date):
-            date = date.isoformat()
-        if not isinstance(date, str) or not valid_iso_date(date):
-            raise CorpusError(f"{where}: date: {date!r} is not a real date written YYYY-MM-DD")
+    date = fields.get("date")  # text as written, quoted or not (see source/yaml_file.py)
+    if date is not None and (not isinstance(date, str) or not valid_iso_date(date)):
+        raise CorpusError(f"{where}: date: {date!r} is not a real date written YYYY-MM-DD")
     tags = fields.get("tags") or ()
     if isinstance(tags, str):
         tags = (tags,)
