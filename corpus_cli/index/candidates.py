@@ -108,9 +108,9 @@ def settled(
         date = document_date(metadata.get(source.id), header_date) if dates.by_date else None
         return DocumentResult(source.id, path, date, dates.admits_date(date), warnings=said)
 
-    # The files that cannot match (or, without include_zero, the few of them with more to say
-    # than nothing: a file with nothing to say gives no result, and is never looked at), picked
-    # out by calls into C.
+    # The files that cannot match, each looked at; without include_zero only the few of them with
+    # more to say than nothing (a file with nothing to say gives no result), picked out by calls
+    # into C rather than a loop over every file.
     paths = list(map(attrgetter("path"), picked))
     if include_zero:  # each gives a result: a count of 0
         looked_at = [source for source in picked if source.path not in searched]
