@@ -53,7 +53,8 @@ def test_utf8_round_trips(text):
     data = text.encode("utf-8")
     if b"\x00" in data[:8192]:
         return
-    assert decode(data).text.encode("utf-8") == data
+    # A text that starts with U+FEFF starts with the UTF-8 byte-order mark, which decoding removes.
+    assert decode(data).text == text.removeprefix("\ufeff")
 
 
 @given(st.binary())
