@@ -9,6 +9,8 @@ import pytest
 from helpers import run
 from index_corpora import hostile_corpus, make_stale
 
+from corpus_cli.index.lock import writer_lock
+
 
 def search(corpus: Path, *args: str) -> list[dict]:
     result = run("search", *args, "--corpus", str(corpus), "--format", "jsonl")
@@ -141,3 +143,34 @@ def test_title_and_body_columns_search_the_headline_and_the_body(indexed: Path):
     result = run("search", "headline:criticism", "--corpus", str(indexed))
     assert result.exit_code == 2 and result.stderr.count("\n") == 1
     assert "no such column: headline" in result.stderr and "title:" in result.stderr and "body:" in result.stderr
+
+
+def test_a_changed_file_the_index_cannot_take_now_is_an_error_not_a_miss(indexed: Path):
+    """Another run holds the index: search cannot write the new file into it, so cannot rank it."""
+    (indexed / "999_new.txt").write_text("Zyzzyva news\n\nA zyzzyva was seen.\n", encoding="utf-8")
+    with writer_lock(indexed / ".corpus" / "index.sqlite") as taken:
+        assert taken
+        result = run("search", "zyzzyva", "--corpus", str(indexed))
+    assert (result.exit_code, result.stdout) == (2, "")
+    assert result.stderr.startswith("corpus: error: 1 changed file(s) could not be written to the index") and result.stderr.count("\n") == 1
+    assert [record["id"] for record in search(indexed, "zyzzyva")] == ["999_new"]  # once the index is free
+
+
+@pytest.mark.parametrize("command", ["search", "index"])
+def test_another_document_size_limit_than_the_index_reads_with_is_one_error_line(indexed: Path, command: str):
+    query = ("Mayorkas",) if command == "search" else ()
+    result = run(command, *query, "--corpus", str(indexed), "--max-document-mb", "0.003")
+    assert (result.exit_code, result.stdout) == (2, "")
+    assert result.stderr.startswith("corpus: error: the index reads documents up to the default 10 MB limit, not the 0.003 MB")
+    assert result.stderr.count("\n") == 1
+
+
+def test_search_gives_the_warnings_that_reading_the_documents_gives_and_strict_fails(indexed: Path):
+    (indexed / "999_cp1252.txt").write_bytes(b"Caf\xe9 zyzzyva text\n")
+    (indexed / "998_binary.txt").write_bytes(b"\x00zyzzyva")
+    for _ in range(2):  # found changed, then as the index keeps them
+        searched = run("search", "zyzzyva", "--corpus", str(indexed), "--format", "jsonl")
+        assert searched.exit_code == 0 and searched.stderr == run("list", "--corpus", str(indexed), "--no-index").stderr
+        assert "999_cp1252.txt: invalid UTF-8" in searched.stderr and "998_binary.txt: binary file" in searched.stderr
+    strict = run("search", "zyzzyva", "--corpus", str(indexed), "--strict")
+    assert strict.exit_code == 2 and strict.stderr.endswith("corpus: error: 2 warning(s) and --strict is set\n")

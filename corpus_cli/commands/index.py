@@ -52,6 +52,7 @@ def index_command(session: Session, status: bool, drop: bool, jobs: int | None, 
         removed = build.drop(session.corpus)
         click.echo(f"corpus: removed {removed[0]}" if removed else "corpus: no index to remove", err=True)
         return 0
+    session.require_index_limit("under another limit commands read the files, so there is no index to build")
     files = session.files
     with progress(len(files), "indexing") as tick:
         built = build.build(session.corpus, files, session.reporter.warn, tick, jobs, session.discovery.surveyed)

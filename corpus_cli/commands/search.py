@@ -24,7 +24,9 @@ TABLE_FIELDS = ("rank", "id", "date", "score", "title")
 def search_command(session: Session, query: str, limit: int, output_format: str | None) -> int:
     """Rank the documents by how well they match QUERY (BM25), best first.
 
-    Needs the index: run `corpus index` first. QUERY is in SQLite FTS5's
+    Needs the index: run `corpus index` first. A file changed since is
+    written into it first; when the index cannot take it now (busy, or
+    read-only), search stops with an error rather than leave it out. QUERY is in SQLite FTS5's
     language: words (all must occur), "a phrase", OR, NOT, AND, prefix*,
     NEAR(a b, 5), title:word (the headline in the file, not a title from
     corpus.yaml), body:word (the body without furniture). Each word is read
@@ -48,6 +50,7 @@ def search_command(session: Session, query: str, limit: int, output_format: str 
 
     if not session.use_index:
         raise click.UsageError("search ranks documents with the index: it does not go with --no-index")
+    session.require_index_limit("search ranks only what the index holds, so it cannot run under another limit")
     view = session.index
     if view is None:
         if index_exists(session.corpus):  # one that cannot be used: the warning above says why

@@ -7,7 +7,8 @@ from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
 from corpus_cli.analysis.snippet import snippet
-from corpus_cli.index import queries, records
+from corpus_cli.errors import CorpusError
+from corpus_cli.index import queries, records, store
 from corpus_cli.index.freshness import ROWID
 from corpus_cli.index.records import Entry
 from corpus_cli.index.view import IndexView
@@ -29,17 +30,23 @@ def search(
     limit: int,
     warn: Warn,
 ) -> list[dict[str, Any]]:
-    """The `limit` best of the picked documents in the selection's dates, as search records."""
+    """The `limit` best of the picked documents in the selection's dates, as search records; the
+    warnings reading them gives (as `list` gives them) first. Files found changed that could not
+    be written to the index (it is busy, or cannot be written) cannot be ranked: an error."""
     outcome = view.freshen(picked, files)
     if view.indexed:
-        warn(f"{len(view.indexed)} changed file(s) could not be written to the index, so search leaves them out; run 'corpus index'")
+        raise CorpusError(
+            f"{len(view.indexed)} changed file(s) could not be written to the index (another run is writing it, or it "
+            "cannot be written), and search ranks only what the index holds: run 'corpus index', then search again"
+        )
+    _warn_as_read(view, picked, outcome, warn)
     surveyed = view.surveyed()
     if surveyed is not None and surveyed.unchanged:
         # Each file is in the index as it is, and nothing else: the few rows ranked are named by
         # a lookup each, and the rowids of every file (a fifth of a second at 93,646) are not read.
         admit, left_out = _looked_up(view, picked), len(files) - len(picked)
     else:
-        admitted = _admitted(view, picked, outcome, warn)
+        admitted = _admitted(view, picked, outcome)
         admit, left_out = admitted.get, len(view.known) - len(admitted)
     dated = selection.by_date
     results: list[dict[str, Any]] = []
@@ -73,15 +80,28 @@ def search(
     return results
 
 
-def _admitted(view: IndexView, picked: Sequence[SourceFile], outcome: Mapping[str, Entry | str], warn: Warn) -> dict[int, SourceFile]:
-    """The picked files the index holds as they are, by rowid (after warning of the unreadable)."""
-    admitted: dict[int, SourceFile] = {}
+def _warn_as_read(view: IndexView, picked: Sequence[SourceFile], outcome: Mapping[str, Entry | str], warn: Warn) -> None:
+    """The warnings reading the picked files gives, in their order: of a file found changed, what
+    reading it said; of any other, what its entry keeps (the few entries that keep any)."""
+    noted = store.noted(view.connection)
+    if not noted and not outcome:
+        return
     for source in picked:
-        found = view.known.get(source.path)
         changed = outcome.get(source.path)
         if isinstance(changed, str):
             warn(changed)
-        elif found is not None and source.path not in view.indexed:
+            continue
+        stored = (changed.binary, changed.warnings) if changed is not None else noted.get(source.path)
+        for message in records.read_warnings_of(source.path, *stored) if stored is not None else ():
+            warn(message)
+
+
+def _admitted(view: IndexView, picked: Sequence[SourceFile], outcome: Mapping[str, Entry | str]) -> dict[int, SourceFile]:
+    """The picked files the index holds as they are, by rowid (not those that cannot be read now)."""
+    admitted: dict[int, SourceFile] = {}
+    for source in picked:
+        found = view.known.get(source.path)
+        if found is not None and not isinstance(outcome.get(source.path), str):
             admitted[found[ROWID]] = source
     return admitted
 

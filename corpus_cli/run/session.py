@@ -142,6 +142,15 @@ class Session:
         skip (or read), and the files are read instead."""
         return self.use_index and self.corpus.max_document_mb == DEFAULT_MAX_DOCUMENT_MB and index_exists(self.corpus)
 
+    def require_index_limit(self, consequence: str) -> None:
+        """Stop, in one line saying `consequence`, when the run's document size limit is not the
+        one the index reads documents with (the default): the index would keep or skip other files."""
+        if self.corpus.max_document_mb != DEFAULT_MAX_DOCUMENT_MB:
+            raise CorpusError(
+                f"the index reads documents up to the default {DEFAULT_MAX_DOCUMENT_MB:g} MB limit, not the "
+                f"{self.corpus.max_document_mb:g} MB of --max-document-mb or corpus.yaml's max_document_mb: {consequence}"
+            )
+
     def settled(self, spec: SearchSpec, *, include_zero: bool = True) -> Settled | None:
         """Which files grep must read, and the results known from the index of the others (see
         index/candidates.py); None when the index cannot tell (or there is none): every file is read."""
