@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import os
 import signal
+import subprocess
+import sys
 from collections.abc import Iterator
 
 import pytest
@@ -71,3 +73,25 @@ def test_an_error_midway_through_a_task_s_parts_is_raised_after_the_parts_before
         for part in ordered_parts(fail_in_the_third_part, range(10), processes=2):
             received.append(part)
     assert received == [0, 1, 2, 3, 4] * 4 + [0, 1]
+
+
+# A run interrupted just as its workers have started: the pool is never handed to the code that
+# stops it, so what stops them is the exit handler. It must run before multiprocessing's own,
+# which sends SIGTERM (ignored by workers) and then waits on them for ever.
+INTERRUPTED_AT_START = """
+from corpus_cli.run import parallel
+started = parallel.WorkerPool.__init__
+def interrupted(self, *args, **kwargs):
+    started(self, *args, **kwargs)
+    raise KeyboardInterrupt
+parallel.WorkerPool.__init__ = interrupted
+try:
+    list(parallel.ordered_map(abs, range(10), processes=2))
+except KeyboardInterrupt:
+    print("interrupted")
+"""
+
+
+def test_a_run_interrupted_as_its_workers_start_still_ends():
+    done = subprocess.run([sys.executable, "-c", INTERRUPTED_AT_START], capture_output=True, text=True, timeout=60)
+    assert (done.returncode, done.stdout, done.stderr) == (0, "interrupted\n", "")

@@ -133,6 +133,7 @@ class WorkerPool:
 
     def __init__(self, function: Callable[[Any], Any], processes: int, in_parts: bool) -> None:
         import multiprocessing  # imported here: a small corpus, searched in one process, never needs it
+        import multiprocessing.util  # its exit handler is registered now, before `stop` (see below)
 
         # fork starts a worker in a millisecond and shares what is imported; it is safe on Linux only.
         context: Any = multiprocessing.get_context("fork" if sys.platform == "linux" else "spawn")
@@ -142,8 +143,21 @@ class WorkerPool:
         self.workers: list[BaseProcess] = []
         self.pending: deque[int] = deque()  # the worker of each task in flight, in order
         self.sent = itertools.count()  # numbers the tasks sent
-        atexit.register(self.stop)  # before multiprocessing's own exit handler, which would wait on them
+        # Exit handlers run last registered first: `stop` runs before multiprocessing's own, which
+        # sends workers SIGTERM (they ignore it) and then waits on them for ever. It is what stops
+        # them when a run is interrupted before its pool reached the code that stops it.
+        atexit.register(self.stop)
         prctl = libc_prctl() if forked else None
+        try:
+            self._start(context, forked, processes, prctl, function, in_parts)
+        except BaseException:  # a stop signal held back while they were forked comes here
+            self.stop()
+            raise
+
+    def _start(
+        self, context: Any, forked: bool, processes: int, prctl: Callable[..., int] | None, function: Callable[[Any], Any], in_parts: bool
+    ) -> None:
+        """Fork the workers, each known to `stop` from the moment it runs."""
         with signals_blocked():  # a worker inherits the mask: no stop signal can reach it before it ignores them
             for _ in range(processes):
                 task_reader, task_writer = context.Pipe(duplex=False)
@@ -154,11 +168,11 @@ class WorkerPool:
                     target=_work, args=(function, in_parts, task_reader, result_writer, inherited, os.getpid(), prctl), daemon=True
                 )
                 worker.start()
-                task_reader.close()
-                result_writer.close()
+                self.workers.append(worker)
                 self.tasks.append(task_writer)
                 self.results_from.append(result_reader)
-                self.workers.append(worker)
+                task_reader.close()
+                result_writer.close()
 
     @property
     def room(self) -> int:
