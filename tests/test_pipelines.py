@@ -322,3 +322,23 @@ def test_ctrl_c_exits_130_without_a_traceback(big_corpus: Path, tmp_path: Path, 
     _, err = process.communicate(timeout=TIMEOUT)
     assert process.returncode == 130
     assert b"Traceback" not in err and err.strip() == b""
+
+
+# Ctrl-C while `corpus` still loads its modules (click first): a finder that interrupts the import
+# of click stands in for a Ctrl-C landing in those first 50 ms, as it does when a user is quick.
+INTERRUPTED_WHILE_LOADING = """
+import sys
+class Interrupting:
+    def find_spec(self, name, path=None, target=None):
+        if name == "click":
+            raise KeyboardInterrupt
+        return None
+sys.meta_path.insert(0, Interrupting())
+from corpus_cli.__main__ import main
+main()
+"""
+
+
+def test_ctrl_c_while_the_command_line_loads_exits_130_without_a_traceback():
+    done = subprocess.run([sys.executable, "-c", INTERRUPTED_WHILE_LOADING, "list"], capture_output=True, text=True, timeout=60)
+    assert (done.returncode, done.stdout, done.stderr) == (130, "", "")
