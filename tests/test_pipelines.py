@@ -243,11 +243,12 @@ def test_stats_with_a_terminal_on_stdin_counts_the_whole_corpus():
     [
         (b'{"id": "000_602cce6e2114fdb8"}\n\nnot json\n', 3, b"not a JSON record"),
         (b'\n{"title": "no id"}\n', 2, b'no string "id"'),
-        (b'["000"]\n', 1, b'no string "id"'),
+        (b'["000"]\n', 1, b"a JSON array"),
+        (b'[\n  {\n    "id": "000_602cce6e2114fdb8"\n  }\n]\n', 1, b"a JSON array, as --format json prints"),
         (b'{"id": 0}\n', 1, b'no string "id"'),
         (b'{"id": "000_602cce6e2114fdb8"}\n{"id": "999_missing"}\n', 2, b"no document '999_missing'"),
     ],
-    ids=["not-json", "no-id", "not-an-object", "id-not-a-string", "unknown-id"],
+    ids=["not-json", "no-id", "not-an-object", "format-json", "id-not-a-string", "unknown-id"],
 )
 def test_bad_stdin_is_one_error_line_naming_the_line(stream: bytes, line: int, says: bytes):
     assert_bad_stdin(corpus("list", stdin=stream), line, says)

@@ -96,6 +96,11 @@ def read_ids(stream: IO[bytes]) -> dict[str, int]:
         line = raw.decode("utf-8", errors="replace").strip().lstrip("\ufeff")  # PowerShell writes a BOM
         if not line:
             continue
+        if line.startswith("["):
+            raise CorpusError(
+                f"stdin line {number}: a JSON array, as --format json prints; commands read JSON Lines, a record a line: "
+                "give the command before them --format jsonl (the default in a pipe)"
+            )
         try:
             record = json.loads(line)
         except json.JSONDecodeError as error:
