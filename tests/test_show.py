@@ -118,3 +118,25 @@ def test_ids_given_leave_a_pipe_on_stdin_alone():
     done = subprocess.run(["sh", "-c", script, sys.executable], capture_output=True, text=True, stdin=subprocess.DEVNULL)
     assert done.returncode == 0, done.stderr
     assert [json.loads(line)["id"][:3] for line in done.stdout.splitlines()] == ["002", "003"]
+
+
+def test_a_file_name_two_folders_share_is_ambiguous_not_missing(tmp_path):
+    (tmp_path / "2023" / "a").mkdir(parents=True)
+    (tmp_path / "2024").mkdir()
+    (tmp_path / "2023" / "a" / "001.txt").write_text("x\n", encoding="utf-8")
+    (tmp_path / "2024" / "001.txt").write_text("y\n", encoding="utf-8")
+    result = run("show", "001", "--corpus", str(tmp_path))
+    assert (result.exit_code, result.stdout) == (2, "")
+    assert result.stderr.endswith("corpus: error: id prefix '001' is ambiguous: 2023/a/001, 2024/001\n")
+    assert run("show", "2024/001", "--corpus", str(tmp_path), "--format", "jsonl").exit_code == 0
+
+
+def test_an_id_that_shows_nothing_is_status_1_and_id_globs_select(tmp_path):
+    (tmp_path / "nul.txt").write_bytes(b"ICE\x00x\n")
+    (tmp_path / "u.txt").write_text("undated\n", encoding="utf-8")
+    binary = run("show", "nul", "--corpus", str(tmp_path))
+    assert binary.exit_code == 1 and binary.stdout == "" and "nul.txt: binary file" in binary.stderr
+    left_out = run("show", "u", "--since", "2024", "--corpus", str(tmp_path))
+    assert (left_out.exit_code, left_out.stdout, left_out.stderr) == (1, "", "")
+    globbed = run("show", "--id", "u*", "--corpus", str(tmp_path), "--format", "jsonl")
+    assert globbed.exit_code == 0 and [json.loads(line)["id"] for line in globbed.stdout.splitlines()] == ["u"]

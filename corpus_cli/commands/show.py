@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+
 import click
 
 from corpus_cli.commands.options import document_options, format_option
@@ -11,7 +13,7 @@ from corpus_cli.output.views import render_document
 from corpus_cli.output.writers import RECORD_FORMATS, RecordWriter
 from corpus_cli.run.selection import resolve_id
 from corpus_cli.run.session import Session
-from corpus_cli.text.document import DOCUMENT_TABLE_FIELDS, FULL_FIELDS, with_title_or_lede
+from corpus_cli.text.document import DOCUMENT_TABLE_FIELDS, FULL_FIELDS, Document, with_title_or_lede
 
 
 @click.command("show")
@@ -28,8 +30,10 @@ def show_command(session: Session, ids: tuple[str, ...], raw: bool, output_forma
     prints full records (text, paragraphs, furniture, and where date and
     title came from); a table shows the summary columns of `corpus list`.
 
-    An id not found is reported and makes the exit status 1; an ambiguous
-    prefix is an error that lists the candidates.
+    An id not found is reported and makes the exit status 1, as does an id
+    that shows nothing (a binary file, one past the size limit, or one
+    --since/--until leave out); an ambiguous prefix is an error that lists
+    the candidates. --id GLOB shows the documents it matches.
 
     \b
     Examples:
@@ -38,21 +42,22 @@ def show_command(session: Session, ids: tuple[str, ...], raw: bool, output_forma
       corpus show 004 --raw | sha256sum
       corpus list --since 2024 | corpus show
     """
-    missing = []
+    missing: list[str] = []
+    named: dict[str, int] = {}  # the ids named here, as found
+    unshown: list[str] = []
     if ids == ("-",):
         session = session.with_stdin()
     elif ids:
         known = [source.id for source in session.files]
-        wanted: dict[str, int] = {}
         for position, doc_id in enumerate(ids, start=1):
             found = resolve_id(doc_id, known)
             if found is None:
                 missing.append(doc_id)
             else:
-                wanted.setdefault(found, position)
-        session = session.with_ids(wanted)
-    elif not session.stdin:
-        raise click.UsageError("give one or more ids, or pipe records with an id into corpus show")
+                named.setdefault(found, position)
+        session = session.with_ids(named)
+    elif not session.stdin and session.options.id_glob is None:
+        raise click.UsageError("give one or more ids (or --id GLOB), or pipe records with an id into corpus show")
     output_format = output_format or default_format(text_view=True)
     if raw:
         if session.options.by_date:
@@ -60,12 +65,25 @@ def show_command(session: Session, ids: tuple[str, ...], raw: bool, output_forma
         for source in session.picked():
             for chunk in source.read_chunks():  # whatever the file's size: --raw has no document limit
                 write_bytes(chunk)
-    elif output_format == "text":
-        for index, document in enumerate(session.documents()):
-            write_text(("\n" if index else "") + render_document(document, color_enabled()))
     else:
-        with RecordWriter(output_format, DOCUMENT_TABLE_FIELDS if output_format == "table" else FULL_FIELDS) as writer:
-            writer.write_all(with_title_or_lede(document.full()) for document in session.documents())
+        shown: set[str] = set()
+        documents = _noting(session.documents(), shown)
+        if output_format == "text":
+            for index, document in enumerate(documents):
+                write_text(("\n" if index else "") + render_document(document, color_enabled()))
+        else:
+            with RecordWriter(output_format, DOCUMENT_TABLE_FIELDS if output_format == "table" else FULL_FIELDS) as writer:
+                writer.write_all(with_title_or_lede(document.full()) for document in documents)
+        # An id named here that showed nothing (a binary file, one over the size limit, one
+        # --since or --until leave out) is as good as not found: status 1, as grep's no match.
+        unshown = [doc_id for doc_id in named if doc_id not in shown]
     for doc_id in missing:
         click.echo(f"corpus: error: no document with id or id prefix {doc_id!r}", err=True)
-    return ExitStatus.NOT_FOUND if missing else ExitStatus.OK
+    return ExitStatus.NOT_FOUND if missing or unshown else ExitStatus.OK
+
+
+def _noting(documents: Iterator[Document], shown: set[str]) -> Iterator[Document]:
+    """The documents, each one's id noted in `shown` as it passes."""
+    for document in documents:
+        shown.add(document.id)
+        yield document
