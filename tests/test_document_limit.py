@@ -35,7 +35,7 @@ def warnings_of(stderr: str) -> list[str]:
 )
 def test_a_document_over_the_limit_is_skipped_with_one_warning(with_big: Path, seeds_copy: Path, args: tuple[str, ...]) -> None:
     result = run(*args, "--corpus", str(with_big), "--format", "jsonl", "--no-index")
-    assert result.exit_code == 0
+    assert result.exit_code == (1 if args[0] == "show" else 0)  # an id named that shows nothing is status 1
     assert warnings_of(result.stderr) == [f"corpus: warning: {BIG}: cannot read: 11.0 MB, {LIMIT_WORDS}"]
     (with_big / BIG).unlink()
     without = run(*args, "--corpus", str(seeds_copy), "--format", "jsonl", "--no-index")
@@ -143,12 +143,15 @@ def test_a_limit_past_any_file_size_is_no_limit(seeds_copy: Path) -> None:
     assert run("list", "--corpus", str(seeds_copy), "--format", "jsonl").exit_code == 0
 
 
-def test_an_index_built_under_another_limit_answers_as_a_scan_at_the_default(seeds_copy: Path) -> None:
-    """The index holds what the default limit reads: built with --max-document-mb 50, it must not
-    hand a later run at the default limit a document that run skips."""
+def test_no_index_is_built_under_another_limit_and_the_default_one_answers_as_a_scan(seeds_copy: Path) -> None:
+    """The index holds what the default limit reads: under --max-document-mb 50 commands read the
+    files, so `corpus index` refuses (one line) rather than build an index that no run would use."""
     (seeds_copy / "long.txt").write_text("ICE agents were there.\n" * 500_000, encoding="utf-8")  # 11.5 MB
-    assert run("index", "--corpus", str(seeds_copy), "--max-document-mb", "50").exit_code == 0
+    refused = run("index", "--corpus", str(seeds_copy), "--max-document-mb", "50")
+    assert refused.exit_code == 2 and refused.stderr.count("\n") == 1 and not (seeds_copy / ".corpus").exists()
+    assert run("index", "--corpus", str(seeds_copy)).exit_code == 0
     for args in (("list",), ("stats",), ("grep", "-c", "ICE")):
-        indexed = run(*args, "--corpus", str(seeds_copy), "--format", "jsonl")
-        scanned = run(*args, "--corpus", str(seeds_copy), "--format", "jsonl", "--no-index")
-        assert (indexed.exit_code, indexed.stdout) == (scanned.exit_code, scanned.stdout), args
+        for limit in ((), ("--max-document-mb", "50")):
+            indexed = run(*args, *limit, "--corpus", str(seeds_copy), "--format", "jsonl")
+            scanned = run(*args, *limit, "--corpus", str(seeds_copy), "--format", "jsonl", "--no-index")
+            assert (indexed.exit_code, indexed.stdout) == (scanned.exit_code, scanned.stdout), (args, limit)
