@@ -60,10 +60,21 @@ def test_force_never_replaces_a_file_inside_the_corpus(tmp_path: Path, format: s
     document = next(iter(sorted(corpus.glob("*.txt"))))
     kept = document.read_bytes()
     result = run("export", "--corpus", str(corpus), "--format", format, "-o", str(document), "--force")
-    refusal = f"corpus: error: {document} is inside the corpus being exported; --force never replaces a file there"
+    refusal = f"corpus: error: {document} is a document of the corpus being exported; export never writes one"
     assert (result.exit_code, result.stderr) == (2, refusal + " (write the export elsewhere)\n")
     assert document.read_bytes() == kept
+    new = run("export", "--corpus", str(corpus), "--format", format, "-o", str(corpus / "all.TXT"))
+    assert (new.exit_code, new.stderr) == (2, refusal.replace(str(document), str(corpus / "all.TXT")) + " (write the export elsewhere)\n")
     assert sorted(path.name for path in corpus.iterdir()) == sorted(path.name for path in SEEDS.iterdir())
+
+
+def test_an_export_beside_the_documents_may_be_replaced(tmp_path: Path) -> None:
+    """A corpus.yaml in the working folder makes it the corpus: corpus.db there is no document."""
+    corpus = tmp_path / "corpus"
+    shutil.copytree(SEEDS, corpus)
+    for _ in range(2):
+        result = run("export", "--corpus", str(corpus), "--format", "sqlite", "-o", str(corpus / "corpus.db"), "--force")
+        assert (result.exit_code, result.stderr) == (0, "")
 
 
 def test_force_replaces_a_link_inside_the_corpus_to_a_file_elsewhere_never_the_file(tmp_path: Path) -> None:

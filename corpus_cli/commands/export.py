@@ -61,7 +61,8 @@ def export_command(session: Session, export_format: str, output: str | None, for
     leave the hidden .PATH.*.tmp behind, never a partial PATH. --force
     replaces a folder only when an earlier markdown or parquet export wrote
     it (it holds a .corpus-export file) or it is empty, and never the corpus,
-    a folder holding it, a folder or a file inside it. A device or a FIFO as PATH is
+    a folder holding it or one inside it; and no export is written as a
+    document (a .txt file) inside the corpus. A device or a FIFO as PATH is
     written into as a stream (as the shell's > would), never replaced.
 
     \b

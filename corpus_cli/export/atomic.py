@@ -12,8 +12,8 @@ A folder (the markdown export) is built the same way and renamed into place, wit
 (`FOLDER_MARKER`) in it. Replacing an existing folder takes two renames (the old one aside, the
 new one in), so for an instant between them neither is at the target; a failure in between puts
 the old one back. ``force`` replaces only a folder that holds the marker (or nothing at all), and
-never one that is, holds or lies inside a `protected` folder (the corpus being read), nor a file
-inside it (a document).
+never one that is, holds or lies inside a `protected` folder (the corpus being read); and no file
+is written where it would be a document of that corpus.
 
 A character device or a FIFO is never replaced: `is_stream_target` tells the caller to write into
 it as a stream, as the shell's ``>`` would; a database or a folder cannot go there.
@@ -64,13 +64,18 @@ def check_target(target: Path, *, force: bool, folder: bool = False, protected: 
     if present and not (target.is_dir() or target.is_file()):
         kind = "a folder" if folder else "a file"
         raise CorpusError(f"{target} is not a regular file or folder; {kind} cannot be written there (name another path)")
+    if not folder and protected is not None and is_document_of(target, protected):
+        raise CorpusError(f"{target} is a document of the corpus being exported; export never writes one (write the export elsewhere)")
     if present and not force:
         raise TargetExists(target)
     if present and folder:
         check_replaceable_folder(target, protected)
-    elif present and protected is not None and (target.parent.resolve() / target.name).is_relative_to(protected.resolve()):
-        # What os.replace would replace: the entry itself (a link, not what it points to).
-        raise CorpusError(f"{target} is inside the corpus being exported; --force never replaces a file there (write the export elsewhere)")
+
+
+def is_document_of(target: Path, corpus: Path) -> bool:
+    """Whether a file written at `target` would be (or replace) a document of `corpus`: a .txt file
+    inside it. The entry itself counts, not what a link there points to (os.replace replaces the link)."""
+    return target.name.lower().endswith(".txt") and (target.parent.resolve() / target.name).is_relative_to(corpus.resolve())
 
 
 def check_replaceable_folder(target: Path, protected: Path | None) -> None:
@@ -96,8 +101,8 @@ def check_replaceable_folder(target: Path, protected: Path | None) -> None:
 @contextlib.contextmanager
 def atomic_path(target: Path, *, force: bool = False, protected: Path | None = None) -> Iterator[Path]:
     """A temporary file path beside `target` for the caller to fill (sqlite writes by path);
-    on a clean exit it is fsynced and moved to `target`, on any failure removed. With ``force``
-    it replaces a file, never one inside `protected` (the corpus being read)."""
+    on a clean exit it is fsynced and moved to `target`, on any failure removed. Never a document
+    of `protected` (the corpus being read)."""
     check_target(target, force=force, protected=protected)
     temporary = _reserve(target)
     try:
