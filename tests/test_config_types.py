@@ -72,3 +72,8 @@ def test_deeply_nested_yaml_is_one_line(isolated: Path) -> None:
     assert status == 2
     assert errors.startswith("corpus: error: ") and errors.count("\n") == 1
     assert "internal error" not in errors
+
+
+def test_a_numeric_id_after_a_quoted_one_yaml_cannot_read_alone_is_named_as_written(isolated: Path) -> None:
+    status, errors = listing_with(isolated, 'documents:\n  "@home":\n    title: x\n  "10":\n    title: z\n  1_0:\n    title: y\n')
+    assert (status, errors) == (2, f"corpus: error: {isolated / 'corpus.yaml'}: documents: 1_0: a document id is text: quote it ('1_0')\n")

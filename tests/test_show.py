@@ -140,3 +140,18 @@ def test_an_id_that_shows_nothing_is_status_1_and_id_globs_select(tmp_path):
     assert (left_out.exit_code, left_out.stdout, left_out.stderr) == (1, "", "")
     globbed = run("show", "--id", "u*", "--corpus", str(tmp_path), "--format", "jsonl")
     assert globbed.exit_code == 0 and [json.loads(line)["id"] for line in globbed.stdout.splitlines()] == ["u"]
+
+
+def test_a_shared_file_name_is_ambiguous_even_when_an_id_has_it_as_a_prefix(tmp_path):
+    for folder in ("a", "b"):
+        (tmp_path / folder).mkdir()
+        (tmp_path / folder / "dup.txt").write_text("x\n", encoding="utf-8")
+    (tmp_path / "dupe.txt").write_text("y\n", encoding="utf-8")
+    result = run("show", "dup", "--corpus", str(tmp_path))
+    assert (result.exit_code, result.stdout) == (2, "")
+    assert result.stderr.endswith("corpus: error: id prefix 'dup' is ambiguous: dupe, a/dup, b/dup\n")
+
+
+def test_raw_of_an_id_the_id_glob_leaves_out_is_status_1():
+    result = run("show", "000", "--raw", "--id", "zz*")
+    assert (result.exit_code, result.stdout) == (1, "")

@@ -27,7 +27,10 @@ def index_command(session: Session, status: bool, drop: bool, jobs: int | None, 
     again after changing files: only changed, new and deleted files are
     read. Commands use a fresh index by themselves, check each file's stat
     first, and re-read what changed: the index changes how fast an answer
-    comes, never the answer. --no-index on a command skips it.
+    comes, never the answer. --no-index on a command skips it. The index
+    reads documents up to the default 10 MB limit: under another
+    --max-document-mb (or max_document_mb in corpus.yaml) commands read the
+    files, and `corpus index` refuses.
 
     --status prints location, corpus, exists, usable, problem, bytes,
     documents, built, updated, and the stale files (added, changed,

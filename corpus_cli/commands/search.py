@@ -26,7 +26,9 @@ def search_command(session: Session, query: str, limit: int, output_format: str 
 
     Needs the index: run `corpus index` first. A file changed since is
     written into it first; when the index cannot take it now (busy, or
-    read-only), search stops with an error rather than leave it out. QUERY is in SQLite FTS5's
+    read-only), search stops with an error rather than leave it out. It
+    refuses a --max-document-mb (or corpus.yaml's max_document_mb) other
+    than the default 10 MB the index reads with. QUERY is in SQLite FTS5's
     language: words (all must occur), "a phrase", OR, NOT, AND, prefix*,
     NEAR(a b, 5), title:word (the headline in the file, not a title from
     corpus.yaml), body:word (the body without furniture). Each word is read

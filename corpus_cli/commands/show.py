@@ -44,7 +44,7 @@ def show_command(session: Session, ids: tuple[str, ...], raw: bool, output_forma
     """
     missing: list[str] = []
     named: dict[str, int] = {}  # the ids named here, as found
-    unshown: list[str] = []
+    shown: set[str] = set()
     if ids == ("-",):
         session = session.with_stdin()
     elif ids:
@@ -63,10 +63,10 @@ def show_command(session: Session, ids: tuple[str, ...], raw: bool, output_forma
         if session.options.by_date:
             raise click.UsageError("--raw prints files as they are and takes no --since/--until")
         for source in session.picked():
+            shown.add(source.id)
             for chunk in source.read_chunks():  # whatever the file's size: --raw has no document limit
                 write_bytes(chunk)
     else:
-        shown: set[str] = set()
         documents = _noting(session.documents(), shown)
         if output_format == "text":
             for index, document in enumerate(documents):
@@ -74,12 +74,11 @@ def show_command(session: Session, ids: tuple[str, ...], raw: bool, output_forma
         else:
             with RecordWriter(output_format, DOCUMENT_TABLE_FIELDS if output_format == "table" else FULL_FIELDS) as writer:
                 writer.write_all(with_title_or_lede(document.full()) for document in documents)
-        # An id named here that showed nothing (a binary file, one over the size limit, one
-        # --since or --until leave out) is as good as not found: status 1, as grep's no match.
-        unshown = [doc_id for doc_id in named if doc_id not in shown]
     for doc_id in missing:
         click.echo(f"corpus: error: no document with id or id prefix {doc_id!r}", err=True)
-    return ExitStatus.NOT_FOUND if missing or unshown else ExitStatus.OK
+    # An id named here that showed nothing (a binary file, one over the size limit, one --id,
+    # --since or --until leave out) is as good as not found: status 1, as grep's no match.
+    return ExitStatus.NOT_FOUND if missing or any(doc_id not in shown for doc_id in named) else ExitStatus.OK
 
 
 def _noting(documents: Iterator[Document], shown: set[str]) -> Iterator[Document]:

@@ -145,8 +145,8 @@ def _lines(stream: IO[bytes]) -> Iterator[bytes]:
 
 
 def resolve_id(wanted: str, ids: Sequence[str]) -> str | None:
-    """The id `wanted` names: itself, or the one id it is a prefix of (`ids` sorted), or else the
-    one id by path (a file whose name another file shares) whose file name it is a prefix of.
+    """The id `wanted` names: itself, or the one id it is a prefix of (`ids` sorted), counting the
+    ids by path (files whose name another file shares) whose file name it is a prefix of.
 
     None when nothing matches; a `CorpusError` listing the candidates when several do.
     """
@@ -158,10 +158,11 @@ def resolve_id(wanted: str, ids: Sequence[str]) -> str | None:
         if not doc_id.startswith(wanted):
             break
         candidates.append(doc_id)
-    if not candidates and "/" not in wanted:
-        # A file name two folders share is no id (each such file is addressed by its path), but a
-        # user names it so: it names each of them, and so none alone.
-        candidates = [doc_id for doc_id in ids if "/" in doc_id and doc_id.rpartition("/")[2].startswith(wanted)]
+    if "/" not in wanted:
+        # A file name folders share is no id (each such file is addressed by its path), but a user
+        # names a file so: the name (or its prefix) names each of them too.
+        candidates += [doc_id for doc_id in ids if "/" in doc_id and doc_id.rpartition("/")[2].startswith(wanted)]
+        candidates = list(dict.fromkeys(candidates))
     if len(candidates) > 1:
         shown = ", ".join(candidates[:10]) + (f" and {len(candidates) - 10} more" if len(candidates) > 10 else "")
         raise CorpusError(f"id prefix {wanted!r} is ambiguous: {shown}")

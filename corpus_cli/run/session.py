@@ -148,7 +148,8 @@ class Session:
         if self.corpus.max_document_mb != DEFAULT_MAX_DOCUMENT_MB:
             raise CorpusError(
                 f"the index reads documents up to the default {DEFAULT_MAX_DOCUMENT_MB:g} MB limit, not the "
-                f"{self.corpus.max_document_mb:g} MB of --max-document-mb or corpus.yaml's max_document_mb: {consequence}"
+                f"{self.corpus.max_document_mb:g} MB of --max-document-mb or corpus.yaml's max_document_mb: {consequence} "
+                f"(give --max-document-mb {DEFAULT_MAX_DOCUMENT_MB:g} to use it)"
             )
 
     def settled(self, spec: SearchSpec, *, include_zero: bool = True) -> Settled | None:

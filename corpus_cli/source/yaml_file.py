@@ -44,9 +44,20 @@ def written_key(path: Path, mapping: str, key: Any) -> str | None:
     for name, value in root.value if isinstance(root, yaml.MappingNode) else ():
         if name.value == mapping and isinstance(value, yaml.MappingNode):
             for written, _ in value.value:
-                if isinstance(written, yaml.ScalarNode) and yaml.load(written.value, Loader=_loader()) == key:
+                # Only a plain key (not quoted: no style, None or "" by the parser) can be read as anything but text.
+                if isinstance(written, yaml.ScalarNode) and not written.style and _read_alone(written.value) == key:
                     return str(written.value)
     return None
+
+
+def _read_alone(text: str) -> Any:
+    """What YAML reads a plain scalar as, on its own; None when it reads nothing."""
+    import yaml
+
+    try:
+        return yaml.load(text, Loader=_loader())
+    except yaml.YAMLError:
+        return None
 
 
 @functools.cache
