@@ -6,6 +6,7 @@ import importlib.util
 import os
 import subprocess
 import sys
+import tempfile
 from pathlib import Path
 
 from click.testing import CliRunner, Result
@@ -30,17 +31,20 @@ def generated_corpus(folder: Path, megabytes: float, seed: int = 1) -> Path:
 
 
 def on_a_terminal(*args: str, env: dict[str, str] | None = None) -> str:
-    """Run corpus with stdout on a pseudo-terminal and return what it printed."""
+    """Run corpus with stdout on a pseudo-terminal and return what it printed: from an empty folder,
+    with a cache folder of its own, so no corpus.yaml or index of the caller's is found."""
     leader, follower = os.openpty()
     environ = {k: v for k, v in os.environ.items() if k not in ("NO_COLOR", "CORPUS_PATH")} | {"COLUMNS": "100", "TERM": "xterm"}
-    done = subprocess.run(
-        [sys.executable, "-m", "corpus_cli", *args],
-        stdout=follower,
-        stderr=subprocess.PIPE,
-        stdin=subprocess.DEVNULL,
-        env=environ | (env or {}),
-        timeout=60,
-    )
+    with tempfile.TemporaryDirectory() as away:
+        done = subprocess.run(
+            [sys.executable, "-m", "corpus_cli", *args],
+            stdout=follower,
+            stderr=subprocess.PIPE,
+            stdin=subprocess.DEVNULL,
+            env=environ | {"XDG_CACHE_HOME": away} | (env or {}),
+            cwd=away,
+            timeout=60,
+        )
     os.close(follower)
     chunks = []
     while True:

@@ -95,3 +95,23 @@ except KeyboardInterrupt:
 def test_a_run_interrupted_as_its_workers_start_still_ends():
     done = subprocess.run([sys.executable, "-c", INTERRUPTED_AT_START], capture_output=True, text=True, timeout=60)
     assert (done.returncode, done.stdout, done.stderr) == (0, "interrupted\n", "")
+
+
+def test_a_failure_while_the_workers_are_forked_stops_those_already_running(monkeypatch: pytest.MonkeyPatch):
+    """The second worker's pipes cannot be made (no file descriptors left, say): the first worker,
+    already running, is stopped before the error goes on, not left to the exit handlers."""
+    import multiprocessing
+    import multiprocessing.context
+
+    made = multiprocessing.context.BaseContext.Pipe
+    calls = iter(range(100))
+
+    def pipe(self: object, duplex: bool = True) -> object:
+        if next(calls) == 2:  # two pipes a worker: the second worker's first
+            raise OSError(24, "Too many open files")
+        return made(self, duplex)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(multiprocessing.context.BaseContext, "Pipe", pipe)
+    with pytest.raises(OSError, match="Too many open files"):
+        list(ordered_map(abs, range(10), processes=2))
+    assert multiprocessing.active_children() == []
