@@ -11,7 +11,7 @@ from corpus_cli.errors import ExitStatus
 from corpus_cli.output.terminal import color_enabled, default_format, write_bytes, write_text
 from corpus_cli.output.views import render_document
 from corpus_cli.output.writers import RECORD_FORMATS, RecordWriter
-from corpus_cli.run.selection import resolve_id
+from corpus_cli.run.selection import ids_by_path, resolve_id
 from corpus_cli.run.session import Session
 from corpus_cli.text.document import DOCUMENT_TABLE_FIELDS, FULL_FIELDS, Document, with_title_or_lede
 
@@ -49,8 +49,9 @@ def show_command(session: Session, ids: tuple[str, ...], raw: bool, output_forma
         session = session.with_stdin()
     elif ids:
         known = [source.id for source in session.files]
+        by_path = ids_by_path(known)
         for position, doc_id in enumerate(ids, start=1):
-            found = resolve_id(doc_id, known)
+            found = resolve_id(doc_id, known, by_path)
             if found is None:
                 missing.append(doc_id)
             else:

@@ -144,9 +144,15 @@ def _lines(stream: IO[bytes]) -> Iterator[bytes]:
         yield line
 
 
-def resolve_id(wanted: str, ids: Sequence[str]) -> str | None:
+def ids_by_path(ids: Sequence[str]) -> list[str]:
+    """The ids of files addressed by their path (their name is shared by another file)."""
+    return [doc_id for doc_id in ids if "/" in doc_id]
+
+
+def resolve_id(wanted: str, ids: Sequence[str], by_path: Sequence[str] | None = None) -> str | None:
     """The id `wanted` names: itself, or the one id it is a prefix of (`ids` sorted), counting the
-    ids by path (files whose name another file shares) whose file name it is a prefix of.
+    ids by path (files whose name another file shares) whose file name it is a prefix of. Give
+    `by_path`, those ids, when resolving many: finding them goes through every id.
 
     None when nothing matches; a `CorpusError` listing the candidates when several do.
     """
@@ -161,7 +167,8 @@ def resolve_id(wanted: str, ids: Sequence[str]) -> str | None:
     if "/" not in wanted:
         # A file name folders share is no id (each such file is addressed by its path), but a user
         # names a file so: the name (or its prefix) names each of them too.
-        candidates += [doc_id for doc_id in ids if "/" in doc_id and doc_id.rpartition("/")[2].startswith(wanted)]
+        shared = ids_by_path(ids) if by_path is None else by_path
+        candidates += [doc_id for doc_id in shared if doc_id.rpartition("/")[2].startswith(wanted)]
         candidates = list(dict.fromkeys(candidates))
     if len(candidates) > 1:
         shown = ", ".join(candidates[:10]) + (f" and {len(candidates) - 10} more" if len(candidates) > 10 else "")
