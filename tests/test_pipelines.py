@@ -343,3 +343,10 @@ main()
 def test_ctrl_c_while_the_command_line_loads_exits_130_without_a_traceback():
     done = subprocess.run([sys.executable, "-c", INTERRUPTED_WHILE_LOADING, "list"], capture_output=True, text=True, timeout=60)
     assert (done.returncode, done.stdout, done.stderr) == (130, "", "")
+
+
+def test_the_installed_corpus_command_starts_where_a_ctrl_c_while_loading_is_handled():
+    from importlib.metadata import entry_points
+
+    (script,) = [point for point in entry_points(group="console_scripts") if point.name == "corpus"]
+    assert script.value == "corpus_cli.__main__:main"
