@@ -209,16 +209,21 @@ def spoil_a_tally(index: Path, column: str) -> None:
 SPOILED = "a stored tally is damaged (Error -3 while decompressing data: incorrect header check)"
 
 
-@pytest.mark.parametrize("args", [("stats", "--by", "month"), ("stats", "--by", "year")])
-def test_a_tally_mask_that_cannot_be_read_met_by_a_summary_is_one_warning_then_a_scan(
+@pytest.mark.parametrize(
+    ("column", "args"),
+    [("mask", ("stats", "--by", "month")), ("mask", ("stats", "--by", "year")), ("tally", ("stats", "--term", "ICE", "--by", "year"))],
+)
+def test_a_tally_that_cannot_be_read_met_by_a_summary_or_a_trend_is_one_warning_then_a_scan(
     stamped: Path,  # noqa: F811
+    column: str,
     args: tuple[str, ...],
 ):
-    """A mask SQLite reads but zlib cannot is the index's damage too: one warning, the scan's
-    answer, and the index marked for `corpus index` to rebuild."""
+    """A mask (or counts, of the first seed, which names ICE) that SQLite reads but zlib cannot
+    is the index's damage too: one warning, the scan's answer, and the index marked for
+    `corpus index` to rebuild."""
     (stamped / "corpus.yaml").write_text("name: hostile\n", encoding="utf-8")  # the columns answer
     index = stamped / ".corpus" / "index.sqlite"
-    spoil_a_tally(index, "mask")
+    spoil_a_tally(index, column)
     scanned = run(*args, "--corpus", str(stamped), "--no-index")
     first = run(*args, "--corpus", str(stamped))
     assert (first.stdout, first.exit_code) == (scanned.stdout, 0)

@@ -148,17 +148,27 @@ def test_a_survey_finds_what_discovery_finds_with_the_same_warnings(stamped: Pat
 
 
 STATS_SUMMARIES = [("stats",), *(("stats", "--by", by) for by in ("year", "month", "week", "day", "credit")), ("stats", "--format", "csv")]
+# Trends of single words (and of families of them): their uses are in the tallies.
+TERM_TRENDS = [
+    ("stats", "--term", "ICE"),
+    ("stats", "--term", "ICE", "--term", "zyzzyva", "--term", "deport", "--by", "month"),
+    ("stats", "--term", "agency", "--term", "removals", "--dispersion", "--by", "year"),
+    ("stats", "--term", "enforcement", "--term", "ice", "--by", "credit", "--format", "csv"),
+    ("stats", "--term", "enforcement", "--dispersion"),
+    ("stats", "--term", "said", "--by", "week"),
+]
 
 
-@pytest.mark.parametrize("args", STATS_SUMMARIES, ids=" ".join)
+@pytest.mark.parametrize("args", STATS_SUMMARIES + TERM_TRENDS, ids=" ".join)
 def test_stats_of_an_unchanged_corpus_are_summed_from_the_index_as_a_scan_counts_them(
     stamped: Path, args: tuple[str, ...], monkeypatch: pytest.MonkeyPatch
 ):
     """With every file as the index holds it and no date or credit from corpus.yaml, a summary
-    is made from the index's columns at once, not a document at a time: the same records, and
-    the same warnings (binary, cp1252, an impossible date) in the same order, as a scan's;
-    also once files were deleted and edited, and terms are left that no document uses."""
-    (stamped / "corpus.yaml").write_text("name: hostile\n", encoding="utf-8")
+    or a trend of single words is made from the index's columns at once, not a document at a
+    time: the same records, and the same warnings (binary, cp1252, an impossible date) in the
+    same order, as a scan's; also once files were deleted and edited, and terms are left that no
+    document uses. The family "enforcement" is of single words (ICE twice: one use counted once)."""
+    (stamped / "corpus.yaml").write_text("name: hostile\nterms:\n  enforcement: [ICE, Ice, deportation, agency]\n", encoding="utf-8")
     read = []
     counted_columns = store.counted_columns
     monkeypatch.setattr(store, "counted_columns", lambda *a, **k: read.append(1) or counted_columns(*a, **k))
@@ -184,16 +194,23 @@ def test_stats_of_every_document_named_on_stdin_in_another_order_warn_in_that_or
         assert (indexed.stdout, indexed.stderr) == (scanned.stdout, scanned.stderr), args
 
 
-COUNTED_ONE_BY_ONE = [("stats",), ("stats", "--by", "month"), ("stats", "--since", "2024"), ("stats", "--id", "00*")]
+COUNTED_ONE_BY_ONE = [
+    ("stats",),
+    ("stats", "--by", "month"),
+    ("stats", "--since", "2024"),
+    ("stats", "--id", "00*"),
+    ("stats", "--term", "ICE", "--term", "border patrol", "--by", "year"),  # a phrase: its words in order are needed
+    ("stats", "--term", "ICE", "--by", "doc"),
+]
 
 
 @pytest.mark.parametrize("args", COUNTED_ONE_BY_ONE, ids=" ".join)
 def test_stats_the_index_cannot_sum_at_once_are_counted_a_document_at_a_time(
     stamped: Path, args: tuple[str, ...], monkeypatch: pytest.MonkeyPatch
 ):
-    """A date from corpus.yaml, a file changed, a selection: the summary is counted a document
-    at a time, and is still the scan's."""
-    if "--since" in args or "--id" in args:
+    """A date from corpus.yaml, a file changed, a selection, a phrase's trend, a trend per
+    document: the documents are counted one at a time, and the records are still the scan's."""
+    if "--since" in args or "--id" in args or "--term" in args:
         (stamped / "corpus.yaml").write_text("name: hostile\n", encoding="utf-8")
     read = []
     counted_columns = store.counted_columns

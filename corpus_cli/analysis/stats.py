@@ -22,7 +22,7 @@ import datetime as dt
 import functools
 import operator
 from array import array
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Literal, NamedTuple, Protocol, TypeVar
 
@@ -227,6 +227,7 @@ class Columns(NamedTuple):
     presence: Sequence[int] | None  # each document's terms, as a bitmask of term numbers in `terms`
     terms: Terms
     in_use: int | None = None  # without `presence`: how many distinct terms the documents use (a whole index's)
+    uses: Mapping[str, Sequence[int]] | None = None  # each document's uses of the single terms `stats --term` seeks, by term
 
     def measures(self) -> Measures:
         """The measures that adding each document in turn gives."""
@@ -248,14 +249,21 @@ class Columns(NamedTuple):
     def grouped(self, by: Grouping) -> dict[str | None, Columns]:
         """The columns of each group of ``--by`` (not doc), as `summarize_by` groups the documents."""
         assert self.presence is not None, "groups are counted from each document's terms"
+        sought = list(self.uses or {})
+        used = [self.uses[term] for term in sought] if self.uses else []
         rows: dict[str | None, list[tuple[Any, ...]]] = {}
-        for row in zip(self.dates, self.credits, self.words, self.chars, self.paragraphs, self.presence):
+        for row in zip(self.dates, self.credits, self.words, self.chars, self.paragraphs, self.presence, *used):
             group = group_by_date_or_credit(row[0], row[1], by)
             held = rows.get(group)
             if held is None:  # not setdefault: it would make a list for every document
                 held = rows[group] = []
             held.append(row)
-        return {group: Columns._make((*zip(*held), self.terms, None)) for group, held in rows.items()}
+        groups = {}
+        for group, held in rows.items():
+            dates, credits, words, chars, paragraphs, presence, *uses = zip(*held)
+            sought_uses = dict(zip(sought, uses)) if self.uses is not None else None
+            groups[group] = Columns(dates, credits, words, chars, paragraphs, presence, self.terms, uses=sought_uses)
+        return groups
 
 
 def summarize_columns(columns: Columns, by: Grouping) -> Iterator[dict[str, Any]]:

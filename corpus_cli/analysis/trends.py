@@ -5,13 +5,13 @@ words of the group (null when it has no words); with dispersion, `range` and `dp
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
 from corpus_cli.analysis.dispersion import DIGITS, dp, share_used
 from corpus_cli.analysis.families import Family, mentions, plain
-from corpus_cli.analysis.stats import Counted, Grouping, group_of, grouped_rows
+from corpus_cli.analysis.stats import Columns, Counted, Grouping, group_of, grouped_rows
 from corpus_cli.analysis.terms import TermCounts
 from corpus_cli.text.tokens import tokens
 
@@ -37,7 +37,7 @@ def uses(document: Counted, family: Family) -> int:
 
 
 def normalize_term(term: str) -> str:
-    """A term as `term_trends` matches it: its words case-folded, joined by one space ("" if none)."""
+    """A term as `stats --term` matches it: its words case-folded, joined by one space ("" if none)."""
     return " ".join(tokens(term))
 
 
@@ -83,6 +83,46 @@ def count_terms(
     return groups
 
 
+def counts_single_words(families: Sequence[Family]) -> bool:
+    """Whether every family's members are single words: their uses are then the sum of the
+    words' counts, which a document's tally gives (see `count_columns`)."""
+    return all(family.words is not None for family in families)
+
+
+def sought_words(families: Sequence[Family]) -> list[str]:
+    """The words of families of single words, each once, in order."""
+    return list(dict.fromkeys(word for family in families for word in family.words or ()))
+
+
+def count_columns(
+    columns: Columns, families: Sequence[Family], by: Grouping | None = None, *, dispersion: bool = False
+) -> dict[str | None, TermTrend]:
+    """`count_terms` of the documents of `columns`, whose `uses` hold each document's uses of
+    `sought_words(families)` (families of single words): a column at a time, in C's loops."""
+    assert columns.uses is not None, "the columns hold the uses of the words sought"
+    if not columns.words:
+        return {}
+    groups: dict[str | None, TermTrend] = {}
+    for group, held in (columns.grouped(by) if by else {None: columns}).items():
+        assert held.uses is not None
+        trend = groups[group] = TermTrend(documents=len(held.words), words=sum(held.words))
+        used = {family.name: _family_uses(held.uses, family) for family in families}
+        for name, column in used.items():
+            if total := sum(column):
+                trend.counts.count[name] = total
+                trend.counts.doc_freq[name] = len(column) - column.count(0)
+        if dispersion:
+            trend.sizes = list(held.words)
+            trend.uses = [dict(zip(used, values)) for values in zip(*used.values())]
+    return groups
+
+
+def _family_uses(uses: Mapping[str, Sequence[int]], family: Family) -> Sequence[int]:
+    """Each document's uses of a family of single words: the sum of its words'."""
+    words = family.words or ()
+    return uses[words[0]] if len(words) == 1 else list(map(sum, zip(*(uses[word] for word in words))))
+
+
 def per_10k(count: int, words: int) -> float | None:
     """Uses per 10,000 words, rounded to two decimals; None for a group without words."""
     return round(count * RATE_BASE / words, 2) if words else None
@@ -117,15 +157,3 @@ def trend_rows(
         return records
 
     yield from grouped_rows(groups, by, rows)
-
-
-def term_trends(
-    documents: Iterable[Counted], terms: Sequence[str | Family], by: Grouping | None = None, *, dispersion: bool = False
-) -> Iterator[dict[str, Any]]:
-    """Uses of each term (a word, a phrase or a family) per group: counts and rates per 10,000
-    words; with `dispersion`, the group's `range` and `dp` over its documents.
-
-    Every group has a row for every term, zero included, so a series has no holes.
-    """
-    families = wanted_families(terms)
-    yield from trend_rows(count_terms(documents, families, by, dispersion=dispersion), families, by, dispersion=dispersion)

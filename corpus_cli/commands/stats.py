@@ -169,12 +169,22 @@ def stats_command(session: Session, **options: Any) -> int:
     # the single words of the whole corpus (phrases, per group, of a selection) are counted from
     # the files, on every core, as without an index.
     counting = session if _counts_suffice(chosen, session) else _scanning(session)
-    # A summary of a corpus the index holds as it is comes from the index's columns at once;
-    # asked first, so that an index found damaged then leaves the documents to a scan.
-    columns = session.counted_columns(by) if _summary(chosen) else None
+    families = trends.wanted_families(chosen.families(session)) if chosen.terms or chosen.terms_file else None
+    # A summary, or the trends of single words (their uses are in the tallies), of a corpus the
+    # index holds as it is come from the index's columns at once; asked first, so that an index
+    # found damaged then leaves the documents to a scan.
+    columns = None
+    if _summary(chosen):
+        columns = session.counted_columns(by)
+    elif families is not None and by != "doc" and trends.counts_single_words(families):
+        columns = session.counted_columns(by, trends.sought_words(families))
     documents = counting.mapped(stats.counted, progress="Counting")  # every answer comes after the last document
-    if chosen.terms or chosen.terms_file:
-        rows = trends.term_trends(documents, chosen.families(session), by, dispersion=chosen.dispersion)
+    if families is not None:
+        if columns is None:
+            groups = trends.count_terms(documents, families, by, dispersion=chosen.dispersion)
+        else:
+            groups = trends.count_columns(columns, families, by, dispersion=chosen.dispersion)
+        rows = trends.trend_rows(groups, families, by, dispersion=chosen.dispersion)
         fields = stats.fields_for(by, trends.TREND_FIELDS + (trends.DISPERSION_FIELDS if chosen.dispersion else ()))
         if by in ("year", "month") and output_format == "table" and is_terminal():
             # The group's size gives way to the bar; the data formats keep it.

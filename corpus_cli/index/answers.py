@@ -13,7 +13,7 @@ from typing import Any
 
 from corpus_cli.analysis import stats
 from corpus_cli.index import records, store
-from corpus_cli.index.tally import DocumentTally, presence
+from corpus_cli.index.tally import DocumentTally, presence, uses_column
 from corpus_cli.index.view import IndexView
 from corpus_cli.run.selection import Selection
 from corpus_cli.source.config import Corpus
@@ -47,12 +47,13 @@ def _words_in_order(corpus: Corpus, source: SourceFile) -> Sequence[list[str]]:
 
 
 def counted_columns(
-    view: IndexView, corpus: Corpus, files: Sequence[SourceFile], warn: Warn, by: stats.Grouping | None
+    view: IndexView, corpus: Corpus, files: Sequence[SourceFile], warn: Warn, by: stats.Grouping | None, words: Sequence[str] = ()
 ) -> stats.Columns | None:
     """`stats.counted` of every one of `files` (all the corpus's, in order) at once, as
-    `stats.Columns` grouped `by`, with the warnings reading the files gives, in their order:
-    when the survey found every file as the index holds it, and corpus.yaml gives no date or
-    credit. None otherwise, with nothing said: the documents are answered one by one.
+    `stats.Columns` grouped `by`, with each document's uses of `words` (single terms), with the
+    warnings reading the files gives, in their order: when the survey found every file as the
+    index holds it, and corpus.yaml gives no date or credit. None otherwise, with nothing said:
+    the documents are answered one by one.
     """
     surveyed = view.surveyed()
     if surveyed is None or not surveyed.unchanged or view.indexed:
@@ -61,17 +62,19 @@ def counted_columns(
         return None
     # Everything is read before a warning is given: an index found damaged meanwhile leaves the
     # documents to a scan, which gives them.
-    rows = store.counted_columns(view.connection, credits=by == "credit", masks=by is not None)
+    masked = by is not None or bool(words)
+    rows = store.counted_columns(view.connection, credits=by == "credit", masks=masked, tallies=bool(words))
     noted = store.noted(view.connection)
     # The whole corpus's distinct terms are the index's: each document's are needed only per group.
     in_use = view.terms.in_use() if by is None else None
-    dates, credits, words, chars, paragraphs, masks = zip(*rows) if rows else ((),) * 6
+    dates, credits, counts, chars, paragraphs, masks, tallies = zip(*rows) if rows else ((),) * 7
     skipped = sum(1 for binary, _ in noted.values() if binary is not None)
-    if len(rows) + skipped != len(files) or (by is not None and None in masks):
+    if len(rows) + skipped != len(files) or (masked and None in masks):
         return None  # not the index a survey that found nothing changed vouches for: an entry per file, a tally per document
-    presences = None if by is None else list(map(presence, masks))
+    presences = list(map(presence, masks)) if masked else []
+    uses = {word: uses_column(view.terms.number_of(word), presences, tallies) for word in words} if words else None
     records.warn_as_read(list(map(attrgetter("path"), files)), noted, warn)
-    return stats.Columns(dates, credits, words, chars, paragraphs, presences, view.terms, in_use)
+    return stats.Columns(dates, credits, counts, chars, paragraphs, presences if by is not None else None, view.terms, in_use, uses)
 
 
 ANSWERS: dict[Callable[..., Any], Answer] = {Document.summary: _summary, stats.counted: _counted}

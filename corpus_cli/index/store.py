@@ -57,15 +57,16 @@ def listing(connection: sqlite3.Connection) -> dict[str, Listing]:
         return {row[0]: make(row) for row in connection.execute(_LISTING)}
 
 
-def counted_columns(connection: sqlite3.Connection, *, credits: bool, masks: bool) -> list[tuple[Any, ...]]:
-    """Date, credit, words, chars, paragraphs and tally mask of every document (not of a file
-    skipped as binary or too large), as `records.counted` reads them, in one query: what `stats`
-    reads of a whole corpus. Credits and masks only when asked for (else None): each costs a
-    tenth of the query's time or more."""
+def counted_columns(connection: sqlite3.Connection, *, credits: bool, masks: bool, tallies: bool = False) -> list[tuple[Any, ...]]:
+    """Date, credit, words, chars, paragraphs, tally mask and tally of every document (not of a
+    file skipped as binary or too large), as `records.counted` reads them, in one query: what
+    `stats` reads of a whole corpus. Credits, masks and tallies only when asked for (else None):
+    each costs a tenth of the query's time or more."""
+    joined = masks or tallies
     query = (
         f"SELECT f.header_date, {'f.credit' if credits else 'NULL'}, coalesce(f.words, 0), coalesce(f.chars, 0),"
-        f" coalesce(f.paragraphs, 0), {'t.mask' if masks else 'NULL'}"
-        f" FROM files AS f {'LEFT JOIN tallies AS t ON t.rowid = f.rowid' if masks else ''} WHERE f.binary IS NULL"
+        f" coalesce(f.paragraphs, 0), {'t.mask' if masks else 'NULL'}, {'t.tally' if tallies else 'NULL'}"
+        f" FROM files AS f {'LEFT JOIN tallies AS t ON t.rowid = f.rowid' if joined else ''} WHERE f.binary IS NULL"
     )
     return connection.execute(query).fetchall()
 

@@ -89,6 +89,16 @@ def presence(stored: bytes) -> int:
     return int.from_bytes(mask, "little")
 
 
+def uses_column(number: int | None, presences: Sequence[int], tallies: Sequence[bytes]) -> list[int]:
+    """Each document's uses of term `number` (None: a term no document uses), from the documents'
+    `presence` masks and stored tallies: what `stats --term` counts of a whole corpus, a step a
+    document where a `DocumentTally` a document took four."""
+    if number is None:
+        return [0] * len(presences)
+    below = (1 << number) - 1
+    return [decode(tally)[(bits & below).bit_count()] if bits >> number & 1 else 0 for bits, tally in zip(presences, tallies)]
+
+
 class Vocabulary:
     """The writer's view of ``vocab``: numbers for terms, and the totals, changed in memory and
     written back by `flush` (in the writer's transaction)."""

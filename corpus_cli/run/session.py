@@ -7,7 +7,7 @@ import io
 import os
 import stat
 import sys
-from collections.abc import Callable, Collection, Iterator, Mapping
+from collections.abc import Callable, Collection, Iterator, Mapping, Sequence
 from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from functools import cached_property
@@ -185,17 +185,17 @@ class Session:
             return mapped(self.corpus, self.files, self.selection, self.reporter.warn, function)
         return self._mapped_with_progress(function, progress, output_waits)
 
-    def counted_columns(self, by: Grouping | None) -> Columns | None:
+    def counted_columns(self, by: Grouping | None, words: Sequence[str] = ()) -> Columns | None:
         """`stats.counted` of every selected document at once, from the index, when it holds them
-        all as they are, for a summary grouped `by` (see `index.answers.counted_columns`); None
-        when they are counted one by one."""
+        all as they are, for a summary grouped `by`, with each document's uses of `words` (see
+        `index.answers.counted_columns`); None when they are counted one by one."""
         # Every file, in the files' order: a selection (ids named in another order too, whose
         # warnings come in that order) is counted a document at a time.
         if not self.index_answers or self.selection.by_date or self.picked() != self.files or self.index is None:
             return None
         from corpus_cli.index.answers import counted_columns
 
-        return self._read_or_scan(lambda view: counted_columns(view, self.corpus, self.files, self.reporter.warn, by), None)
+        return self._read_or_scan(lambda view: counted_columns(view, self.corpus, self.files, self.reporter.warn, by, words), None)
 
     def _read_or_scan(self, read: Callable[[IndexView], Result], instead: Result) -> Result:
         """`read` of the index; `instead` when it finds the index damaged, after one warning (the
