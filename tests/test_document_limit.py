@@ -143,15 +143,50 @@ def test_a_limit_past_any_file_size_is_no_limit(seeds_copy: Path) -> None:
     assert run("list", "--corpus", str(seeds_copy), "--format", "jsonl").exit_code == 0
 
 
-def test_no_index_is_built_under_another_limit_and_the_default_one_answers_as_a_scan(seeds_copy: Path) -> None:
-    """The index holds what the default limit reads: under --max-document-mb 50 commands read the
-    files, so `corpus index` refuses (one line) rather than build an index that no run would use."""
-    (seeds_copy / "long.txt").write_text("ICE agents were there.\n" * 500_000, encoding="utf-8")  # 11.5 MB
-    refused = run("index", "--corpus", str(seeds_copy), "--max-document-mb", "50")
-    assert refused.exit_code == 2 and refused.stderr.count("\n") == 1 and not (seeds_copy / ".corpus").exists()
-    assert run("index", "--corpus", str(seeds_copy)).exit_code == 0
-    for args in (("list",), ("stats",), ("grep", "-c", "ICE")):
-        for limit in ((), ("--max-document-mb", "50")):
-            indexed = run(*args, *limit, "--corpus", str(seeds_copy), "--format", "jsonl")
-            scanned = run(*args, *limit, "--corpus", str(seeds_copy), "--format", "jsonl", "--no-index")
-            assert (indexed.exit_code, indexed.stdout) == (scanned.exit_code, scanned.stdout), (args, limit)
+def answers_as_a_scan(corpus: Path, *limit: str) -> None:
+    for args in (("list",), ("stats",), ("stats", "--term", "agents"), ("grep", "-c", "ICE")):
+        indexed = run(*args, *limit, "--corpus", str(corpus), "--format", "jsonl")
+        scanned = run(*args, *limit, "--corpus", str(corpus), "--format", "jsonl", "--no-index")
+        assert (indexed.exit_code, indexed.stdout, indexed.stderr) == (scanned.exit_code, scanned.stdout, scanned.stderr), (args, limit)
+
+
+def index_reads(corpus: Path, *limit: str) -> str:
+    """What `corpus index` says it did, with any warning before it."""
+    result = run("index", *limit, "--corpus", str(corpus))
+    assert result.exit_code == 0, result.stderr
+    return result.stderr
+
+
+def test_the_index_is_made_under_the_runs_limit_and_answers_runs_under_it(seeds_copy: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """corpus.yaml's max_document_mb: 50 lets in an 11.0 MB file: the index holds it, and answers
+    as a scan does (a document the default limit would skip). Under another limit a command reads
+    the files, as without an index; `corpus index` under another limit builds the index anew, with
+    one warning saying why. An index that kept no limit was made under the default one."""
+    import sqlite3
+
+    from corpus_cli.index import schema, view
+
+    (seeds_copy / "long.txt").write_text("ICE agents were there.\n" * 500_000, encoding="utf-8")  # 11.0 MB
+    (seeds_copy / "corpus.yaml").write_text("max_document_mb: 50\n", encoding="utf-8")
+    assert "6 document(s), 6 read" in index_reads(seeds_copy)
+    answers_as_a_scan(seeds_copy)
+    listed = run("list", "--corpus", str(seeds_copy), "--format", "jsonl")
+    assert "long" in {json.loads(line)["id"] for line in listed.stdout.splitlines()}
+    opened, index_view = [], view.IndexView
+    monkeypatch.setattr(view, "IndexView", lambda *a: opened.append(1) or index_view(*a))
+    answers_as_a_scan(seeds_copy, "--max-document-mb", "10")
+    assert opened == []  # another limit's run never uses the index
+    status = json.loads(run("index", "--status", "--format", "json", "--max-document-mb", "10", "--corpus", str(seeds_copy)).stdout)
+    assert not status["usable"] and status["problem"].startswith("made under a 50 MB limit for a document, not 10 MB")
+    index = seeds_copy / ".corpus" / "index.sqlite"
+    rebuilt = index_reads(seeds_copy, "--max-document-mb", "10")
+    assert warnings_of(rebuilt) == [
+        f"corpus: warning: {index}: made under a 50 MB limit for a document, not 10 MB; building a new index",
+        f"corpus: warning: long.txt: cannot read: 11.0 MB, {LIMIT_WORDS}",
+    ]
+    answers_as_a_scan(seeds_copy, "--max-document-mb", "10")
+    with sqlite3.connect(index) as connection:
+        connection.execute("DELETE FROM meta WHERE key = ?", (schema.LIMIT_KEY,))
+    connection.close()
+    assert "0 read" in index_reads(seeds_copy, "--max-document-mb", "10")  # the default: nothing to build anew
+    assert warnings_of(index_reads(seeds_copy))[0].endswith("made under a 10 MB limit for a document, not 50 MB; building a new index")

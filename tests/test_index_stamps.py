@@ -57,7 +57,7 @@ def test_every_folder_is_stamped_and_an_unchanged_corpus_reads_nothing(stamped: 
     assert keys == {"stamp:", "stamp:a", "stamp:b", "stamp:c"}
     assert reads(stamped) == "0 read, 0 removed"
     corpus = Corpus(root=stamped, name="hostile")
-    seen = glance(stamped)
+    seen = glance(corpus)
     assert seen is not None and survey(corpus, lambda _: None, 1, seen.stamps).unchanged
     (stamped / "c" / "other.txt").touch()
     assert not survey(corpus, lambda _: None, 1, seen.stamps).unchanged
@@ -74,7 +74,7 @@ def test_a_survey_names_the_folders_whose_entries_the_check_must_read(stamped: P
     """Those with files that no longer match their stamp, those stamped and gone, and the root
     (its files are compared one by one): the check reads no other folder's entries."""
     corpus = Corpus(root=stamped, name="hostile")
-    seen = glance(stamped)
+    seen = glance(corpus)
     assert seen is not None and seen.stamps is not None
     assert survey(corpus, lambda _: None, 1, seen.stamps).unvouched == {""}
     (stamped / "a" / "deep" / "nested.txt").write_text("Nested\n\nEdited.\n", encoding="utf-8")

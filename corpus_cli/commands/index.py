@@ -28,9 +28,10 @@ def index_command(session: Session, status: bool, drop: bool, jobs: int | None, 
     read. Commands use a fresh index by themselves, check each file's stat
     first, and re-read what changed: the index changes how fast an answer
     comes, never the answer. --no-index on a command skips it. The index
-    reads documents up to the default 10 MB limit: under another
-    --max-document-mb (or max_document_mb in corpus.yaml) commands read the
-    files, and `corpus index` refuses.
+    keeps the limit for one document it read the files under
+    (--max-document-mb, or max_document_mb in corpus.yaml; 10 MB by
+    default): a command under another limit reads the files, and `corpus
+    index` under another limit builds the index anew.
 
     --status prints location, corpus, exists, usable, problem, bytes,
     documents, built, updated, and the stale files (added, changed,
@@ -55,7 +56,6 @@ def index_command(session: Session, status: bool, drop: bool, jobs: int | None, 
         removed = build.drop(session.corpus)
         click.echo(f"corpus: removed {removed[0]}" if removed else "corpus: no index to remove", err=True)
         return 0
-    session.require_index_limit("under another limit commands read the files, so there is no index to build")
     files = session.files
     with progress(len(files), "indexing") as tick:
         built = build.build(session.corpus, files, session.reporter.warn, tick, jobs, session.discovery.surveyed)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, NoReturn
 
 import click
 
@@ -26,9 +26,9 @@ def search_command(session: Session, query: str, limit: int, output_format: str 
 
     Needs the index: run `corpus index` first. A file changed since is
     written into it first; when the index cannot take it now (busy, or
-    read-only), search stops with an error rather than leave it out. It
-    refuses a --max-document-mb (or corpus.yaml's max_document_mb) other
-    than the default 10 MB the index reads with. QUERY is in SQLite FTS5's
+    read-only), search stops with an error rather than leave it out, and
+    under another --max-document-mb (or corpus.yaml's max_document_mb)
+    than the index was made under. QUERY is in SQLite FTS5's
     language: words (all must occur), "a phrase", OR, NOT, AND, prefix*,
     NEAR(a b, 5), title:word (the headline in the file, not a title from
     corpus.yaml), body:word (the body without furniture). Each word is read
@@ -52,12 +52,9 @@ def search_command(session: Session, query: str, limit: int, output_format: str 
 
     if not session.use_index:
         raise click.UsageError("search ranks documents with the index: it does not go with --no-index")
-    session.require_index_limit("search ranks only what the index holds, so it cannot run under another limit")
     view = session.index
     if view is None:
-        if index_exists(session.corpus):  # one that cannot be used: the warning above says why
-            raise CorpusError(f"the index of {session.corpus.root} cannot be used: run 'corpus index' to rebuild it (search needs it)")
-        raise CorpusError(f"no index for {session.corpus.root}: run 'corpus index' first (search needs it)")
+        _no_index(session)
     output_format = output_format or default_format(text_view=True)
     results = search(view, session.corpus, session.picked(), session.files, session.selection, query, limit, session.reporter.warn)
     if output_format == "text":
@@ -66,6 +63,24 @@ def search_command(session: Session, query: str, limit: int, output_format: str 
         with RecordWriter(output_format, TABLE_FIELDS if output_format == "table" else SEARCH_FIELDS) as writer:
             writer.write_all(results)
     return 0 if results else 1
+
+
+def _no_index(session: Session) -> NoReturn:
+    """Stop, saying why there is no index to search and what makes one."""
+    from corpus_cli.index.view import made_under
+
+    corpus = session.corpus
+    if not index_exists(corpus):
+        raise CorpusError(f"no index for {corpus.root}: run 'corpus index' first (search needs it)")
+    limit = made_under(corpus)
+    if limit is not None and limit != corpus.max_document_mb:
+        raise CorpusError(
+            f"the index of {corpus.root} was made under a {limit:g} MB limit for a document, not this run's "
+            f"{corpus.max_document_mb:g} MB (--max-document-mb, or max_document_mb in corpus.yaml): "
+            "run 'corpus index' under this limit to rebuild it (search needs it)"
+        )
+    # one that cannot be used: the warning given on opening it says why
+    raise CorpusError(f"the index of {corpus.root} cannot be used: run 'corpus index' to rebuild it (search needs it)")
 
 
 def _text_view(result: dict[str, Any], color: bool, mark: str) -> str:

@@ -70,7 +70,7 @@ def build(
         try:
             if connection is not None:
                 try:
-                    updated = _updated(connection, target, files, warn, progress, processes, surveyed)
+                    updated = _updated(connection, target, corpus, files, warn, progress, processes, surveyed)
                 except sqlite3.DatabaseError as error:
                     if not schema.is_damage(error):
                         raise
@@ -92,13 +92,19 @@ def build(
 def _updated(
     connection: sqlite3.Connection,
     target: Path,
+    corpus: Corpus,
     files: Sequence[SourceFile],
     warn: Warn,
     progress: Progress | None,
     processes: int | None,
     surveyed: Survey | None,
 ) -> Built | None:
-    """The existing index brought up to date; None when it is to be built anew (too many orphans)."""
+    """The existing index brought up to date; None when it is to be built anew (too many orphans,
+    or made under another limit for one document: its entries skip or hold other files)."""
+    made_under = schema.document_limit_of(connection)
+    if made_under != corpus.max_document_mb:
+        warn(f"{target}: made under a {made_under:g} MB limit for a document, not {corpus.max_document_mb:g} MB; building a new index")
+        return None
     # An unchanged corpus (by its folders' stamps) has nothing to update: no entry is read.
     known = None if surveyed is not None and surveyed.unchanged else load_known(connection)
     entries = int(connection.execute("SELECT count(*) FROM files").fetchone()[0]) if known is None else len(known)
@@ -175,6 +181,7 @@ def _rebuild(
             schema.set_meta(connection, "built_ns", str(time.time_ns()))
             schema.set_meta(connection, "updated_ns", str(time.time_ns()))
             schema.set_meta(connection, "orphans", "0")
+            schema.keep_document_limit(connection, corpus.max_document_mb)
             stamps.restamp(connection)
             connection.execute("COMMIT")
             # FTS5 merges its segments as it goes and leaves the pages they took free: packing

@@ -28,7 +28,7 @@ from corpus_cli.index.records import Entry, Indexed, content_hash, index_file, s
 from corpus_cli.index.schema import in_folder
 from corpus_cli.run.parallel import ordered_map, plan
 from corpus_cli.source.discover import collection_paused
-from corpus_cli.source.files import SourceFile, read_bytes
+from corpus_cli.source.files import SourceFile
 from corpus_cli.source.survey import Survey, folder_of
 
 # Two seconds: the coarsest mtime in use (FAT); ext4 and others tick in nanoseconds, but a
@@ -198,7 +198,7 @@ def recheck(source: SourceFile, known: Entry | None) -> Rechecked:
     read_ns = time.time_ns()
     try:
         status = os.stat(source.location)
-        data = read_bytes(source.location)
+        data = source.read_bytes()  # under the run's limit, which is the index's (see schema.document_limit_of)
     except OSError as error:
         return Rechecked(source.path, warning=f"{source.path}: cannot read: {error.strerror or error}")
     if known is not None and known.size == len(data) and known.hash == content_hash(data):

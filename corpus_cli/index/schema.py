@@ -22,17 +22,20 @@ Tables:
   ``detail=none`` 8 MB, but neither answers phrases or NEAR, and ``bm25()`` then scores nothing.
   FTS5 keeps no positions for a deleted row, only its terms and the columns' lengths, so a
   changed file's row is deleted exactly with the terms from its tally, in any order.
-- ``meta``: key/value facts about the build (when, which corpus, how many orphan rows).
+- ``meta``: key/value facts about the build (when, which corpus, how many orphan rows, the limit
+  for one document it read the files under).
 """
 
 from __future__ import annotations
 
+import math
 import sqlite3
 from collections.abc import Callable
 from pathlib import Path
 from typing import TypeVar
 
 from corpus_cli.errors import CorpusError
+from corpus_cli.source.limits import DEFAULT_MAX_DOCUMENT_MB
 
 APPLICATION_ID = 0x636F7270  # "corp": marks the file as a corpus index
 # bump when the layout or what is stored changes: older files are rebuilt. 3: the lede, and terms
@@ -190,6 +193,26 @@ def get_meta(connection: sqlite3.Connection, key: str) -> str | None:
 
 def set_meta(connection: sqlite3.Connection, key: str, value: str) -> None:
     connection.execute("INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)", (key, value))
+
+
+LIMIT_KEY = "max_document_mb"
+
+
+def document_limit_of(connection: sqlite3.Connection) -> float:
+    """The limit for one document (MB) the index read its files under: a larger file has no entry,
+    and a run under another limit would skip or read other files. The default for an index made
+    before it was kept; NaN, which matches no run, for a value that is not a number."""
+    value = get_meta(connection, LIMIT_KEY)
+    if value is None:
+        return DEFAULT_MAX_DOCUMENT_MB
+    try:
+        return float(value)
+    except ValueError:
+        return math.nan
+
+
+def keep_document_limit(connection: sqlite3.Connection, max_mb: float) -> None:
+    set_meta(connection, LIMIT_KEY, repr(float(max_mb)))
 
 
 Answer = TypeVar("Answer")

@@ -182,20 +182,30 @@ class Glance(NamedTuple):
     stamps: dict[str, str] | None
 
 
-def glance(root: Path) -> Glance | None:
-    """A quick look at the corpus's index (a count and the stamps); None without a usable one."""
+def glance(corpus: Corpus) -> Glance | None:
+    """A quick look at the corpus's index (a count and the stamps); None without one this run can
+    use (see `open_view`)."""
 
-    def looked(connection: sqlite3.Connection) -> Glance:
+    def looked(connection: sqlite3.Connection) -> Glance | None:
+        if schema.document_limit_of(connection) != corpus.max_document_mb:
+            return None
         count = int(connection.execute("SELECT count(*) FROM files").fetchone()[0])
         return Glance(None if count >= PARALLEL_STAT_MIN_FILES else 1, stamps.stored(connection))
 
-    return schema.quick_look(location.existing(root), looked, absent=None, unusable=None)
+    return schema.quick_look(location.existing(corpus.root), looked, absent=None, unusable=None)
+
+
+def made_under(corpus: Corpus) -> float | None:
+    """The limit for one document the corpus's index was made under; None without a readable index."""
+    return schema.quick_look(location.existing(corpus.root), schema.document_limit_of, absent=None, unusable=None)
 
 
 def open_view(corpus: Corpus, warn: Warn, surveyed: Callable[[], Survey | None] = lambda: None) -> IndexView | None:
-    """The corpus's index, loaded; None when there is none, or (after one warning) when it cannot be
-    used. `surveyed`: what discovery found (see `IndexView`); when it found nothing changed, the
-    entries' signatures are not read now (a command that needs them reads them)."""
+    """The corpus's index, loaded; None when there is none, when it was made under another limit for
+    one document than the run's (it would skip or hold other files: the run reads them instead),
+    or (after one warning) when it cannot be used. `surveyed`: what discovery found (see
+    `IndexView`); when it found nothing changed, the entries' signatures are not read now (a
+    command that needs them reads them)."""
     path = location.existing(corpus.root)
     if path is None:
         return None
@@ -203,9 +213,12 @@ def open_view(corpus: Corpus, warn: Warn, surveyed: Callable[[], Survey | None] 
         # Writable when it may be: a journal left by a killed writer is rolled back on opening.
         writable = os.access(path, os.W_OK) and os.access(path.parent, os.W_OK | os.X_OK)
         connection = schema.connect(path, writable=writable)
-        view = IndexView(path, connection, surveyed)
-        found = surveyed()
         try:
+            if schema.document_limit_of(connection) != corpus.max_document_mb:
+                connection.close()
+                return None
+            view = IndexView(path, connection, surveyed)
+            found = surveyed()
             if found is None or not found.unchanged:
                 view.to_check  # noqa: B018 -- read now: a damaged index shows here, and is reported once
         except sqlite3.DatabaseError as error:

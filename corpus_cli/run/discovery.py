@@ -41,7 +41,7 @@ class Discovery:
             return None
         from corpus_cli.index.view import glance
 
-        return glance(self.corpus.root)
+        return glance(self.corpus)
 
     def forgo_survey(self) -> None:
         """Find the files without the stat calls of a survey, for a run that will not use the

@@ -23,7 +23,6 @@ from corpus_cli.run.progress import Tick, progress
 from corpus_cli.run.selection import Selection, parse_bound, read_ids
 from corpus_cli.source.config import Corpus
 from corpus_cli.source.files import SourceFile
-from corpus_cli.source.limits import DEFAULT_MAX_DOCUMENT_MB
 from corpus_cli.source.locate import locate
 from corpus_cli.text.document import Document
 
@@ -137,20 +136,9 @@ class Session:
 
     @property
     def index_answers(self) -> bool:
-        """Whether the index may stand in for reading the files: it reads documents up to the
-        default size limit, so under another limit it would keep (or skip) files this run must
-        skip (or read), and the files are read instead."""
-        return self.use_index and self.corpus.max_document_mb == DEFAULT_MAX_DOCUMENT_MB and index_exists(self.corpus)
-
-    def require_index_limit(self, consequence: str) -> None:
-        """Stop, in one line saying `consequence`, when the run's document size limit is not the
-        one the index reads documents with (the default): the index would keep or skip other files."""
-        if self.corpus.max_document_mb != DEFAULT_MAX_DOCUMENT_MB:
-            raise CorpusError(
-                f"the index reads documents up to the default {DEFAULT_MAX_DOCUMENT_MB:g} MB limit, not the "
-                f"{self.corpus.max_document_mb:g} MB of --max-document-mb or corpus.yaml's max_document_mb: {consequence} "
-                f"(give --max-document-mb {DEFAULT_MAX_DOCUMENT_MB:g} to use it)"
-            )
+        """Whether the index may stand in for reading the files (one made under another limit for
+        one document is not opened: see `index.view.open_view`)."""
+        return self.use_index and index_exists(self.corpus)
 
     def settled(self, spec: SearchSpec, *, include_zero: bool = True) -> Settled | None:
         """Which files grep must read, and the results known from the index of the others (see
@@ -324,5 +312,5 @@ def open_session(
     stdin = read_stdin if read_stdin is not None else stdin_is_data(sys.stdin)
     reporter = Reporter(strict=strict, quiet=no_messages)
     # The index may answer (see `Session.index_answers`): discovery takes each file's stat for it.
-    discovery = Discovery(corpus, reporter.warn, survey=use_index and corpus.max_document_mb == DEFAULT_MAX_DOCUMENT_MB)
+    discovery = Discovery(corpus, reporter.warn, survey=use_index)
     return Session(corpus=corpus, options=options, reporter=reporter, discovery=discovery, stdin=stdin, use_index=use_index)
