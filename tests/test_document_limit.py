@@ -158,35 +158,33 @@ def index_reads(corpus: Path, *limit: str) -> str:
 
 
 def test_the_index_is_made_under_the_runs_limit_and_answers_runs_under_it(seeds_copy: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    """corpus.yaml's max_document_mb: 50 lets in an 11.0 MB file: the index holds it, and answers
-    as a scan does (a document the default limit would skip). Under another limit a command reads
-    the files, as without an index; `corpus index` under another limit builds the index anew, with
-    one warning saying why. An index that kept no limit was made under the default one."""
+    """corpus.yaml's max_document_mb: 0.05 leaves out a 68 KB file: the index holds the others, and
+    answers as a scan does. Under another limit (the default, which lets the file in) a command
+    reads the files, as without an index; `corpus index` under another limit builds the index
+    anew, with one warning saying why. An index that kept no limit was made under the default one."""
     import sqlite3
 
     from corpus_cli.index import schema, view
 
-    (seeds_copy / "long.txt").write_text("ICE agents were there.\n" * 500_000, encoding="utf-8")  # 11.0 MB
-    (seeds_copy / "corpus.yaml").write_text("max_document_mb: 50\n", encoding="utf-8")
-    assert "6 document(s), 6 read" in index_reads(seeds_copy)
+    (seeds_copy / "long.txt").write_text("ICE agents were there.\n" * 3_000, encoding="utf-8")  # 68 KB
+    (seeds_copy / "corpus.yaml").write_text("max_document_mb: 0.05\n", encoding="utf-8")
+    skipped = "corpus: warning: long.txt: cannot read: 0.066 MB, " + LIMIT_WORDS.replace("10 MB", "0.05 MB")
+    assert warnings_of(index_reads(seeds_copy)) == [skipped]
     answers_as_a_scan(seeds_copy)
-    listed = run("list", "--corpus", str(seeds_copy), "--format", "jsonl")
-    assert "long" in {json.loads(line)["id"] for line in listed.stdout.splitlines()}
     opened, index_view = [], view.IndexView
     monkeypatch.setattr(view, "IndexView", lambda *a: opened.append(1) or index_view(*a))
     answers_as_a_scan(seeds_copy, "--max-document-mb", "10")
     assert opened == []  # another limit's run never uses the index
     status = json.loads(run("index", "--status", "--format", "json", "--max-document-mb", "10", "--corpus", str(seeds_copy)).stdout)
-    assert not status["usable"] and status["problem"].startswith("made under a 50 MB limit for a document, not 10 MB")
+    assert not status["usable"] and status["problem"].startswith("made under a 0.05 MB limit for a document, not 10 MB")
     index = seeds_copy / ".corpus" / "index.sqlite"
     rebuilt = index_reads(seeds_copy, "--max-document-mb", "10")
-    assert warnings_of(rebuilt) == [
-        f"corpus: warning: {index}: made under a 50 MB limit for a document, not 10 MB; building a new index",
-        f"corpus: warning: long.txt: cannot read: 11.0 MB, {LIMIT_WORDS}",
-    ]
+    assert warnings_of(rebuilt) == [f"corpus: warning: {index}: made under a 0.05 MB limit for a document, not 10 MB; building a new index"]
+    assert "6 document(s), 6 read" in rebuilt
     answers_as_a_scan(seeds_copy, "--max-document-mb", "10")
+    monkeypatch.undo()
     with sqlite3.connect(index) as connection:
         connection.execute("DELETE FROM meta WHERE key = ?", (schema.LIMIT_KEY,))
     connection.close()
     assert "0 read" in index_reads(seeds_copy, "--max-document-mb", "10")  # the default: nothing to build anew
-    assert warnings_of(index_reads(seeds_copy))[0].endswith("made under a 10 MB limit for a document, not 50 MB; building a new index")
+    assert warnings_of(index_reads(seeds_copy))[0].endswith("made under a 10 MB limit for a document, not 0.05 MB; building a new index")
