@@ -6,6 +6,7 @@ import itertools
 import json
 import re
 from pathlib import Path
+from typing import Any
 
 import pytest
 from helpers import run
@@ -99,6 +100,17 @@ def test_dp_of_all_hits_in_one_document_is_1_minus_its_share(sizes: list[int], d
     hits = [7 if index == where else 0 for index in range(len(sizes))]
     assert dispersion.dp(hits, sizes) == pytest.approx(1 - sizes[where] / sum(sizes), abs=1e-12)
     assert dispersion.share_used(hits) == 1 / len(sizes)
+
+
+@given(st.lists(st.tuples(st.integers(0, 40), st.integers(1, 2000)), min_size=1, max_size=30), st.randoms(use_true_random=False))
+def test_dp_is_the_same_whatever_the_order_of_the_documents(parts: list[tuple[int, int]], shuffler: Any):
+    """An index gives a group's documents in the order they were indexed, a scan in id order: the
+    same dp either way, to the last bit (so to its last printed decimal)."""
+    shuffled = list(parts)
+    shuffler.shuffle(shuffled)
+    hits, sizes = zip(*parts)
+    shuffled_hits, shuffled_sizes = zip(*shuffled)
+    assert dispersion.dp(shuffled_hits, shuffled_sizes) == dispersion.dp(hits, sizes)
 
 
 def test_dispersion_goes_with_a_term():

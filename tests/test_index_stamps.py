@@ -219,3 +219,19 @@ def test_stats_the_index_cannot_sum_at_once_are_counted_a_document_at_a_time(
     make_stale(stamped)
     same_as_scan(stamped, *args)
     assert read == []
+
+
+def test_a_trends_dp_from_the_index_after_an_edit_is_the_scans(tmp_path: Path):
+    """After an edit the file's row is the index's last, so the columns come in another order than
+    a scan's documents; dp, summed over them, is still the scan's to its last decimal (here
+    0.45325, on a rounding boundary)."""
+    root = tmp_path / "parts"
+    root.mkdir()
+    for number, (size, hits) in enumerate([(142, 2), (853, 0), (973, 1), (445, 1), (1083, 1), (504, 0)]):
+        (root / f"d{number}.txt").write_text(" ".join(["ICE"] * hits + ["aaa"] * (size - hits)) + "\n", encoding="utf-8")
+    index_of(aged(root))
+    edited = root / "d1.txt"
+    edited.write_text(edited.read_text(encoding="utf-8").replace("aaa", "bbb"), encoding="utf-8")
+    index_of(aged(root))
+    same_as_scan(root, "stats", "--term", "ICE", "--dispersion")
+    assert '"dp": 0.4532' in run("stats", "--term", "ICE", "--dispersion", "--corpus", str(root), "--format", "jsonl").stdout

@@ -11,6 +11,7 @@
 
 from __future__ import annotations
 
+import math
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -23,11 +24,13 @@ DIGITS = 4  # of range, dp and positions: enough to tell documents apart, short 
 
 
 def dp(hits: Sequence[int], sizes: Sequence[int]) -> float | None:
-    """Gries's DP of hits over parts of the given sizes; None without hits or words."""
+    """Gries's DP of hits over parts of the given sizes; None without hits or words. The sum is
+    exactly rounded (`math.fsum`), so the parts' order does not change it: an index gives a
+    group's documents in the order they were indexed, a scan in id order."""
     total_hits, total_size = sum(hits), sum(sizes)
     if total_hits == 0 or total_size == 0:
         return None
-    return 0.5 * sum(abs(hit / total_hits - size / total_size) for hit, size in zip(hits, sizes))
+    return 0.5 * math.fsum(abs(hit / total_hits - size / total_size) for hit, size in zip(hits, sizes))
 
 
 def share_used(hits: Sequence[int]) -> float | None:
