@@ -3,6 +3,7 @@ calendar dates written YYYY-MM-DD, and no file, however small, can make loading 
 
 from __future__ import annotations
 
+import json
 import time
 from pathlib import Path
 
@@ -22,8 +23,8 @@ def listing_with(folder: Path, config: str) -> tuple[int, str]:
         ("name: [a, b]\n", "corpus.yaml: name: expected text, not a list"),
         ("name: {a: b}\n", "corpus.yaml: name: expected text, not a mapping"),
         ("path: [a]\n", "corpus.yaml: path: expected text, not a list"),
-        ("documents:\n  1_234:\n    title: x\n", "corpus.yaml: documents: 1_234: a document id is text: quote it ('1_234')"),
-        ("documents:\n  001_234:\n    title: x\n", "corpus.yaml: documents: 001_234: a document id is text: quote it ('001_234')"),
+        ("documents:\n  a_1:\n    title: x\n  a_1:\n    title: y\n", "invalid YAML: the key 'a_1' is given twice (lines 2 and 4)"),
+        ("documents:\n  a_1:\n    title: x\n    title: y\n", "corpus.yaml: invalid YAML: the key 'title' is given twice (lines 3 and 4)"),
         ("colour: red\n", "corpus.yaml: unknown key 'colour' (known: name, path, documents, terms, max_document_mb)"),
         ("documents:\n  a_1:\n    title: {a: b}\n", "corpus.yaml: documents: a_1: title: expected text, not a mapping"),
         ("documents:\n  a_1:\n    source: [x]\n", "corpus.yaml: documents: a_1: source: expected text, not a list"),
@@ -39,7 +40,7 @@ def listing_with(folder: Path, config: str) -> tuple[int, str]:
             "documents:\n  a_1:\n    date: '20240101'\n",
             "corpus.yaml: documents: a_1: date: '20240101' is not a real date written YYYY-MM-DD",
         ),
-        ("documents:\n  [a]: {}\n", "corpus.yaml: invalid YAML: found unhashable key"),
+        ("documents:\n  [a]: {}\n", "corpus.yaml: invalid YAML: a key is text, not a list"),
     ],
 )
 def test_a_value_of_the_wrong_type_is_one_line_naming_its_key(isolated: Path, config: str, message: str) -> None:
@@ -74,6 +75,11 @@ def test_deeply_nested_yaml_is_one_line(isolated: Path) -> None:
     assert "internal error" not in errors
 
 
-def test_a_numeric_id_after_a_quoted_one_yaml_cannot_read_alone_is_named_as_written(isolated: Path) -> None:
-    status, errors = listing_with(isolated, 'documents:\n  "@home":\n    title: x\n  "10":\n    title: z\n  1_0:\n    title: y\n')
-    assert (status, errors) == (2, f"corpus: error: {isolated / 'corpus.yaml'}: documents: 1_0: a document id is text: quote it ('1_0')\n")
+def test_a_document_id_is_read_as_written_whatever_yaml_would_make_of_it(isolated: Path) -> None:
+    """YAML 1.1 reads 001_234 as 668, 1_0 as 10 and no as false: as keys they are the ids written."""
+    for name in ("001_234", "1_0", "10", "no"):
+        (isolated / f"{name}.txt").write_text(f"Story {name}\n\nA text.\n", encoding="utf-8")
+    config = "documents:\n  001_234:\n    title: a\n  1_0:\n    title: b\n  '10':\n    title: c\n  no:\n    title: d\n"
+    assert listing_with(isolated, config) == (0, "")
+    titles = {record["id"]: record["title"] for record in map(json.loads, run("list", "--format", "jsonl").stdout.splitlines())}
+    assert {name: titles[name] for name in ("001_234", "1_0", "10", "no")} == {"001_234": "a", "1_0": "b", "10": "c", "no": "d"}

@@ -173,6 +173,8 @@ def test_families_from_corpus_yaml(seeds_copy: Path):
         ("ICE: {a: 1}\n", "ICE: expected a list of words or phrases"),
         ("- ICE\n", "expected a mapping of family name"),
         ("ICE: [ICE\n", "invalid YAML"),
+        ("ICE: [ICE]\nICE: [Mayorkas]\n", "invalid YAML: the key 'ICE' is given twice (lines 1 and 2)"),
+        ("'': [ICE]\n", "a family needs a name (one is '')"),
     ],
 )
 def test_a_bad_family_file_is_one_line_naming_file_and_key(tmp_path: Path, text: str, complaint: str):
@@ -182,6 +184,16 @@ def test_a_bad_family_file_is_one_line_naming_file_and_key(tmp_path: Path, text:
         result = run(*command, "--terms", str(terms))
         assert result.exit_code == 2 and result.stderr.count("\n") == 1
         assert result.stderr.startswith(f"corpus: error: {terms}") and complaint in result.stderr
+
+
+def test_a_family_is_named_as_written_whatever_yaml_would_make_of_the_name(tmp_path: Path):
+    """YAML 1.1 reads 1 and true as equal keys (one family was lost), ON as true and ~ as null."""
+    terms = tmp_path / "terms.yaml"
+    terms.write_text("1: [ICE]\ntrue: [Mayorkas]\nON: [border]\n~: [agents]\n", encoding="utf-8")
+    rows = jsonl("stats", "--terms", str(terms))
+    assert [row["term"] for row in rows] == ["1", "true", "ON", "~"]
+    plain = jsonl("stats", "--term", "ICE", "--term", "Mayorkas", "--term", "border", "--term", "agents")
+    assert [row["count"] for row in rows] == [row["count"] for row in plain]
 
 
 def test_a_bad_terms_mapping_in_corpus_yaml_names_the_key(seeds_copy: Path):

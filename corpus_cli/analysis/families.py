@@ -83,6 +83,8 @@ def parse_families(data: object, where: str) -> dict[str, Family]:
         raise CorpusError(f"{where}: expected a mapping of family name to a list of words or phrases")
     families = {}
     for name, members in data.items():
+        if not str(name).strip():
+            raise CorpusError(f"{where}: a family needs a name (one is {name!r})")
         if isinstance(members, str):
             members = [members]
         if not isinstance(members, list) or not all(isinstance(member, (str, int, float)) for member in members):

@@ -12,7 +12,7 @@ from typing import Any
 from corpus_cli.analysis.families import Family, parse_families
 from corpus_cli.errors import CorpusError
 from corpus_cli.source.limits import DEFAULT_MAX_DOCUMENT_MB
-from corpus_cli.source.yaml_file import read_yaml, written_key
+from corpus_cli.source.yaml_file import read_yaml
 from corpus_cli.text.document import Metadata
 from corpus_cli.text.parser import valid_iso_date
 
@@ -71,10 +71,8 @@ def _megabytes(where: str, value: Any) -> float:
 
 
 def _document_id(config: Path, doc_id: Any) -> str:
-    if not isinstance(doc_id, str):
-        # YAML reads 001_234 as the number 668: name the id as it is written.
-        written = written_key(config, "documents", doc_id) or str(doc_id)
-        raise CorpusError(f"{config}: documents: {written}: a document id is text: quote it ('{written}')")
+    if not isinstance(doc_id, str):  # a key written as a list or a mapping (a scalar key is read as written)
+        raise CorpusError(f"{config}: documents: {doc_id!r}: a document id is text")
     return doc_id
 
 

@@ -1,9 +1,14 @@
 """Reading a YAML file a user names (corpus.yaml, --terms FILE): safely, within the size limit,
-and with anything wrong in it as one `CorpusError` line naming the file."""
+and with anything wrong in it as one `CorpusError` line naming the file.
+
+A key is the text it is written as: YAML 1.1 reads ``001_234`` as the number 668, ``ON`` and ``no``
+as true and false, and ``~`` as null, where a user names a document or a term family. A key given
+twice in one mapping is an error (YAML would keep the last without a word)."""
 
 from __future__ import annotations
 
 import functools
+from collections.abc import Hashable
 from pathlib import Path
 from typing import Any
 
@@ -31,39 +36,11 @@ def read_yaml(path: Path, what: str) -> Any:
         raise CorpusError(f"{path}: invalid YAML: nested too deeply") from None
 
 
-def written_key(path: Path, mapping: str, key: Any) -> str | None:
-    """How a key that YAML read as something other than text (001_234 is the number 668) is written
-    in the top-level `mapping` of the YAML file `path`, for a message that names it; None when it
-    cannot be told."""
-    import yaml
-
-    try:
-        root = yaml.compose(read_named_text(path, "YAML"), Loader=_loader())
-    except (yaml.YAMLError, CorpusError, RecursionError):
-        return None
-    for name, value in root.value if isinstance(root, yaml.MappingNode) else ():
-        if name.value == mapping and isinstance(value, yaml.MappingNode):
-            for written, _ in value.value:
-                # Only a plain key (not quoted: no style, None or "" by the parser) can be read as anything but text.
-                if isinstance(written, yaml.ScalarNode) and not written.style and _read_alone(written.value) == key:
-                    return str(written.value)
-    return None
-
-
-def _read_alone(text: str) -> Any:
-    """What YAML reads a plain scalar as, on its own; None when it reads nothing."""
-    import yaml
-
-    try:
-        return yaml.load(text, Loader=_loader())
-    except yaml.YAMLError:
-        return None
-
-
 @functools.cache
 def _loader() -> type:
     """libyaml's safe loader where PyYAML was built with it (as safe, and 40,000 entries load in a
-    second instead of 11), with no implicit timestamps: a date stays the text it is written as."""
+    second instead of 11), with no implicit timestamps (a date stays the text it is written as),
+    and mappings read by `_mapping`."""
     import yaml
 
     base = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
@@ -71,4 +48,33 @@ def _loader() -> type:
         first: [(tag, pattern) for tag, pattern in candidates if tag != "tag:yaml.org,2002:timestamp"]
         for first, candidates in base.yaml_implicit_resolvers.items()
     }
-    return type("DatesAsTextLoader", (base,), {"yaml_implicit_resolvers": resolvers})
+    return type("UserFileLoader", (base,), {"yaml_implicit_resolvers": resolvers, "construct_mapping": _mapping})
+
+
+MERGE_TAG = "tag:yaml.org,2002:merge"
+
+
+def _mapping(loader: Any, node: Any, deep: bool = False) -> dict[Any, Any]:
+    """A mapping whose keys written as scalars are the text written, any key given twice an error
+    (a key from a merge, ``<<: *anchor``, is overridden as YAML says)."""
+    import yaml
+
+    if not isinstance(node, yaml.MappingNode):
+        raise yaml.constructor.ConstructorError(None, None, f"expected a mapping, found {node.id}", node.start_mark)
+    lines: dict[str, int] = {}
+    for key_node, _ in node.value:
+        if isinstance(key_node, yaml.ScalarNode) and key_node.tag != MERGE_TAG:
+            line = key_node.start_mark.line + 1
+            if key_node.value in lines:
+                problem = f"the key {key_node.value!r} is given twice (lines {lines[key_node.value]} and {line})"
+                raise yaml.constructor.ConstructorError(None, None, problem, key_node.start_mark)
+            lines[key_node.value] = line
+    loader.flatten_mapping(node)
+    mapping = {}
+    for key_node, value_node in node.value:
+        key = key_node.value if isinstance(key_node, yaml.ScalarNode) else loader.construct_object(key_node, deep=deep)
+        if not isinstance(key, Hashable):
+            kind = {"sequence": "a list", "mapping": "a mapping"}.get(key_node.id, key_node.id)
+            raise yaml.constructor.ConstructorError(None, None, f"a key is text, not {kind}", key_node.start_mark)
+        mapping[key] = loader.construct_object(value_node, deep=deep)
+    return mapping
