@@ -7,13 +7,14 @@ from __future__ import annotations
 
 import json
 import os
+import time
 from pathlib import Path
 
 import pytest
 from helpers import run
 
 BIG = "big.txt"
-LIMIT_WORDS = "over the 10 MB limit for a document; skipped (--max-document-mb raises it)"
+LIMIT_WORDS = "over the 10 MB limit for a document (--max-document-mb raises it); skipped"
 
 
 @pytest.fixture
@@ -169,7 +170,8 @@ def test_the_index_is_made_under_the_runs_limit_and_answers_runs_under_it(seeds_
     (seeds_copy / "long.txt").write_text("ICE agents were there.\n" * 3_000, encoding="utf-8")  # 68 KB
     (seeds_copy / "corpus.yaml").write_text("max_document_mb: 0.05\n", encoding="utf-8")
     skipped = "corpus: warning: long.txt: cannot read: 0.066 MB, " + LIMIT_WORDS.replace("10 MB", "0.05 MB")
-    assert warnings_of(index_reads(seeds_copy)) == [skipped]
+    assert "6 read" in index_reads(seeds_copy)  # kept as skipped, as a binary file is
+    assert warnings_of(run("list", "--corpus", str(seeds_copy)).stderr) == [skipped]
     answers_as_a_scan(seeds_copy)
     opened, index_view = [], view.IndexView
     monkeypatch.setattr(view, "IndexView", lambda *a: opened.append(1) or index_view(*a))
@@ -188,3 +190,26 @@ def test_the_index_is_made_under_the_runs_limit_and_answers_runs_under_it(seeds_
     connection.close()
     assert "0 read" in index_reads(seeds_copy, "--max-document-mb", "10")  # the default: nothing to build anew
     assert warnings_of(index_reads(seeds_copy))[0].endswith("made under a 10 MB limit for a document, not 0.05 MB; building a new index")
+
+
+def test_a_file_over_the_limit_is_kept_in_the_index_as_skipped(with_big: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The index keeps the file as skipped, as it keeps a binary file, so it vouches for it:
+    `--status` finds nothing stale once indexed (the file stayed "added" for ever), a summary is
+    made from the index's columns, and every command still warns as a scan does."""
+    from corpus_cli.index import store
+
+    hour_ago = time.time_ns() - 3600 * 10**9  # so that no entry is "racy", which is checked file by file
+    for path in with_big.glob("*.txt"):
+        os.utime(path, ns=(hour_ago, hour_ago))
+    index = run("index", "--corpus", str(with_big))
+    assert index.exit_code == 0 and "5 document(s), 6 read" in index.stderr
+    status = json.loads(run("index", "--status", "--format", "json", "--corpus", str(with_big)).stdout)
+    assert (status["stale"], status["documents"]) == (0, 5)
+    read, counted_columns = [], store.counted_columns
+    monkeypatch.setattr(store, "counted_columns", lambda *a, **k: read.append(1) or counted_columns(*a, **k))
+    for args in (("stats",), ("list",), ("grep", "-c", "ICE"), ("grep", "-w", "zyzzyva"), ("stats", "--term", "ICE", "--by", "year")):
+        indexed = run(*args, "--corpus", str(with_big), "--format", "jsonl")
+        scanned = run(*args, "--corpus", str(with_big), "--format", "jsonl", "--no-index")
+        assert (indexed.stdout, indexed.stderr, indexed.exit_code) == (scanned.stdout, scanned.stderr, scanned.exit_code), args
+        assert warnings_of(indexed.stderr) == [f"corpus: warning: {BIG}: cannot read: 11.0 MB, {LIMIT_WORDS}"]
+    assert read == [1, 1]

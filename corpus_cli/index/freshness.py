@@ -10,7 +10,8 @@ confirmed long after the mtime, the entry is rewritten with the new read time an
 `suspect_positions` finds the files no cheap call says are fresh (from `Known`, the little of each
 entry it needs, which `load_known` reads); `check` sorts the files into fresh entries and suspects;
 `recheck` settles each suspect by reading it: same content (only its stat changed: touched, or
-racy), new content (indexed anew), or unreadable.
+racy), new content (indexed anew), or unreadable. A file over the limit for a document is not
+read: it is the same while it is skipped for the same reason (its size).
 """
 
 from __future__ import annotations
@@ -24,11 +25,11 @@ from dataclasses import dataclass
 from operator import attrgetter, itemgetter
 from typing import Final, NamedTuple
 
-from corpus_cli.index.records import Entry, Indexed, content_hash, index_file, stat_identity
+from corpus_cli.index.records import Entry, Indexed, content_hash, index_file, stat_identity, too_large_file
 from corpus_cli.index.schema import in_folder
 from corpus_cli.run.parallel import ordered_map, plan
 from corpus_cli.source.discover import collection_paused
-from corpus_cli.source.files import SourceFile
+from corpus_cli.source.files import SourceFile, TooLarge
 from corpus_cli.source.survey import Survey, folder_of
 
 # Two seconds: the coarsest mtime in use (FAT); ext4 and others tick in nanoseconds, but a
@@ -199,9 +200,19 @@ def recheck(source: SourceFile, known: Entry | None) -> Rechecked:
     try:
         status = os.stat(source.location)
         data = source.read_bytes()  # under the run's limit, which is the index's (see schema.document_limit_of)
+    except TooLarge as error:
+        skipped = too_large_file(source.path, status, error, read_ns)
+        if known is not None and known.binary == skipped.entry.binary:  # skipped as it was, which is all a command says of it
+            return Rechecked(source.path, same=_restated(known, status, read_ns))
+        return Rechecked(source.path, indexed=skipped)
     except OSError as error:
         return Rechecked(source.path, warning=f"{source.path}: cannot read: {error.strerror or error}")
     if known is not None and known.size == len(data) and known.hash == content_hash(data):
-        size, mtime_ns, ctime_ns, inode = stat_identity(status)
-        return Rechecked(source.path, same=known._replace(size=size, mtime_ns=mtime_ns, ctime_ns=ctime_ns, inode=inode, read_ns=read_ns))
+        return Rechecked(source.path, same=_restated(known, status, read_ns))
     return Rechecked(source.path, indexed=index_file(source.path, status, data, read_ns))
+
+
+def _restated(known: Entry, status: os.stat_result, read_ns: int) -> Entry:
+    """An entry whose file is found the same, with its new stat and read time."""
+    size, mtime_ns, ctime_ns, inode = stat_identity(status)
+    return known._replace(size=size, mtime_ns=mtime_ns, ctime_ns=ctime_ns, inode=inode, read_ns=read_ns)

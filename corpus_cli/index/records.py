@@ -20,6 +20,7 @@ from typing import Any, NamedTuple
 
 from corpus_cli.analysis.stats import Counted, Tally
 from corpus_cli.source.decode import BinaryFile, decode
+from corpus_cli.source.files import TooLarge
 from corpus_cli.text.document import Metadata, document_date
 from corpus_cli.text.parser import parse
 from corpus_cli.text.tokens import tokens
@@ -40,8 +41,8 @@ TEXT_COLUMNS = ("title", "byline", "lede")  # only the summary record prints the
 
 
 class Entry(NamedTuple):
-    """One row of ``files``. `binary` holds the reason a binary file is skipped (then the parsed
-    fields are None); `warnings` the messages a read reports, as JSON; `headline_terms` whether the
+    """One row of ``files``. `binary` holds the reason a file is skipped, binary or over the limit
+    for a document (then the parsed fields are None); `warnings` the messages a read reports, as JSON; `headline_terms` whether the
     headline has terms (its terms are then the first line of the words row)."""
 
     path: str
@@ -130,6 +131,14 @@ def stat_identity(stat: os.stat_result) -> tuple[int, int, int, int]:
 
 def content_hash(data: bytes) -> bytes:
     return hashlib.blake2b(data, digest_size=16).digest()
+
+
+def too_large_file(path: str, stat: os.stat_result, error: TooLarge, read_ns: int) -> Indexed:
+    """The entry of a file over the limit for one document, which is not read: kept, as a binary
+    file's, with the reason every command skips it, so that the index vouches for it (without an
+    entry it was stale for ever, and its folder's stamp never matched). No content hash: a change
+    of size or mtime makes it a suspect, looked at again."""
+    return Indexed(Entry(path, *stat_identity(stat), b"", read_ns, f"cannot read: {error.reason}", *([None] * 12)), None, None, None)
 
 
 def index_file(path: str, stat: os.stat_result, data: bytes, read_ns: int) -> Indexed:

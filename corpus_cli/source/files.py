@@ -133,8 +133,8 @@ class TooLarge(OSError):
     """The file is larger than the limit for one document; it is not read."""
 
     def __init__(self, path: str | os.PathLike[str], size: int, max_mb: float) -> None:
-        reason = f"{describe_megabytes(size)}, over the {max_mb:g} MB limit for a document; skipped (--max-document-mb raises it)"
-        super().__init__(errno.EFBIG, reason, os.fspath(path))
+        self.reason = f"{describe_megabytes(size)}, over the {max_mb:g} MB limit for a document (--max-document-mb raises it)"
+        super().__init__(errno.EFBIG, f"{self.reason}; skipped", os.fspath(path))
 
 
 def read_bytes(path: str | os.PathLike[str], max_mb: float = DEFAULT_MAX_DOCUMENT_MB) -> bytes:
