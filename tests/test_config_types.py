@@ -83,3 +83,38 @@ def test_a_document_id_is_read_as_written_whatever_yaml_would_make_of_it(isolate
     assert listing_with(isolated, config) == (0, "")
     titles = {record["id"]: record["title"] for record in map(json.loads, run("list", "--format", "jsonl").stdout.splitlines())}
     assert {name: titles[name] for name in ("001_234", "1_0", "10", "no")} == {"001_234": "a", "1_0": "b", "10": "c", "no": "d"}
+
+
+def test_merge_keys_fill_in_and_are_overridden_as_yaml_says(isolated: Path) -> None:
+    """`<<: *anchor` merges an entry's keys, its own override them (not "given twice"), through a
+    chain of merges and a list of them too; a mapping merged then used again is read again alike."""
+    for name in ("a_1", "a_2", "a_3"):
+        (isolated / f"{name}.txt").write_text(f"Story {name}\n\nA text.\n", encoding="utf-8")
+    config = (
+        "documents:\n"
+        "  a_1:\n    <<: &wire\n      <<: &base {source: AP, tags: [wire]}\n      source: Reuters\n    title: First\n"
+        "  a_2: *wire\n"
+        "  a_3:\n    <<: [*base, {url: 'https://example.org', source: UPI}]\n    source: Own\n"
+    )
+    assert listing_with(isolated, config) == (0, "")
+    records = {record["id"]: record for record in map(json.loads, run("list", "--format", "jsonl").stdout.splitlines())}
+    shown = {name: (records[name]["title"], records[name]["source"], records[name]["tags"]) for name in ("a_1", "a_2", "a_3")}
+    assert shown == {
+        "a_1": ("First", "Reuters", ["wire"]),
+        "a_2": ("Story a_2", "Reuters", ["wire"]),
+        "a_3": ("Story a_3", "Own", ["wire"]),
+    }
+    assert records["a_3"]["url"] == "https://example.org"
+
+
+@pytest.mark.parametrize(
+    ("config", "message"),
+    [
+        ("documents:\n  &k a_1: {title: x}\n  *k : {title: y}\n", "invalid YAML: the key 'a_1' is given twice (line 2)"),
+        ("documents:\n  !!python/name:os.system a_1: {title: x}\n", "invalid YAML: could not determine a constructor"),
+        ("documents:\n  !!binary YV8x: {title: x}\n", "documents: b'a_1': a document id is text"),
+    ],
+)
+def test_a_key_yaml_would_make_something_else_of_is_one_line(isolated: Path, config: str, message: str) -> None:
+    status, errors = listing_with(isolated, config)
+    assert status == 2 and errors.count("\n") == 1 and message in errors

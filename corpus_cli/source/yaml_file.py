@@ -8,7 +8,7 @@ twice in one mapping is an error (YAML would keep the last without a word)."""
 from __future__ import annotations
 
 import functools
-from collections.abc import Hashable
+from collections.abc import Callable, Hashable
 from pathlib import Path
 from typing import Any
 
@@ -48,33 +48,54 @@ def _loader() -> type:
         first: [(tag, pattern) for tag, pattern in candidates if tag != "tag:yaml.org,2002:timestamp"]
         for first, candidates in base.yaml_implicit_resolvers.items()
     }
-    return type("UserFileLoader", (base,), {"yaml_implicit_resolvers": resolvers, "construct_mapping": _mapping})
+    methods = {"construct_mapping": _mapping, "flatten_mapping": functools.partialmethod(_flattened, base.flatten_mapping)}
+    return type("UserFileLoader", (base,), {"yaml_implicit_resolvers": resolvers, **methods})
 
 
-MERGE_TAG = "tag:yaml.org,2002:merge"
+# A scalar key with one of these tags, implicit or written, is the text written; another tag
+# (!!binary, !!python/...) is constructed, or refused, as YAML says.
+AS_WRITTEN = {f"tag:yaml.org,2002:{name}" for name in ("str", "int", "float", "bool", "null")}
 
 
 def _mapping(loader: Any, node: Any, deep: bool = False) -> dict[Any, Any]:
-    """A mapping whose keys written as scalars are the text written, any key given twice an error
-    (a key from a merge, ``<<: *anchor``, is overridden as YAML says)."""
+    """A mapping whose scalar keys are the text written, checked by `_flattened`."""
     import yaml
 
     if not isinstance(node, yaml.MappingNode):
         raise yaml.constructor.ConstructorError(None, None, f"expected a mapping, found {node.id}", node.start_mark)
-    lines: dict[str, int] = {}
-    for key_node, _ in node.value:
-        if isinstance(key_node, yaml.ScalarNode) and key_node.tag != MERGE_TAG:
-            line = key_node.start_mark.line + 1
-            if key_node.value in lines:
-                problem = f"the key {key_node.value!r} is given twice (lines {lines[key_node.value]} and {line})"
-                raise yaml.constructor.ConstructorError(None, None, problem, key_node.start_mark)
-            lines[key_node.value] = line
     loader.flatten_mapping(node)
     mapping = {}
     for key_node, value_node in node.value:
-        key = key_node.value if isinstance(key_node, yaml.ScalarNode) else loader.construct_object(key_node, deep=deep)
+        key = key_node.value if _as_written(key_node) else loader.construct_object(key_node, deep=deep)
         if not isinstance(key, Hashable):
             kind = {"sequence": "a list", "mapping": "a mapping"}.get(key_node.id, key_node.id)
             raise yaml.constructor.ConstructorError(None, None, f"a key is text, not {kind}", key_node.start_mark)
         mapping[key] = loader.construct_object(value_node, deep=deep)
     return mapping
+
+
+def _flattened(loader: Any, flatten: Callable[[Any, Any], None], node: Any) -> None:
+    """`flatten` (YAML's merge of ``<<: *anchor`` keys into `node`, which calls back here for each
+    node merged) after the first look at `node`'s own keys: one given twice is an error, one
+    merged in is overridden. A node is looked at once: flattening rewrites its keys in place."""
+    import yaml
+
+    looked_at = loader.__dict__.setdefault("_keys_looked_at", set())
+    if id(node) not in looked_at:
+        looked_at.add(id(node))
+        lines: dict[str, int] = {}
+        for key_node, _ in node.value:
+            if _as_written(key_node):  # (a merge key, <<, is not)
+                line = key_node.start_mark.line + 1
+                if key_node.value in lines:
+                    where = f"line {line}" if lines[key_node.value] == line else f"lines {lines[key_node.value]} and {line}"
+                    problem = f"the key {key_node.value!r} is given twice ({where})"
+                    raise yaml.constructor.ConstructorError(None, None, problem, key_node.start_mark)
+                lines[key_node.value] = line
+    flatten(loader, node)
+
+
+def _as_written(key_node: Any) -> bool:
+    import yaml
+
+    return isinstance(key_node, yaml.ScalarNode) and key_node.tag in AS_WRITTEN
