@@ -124,8 +124,8 @@ def test_a_file_of_exactly_the_limit_is_read(tmp_path: Path) -> None:
 
 
 def test_under_another_limit_the_index_gives_way_to_a_scan(seeds_copy: Path) -> None:
-    """The index reads documents up to the default limit: under another, its entries for files
-    the limit leaves out (or lets in) must not answer."""
+    """The index is made under the default limit here: under another, its entries for files the
+    limit leaves out (or lets in) must not answer."""
     assert run("index", "--corpus", str(seeds_copy)).exit_code == 0
     limit = f"{(max(path.stat().st_size for path in seeds_copy.glob('*.txt')) - 1) / (1 << 20)!r}"
     for args in (("list",), ("stats", "--top", "3"), ("grep", "-c", "ICE")):
@@ -213,3 +213,26 @@ def test_a_file_over_the_limit_is_kept_in_the_index_as_skipped(with_big: Path, m
         assert (indexed.stdout, indexed.stderr, indexed.exit_code) == (scanned.stdout, scanned.stderr, scanned.exit_code), args
         assert warnings_of(indexed.stderr) == [f"corpus: warning: {BIG}: cannot read: 11.0 MB, {LIMIT_WORDS}"]
     assert read == [1, 1]
+
+
+def test_limits_are_the_same_when_they_allow_the_same_bytes_and_told_apart_when_not(seeds_copy: Path) -> None:
+    """10 and 10.000000000000002 MB allow the same largest document: the index made under one
+    answers the other. 10.000001 allows one byte more: built anew, the message telling the two
+    apart (not "10 MB, not 10 MB"). A limit kept that is not a number matches no run."""
+    import sqlite3
+
+    from corpus_cli.index import schema
+
+    assert "5 read" in index_reads(seeds_copy, "--max-document-mb", "10.000000000000002")
+    assert "0 read" in index_reads(seeds_copy)
+    rebuilt = index_reads(seeds_copy, "--max-document-mb", "10.000001")
+    index = seeds_copy / ".corpus" / "index.sqlite"
+    told = "made under a 10.000000000000002 MB limit for a document, not 10.000001 MB"
+    assert warnings_of(rebuilt) == [f"corpus: warning: {index}: {told}; building a new index"]
+    with sqlite3.connect(index) as connection:
+        connection.execute("UPDATE meta SET value = 'ten' WHERE key = ?", (schema.LIMIT_KEY,))
+    connection.close()
+    answers_as_a_scan(seeds_copy)
+    rebuilt = index_reads(seeds_copy)
+    told = "made under an unknown limit for a document, not 10 MB"
+    assert warnings_of(rebuilt) == [f"corpus: warning: {index}: {told}; building a new index"]

@@ -162,8 +162,8 @@ def test_search_under_another_document_size_limit_than_the_index_was_made_under_
     result = run("search", "Mayorkas", "--corpus", str(indexed), "--max-document-mb", "0.003")
     assert (result.exit_code, result.stdout) == (2, "")
     assert result.stderr == (
-        f"corpus: error: the index of {indexed} was made under a 10 MB limit for a document, not this run's 0.003 MB "
-        "(--max-document-mb, or max_document_mb in corpus.yaml): run 'corpus index' under this limit to rebuild it (search needs it)\n"
+        f"corpus: error: the index of {indexed} was made under a 10 MB limit for a document, not 0.003 MB (this run's "
+        "--max-document-mb, or max_document_mb in corpus.yaml): run 'corpus index' under this limit to rebuild it (search needs it)\n"
     )
     assert run("index", "--corpus", str(indexed), "--max-document-mb", "0.003").exit_code == 0
     small = run("search", "Mayorkas", "--corpus", str(indexed), "--max-document-mb", "0.003", "--format", "jsonl")

@@ -67,16 +67,15 @@ def search_command(session: Session, query: str, limit: int, output_format: str 
 
 def _no_index(session: Session) -> NoReturn:
     """Stop, saying why there is no index to search and what makes one."""
-    from corpus_cli.index.view import made_under
+    from corpus_cli.index.view import other_limit
 
     corpus = session.corpus
     if not index_exists(corpus):
         raise CorpusError(f"no index for {corpus.root}: run 'corpus index' first (search needs it)")
-    limit = made_under(corpus)
-    if limit is not None and limit != corpus.max_document_mb:
+    other = other_limit(corpus)
+    if other is not None:
         raise CorpusError(
-            f"the index of {corpus.root} was made under a {limit:g} MB limit for a document, not this run's "
-            f"{corpus.max_document_mb:g} MB (--max-document-mb, or max_document_mb in corpus.yaml): "
+            f"the index of {corpus.root} was {other} (this run's --max-document-mb, or max_document_mb in corpus.yaml): "
             "run 'corpus index' under this limit to rebuild it (search needs it)"
         )
     # one that cannot be used: the warning given on opening it says why

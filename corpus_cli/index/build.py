@@ -101,9 +101,9 @@ def _updated(
 ) -> Built | None:
     """The existing index brought up to date; None when it is to be built anew (too many orphans,
     or made under another limit for one document: its entries skip or hold other files)."""
-    made_under = schema.document_limit_of(connection)
-    if made_under != corpus.max_document_mb:
-        warn(f"{target}: made under a {made_under:g} MB limit for a document, not {corpus.max_document_mb:g} MB; building a new index")
+    other = schema.other_limit(connection, corpus.max_document_mb)
+    if other is not None:
+        warn(f"{target}: {other}; building a new index")
         return None
     # An unchanged corpus (by its folders' stamps) has nothing to update: no entry is read.
     known = None if surveyed is not None and surveyed.unchanged else load_known(connection)

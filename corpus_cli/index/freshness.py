@@ -199,7 +199,7 @@ def recheck(source: SourceFile, known: Entry | None) -> Rechecked:
     read_ns = time.time_ns()
     try:
         status = os.stat(source.location)
-        data = source.read_bytes()  # under the run's limit, which is the index's (see schema.document_limit_of)
+        data = source.read_bytes()  # under the run's limit, which is the index's (see schema.other_limit)
     except TooLarge as error:
         skipped = too_large_file(source.path, status, error, read_ns)
         if known is not None and known.binary == skipped.entry.binary:  # skipped as it was, which is all a command says of it

@@ -35,7 +35,7 @@ from pathlib import Path
 from typing import TypeVar
 
 from corpus_cli.errors import CorpusError
-from corpus_cli.source.limits import DEFAULT_MAX_DOCUMENT_MB
+from corpus_cli.source.limits import DEFAULT_MAX_DOCUMENT_MB, document_limit
 
 APPLICATION_ID = 0x636F7270  # "corp": marks the file as a corpus index
 # bump when the layout or what is stored changes: older files are rebuilt. 3: the lede, and terms
@@ -198,9 +198,9 @@ def set_meta(connection: sqlite3.Connection, key: str, value: str) -> None:
 LIMIT_KEY = "max_document_mb"
 
 
-def document_limit_of(connection: sqlite3.Connection) -> float:
-    """The limit for one document (MB) the index read its files under: a larger file has no entry,
-    and a run under another limit would skip or read other files. The default for an index made
+def _made_under(connection: sqlite3.Connection) -> float:
+    """The limit for one document (MB) the index read its files under: a larger file is kept as
+    skipped, and a run under another limit would skip or read other files. The default for an index made
     before it was kept; NaN, which matches no run, for a value that is not a number."""
     value = get_meta(connection, LIMIT_KEY)
     if value is None:
@@ -209,6 +209,20 @@ def document_limit_of(connection: sqlite3.Connection) -> float:
         return float(value)
     except ValueError:
         return math.nan
+
+
+def other_limit(connection: sqlite3.Connection, max_mb: float) -> str | None:
+    """None when the index was made under the limit for one document of a run under `max_mb` MB
+    (the same largest document, in bytes); else what it was made under, in the words of a message."""
+    made_under = _made_under(connection)
+    if math.isnan(made_under):
+        return f"made under an unknown limit for a document, not {max_mb:g} MB"
+    if document_limit(made_under) == document_limit(max_mb):
+        return None
+    shown = f"{made_under:g}", f"{max_mb:g}"
+    if shown[0] == shown[1]:  # 10 and 10.0000001: told apart
+        shown = repr(made_under), repr(max_mb)
+    return f"made under a {shown[0]} MB limit for a document, not {shown[1]} MB"
 
 
 def keep_document_limit(connection: sqlite3.Connection, max_mb: float) -> None:

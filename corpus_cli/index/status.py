@@ -37,12 +37,9 @@ def index_status(corpus: Corpus, files: Sequence[SourceFile]) -> dict[str, Any]:
         record["problem"] = str(error)
         return record
     try:
-        made_under = schema.document_limit_of(connection)
-        if made_under != corpus.max_document_mb:
-            record["problem"] = (
-                f"made under a {made_under:g} MB limit for a document, not {corpus.max_document_mb:g} MB: "
-                "commands read the files; 'corpus index' builds it anew"
-            )
+        other = schema.other_limit(connection, corpus.max_document_mb)
+        if other is not None:
+            record["problem"] = f"{other}: commands read the files; 'corpus index' builds it anew"
             return record
         stored = store.load(connection)
         built, updated = (schema.get_meta(connection, key) for key in ("built_ns", "updated_ns"))

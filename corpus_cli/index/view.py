@@ -187,7 +187,7 @@ def glance(corpus: Corpus) -> Glance | None:
     use (see `open_view`)."""
 
     def looked(connection: sqlite3.Connection) -> Glance | None:
-        if schema.document_limit_of(connection) != corpus.max_document_mb:
+        if schema.other_limit(connection, corpus.max_document_mb) is not None:
             return None
         count = int(connection.execute("SELECT count(*) FROM files").fetchone()[0])
         return Glance(None if count >= PARALLEL_STAT_MIN_FILES else 1, stamps.stored(connection))
@@ -195,9 +195,14 @@ def glance(corpus: Corpus) -> Glance | None:
     return schema.quick_look(location.existing(corpus.root), looked, absent=None, unusable=None)
 
 
-def made_under(corpus: Corpus) -> float | None:
-    """The limit for one document the corpus's index was made under; None without a readable index."""
-    return schema.quick_look(location.existing(corpus.root), schema.document_limit_of, absent=None, unusable=None)
+def other_limit(corpus: Corpus) -> str | None:
+    """What the corpus's index was made under when it is another limit for one document than the
+    run's (see `schema.other_limit`); None when it is not, or without a readable index."""
+
+    def looked(connection: sqlite3.Connection) -> str | None:
+        return schema.other_limit(connection, corpus.max_document_mb)
+
+    return schema.quick_look(location.existing(corpus.root), looked, absent=None, unusable=None)
 
 
 def open_view(corpus: Corpus, warn: Warn, surveyed: Callable[[], Survey | None] = lambda: None) -> IndexView | None:
@@ -214,7 +219,7 @@ def open_view(corpus: Corpus, warn: Warn, surveyed: Callable[[], Survey | None] 
         writable = os.access(path, os.W_OK) and os.access(path.parent, os.W_OK | os.X_OK)
         connection = schema.connect(path, writable=writable)
         try:
-            if schema.document_limit_of(connection) != corpus.max_document_mb:
+            if schema.other_limit(connection, corpus.max_document_mb) is not None:
                 connection.close()
                 return None
             view = IndexView(path, connection, surveyed)
