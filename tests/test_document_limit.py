@@ -236,3 +236,23 @@ def test_limits_are_the_same_when_they_allow_the_same_bytes_and_told_apart_when_
     rebuilt = index_reads(seeds_copy)
     told = "made under an unknown limit for a document, not 10 MB"
     assert warnings_of(rebuilt) == [f"corpus: warning: {index}: {told}; building a new index"]
+
+
+def test_a_file_crossing_the_limit_either_way_is_seen_as_a_scan_sees_it(with_big: Path) -> None:
+    """Kept as skipped, the file is looked at again when its stat changes: touched, it is the same
+    (skipped for the same size); shrunk under the limit, it is read; a document grown past the
+    limit is skipped. Each time every command answers as a scan does, and --status agrees."""
+    assert run("index", "--corpus", str(with_big)).exit_code == 0
+    big = with_big / BIG
+    stamp = big.stat().st_mtime_ns + 5_000_000_000
+    os.utime(big, ns=(stamp, stamp))
+    answers_as_a_scan(with_big)
+    assert json.loads(run("index", "--status", "--format", "json", "--corpus", str(with_big)).stdout)["changed"] == 0
+    big.write_text("Small now\n\nICE agents were there.\n", encoding="utf-8")
+    answers_as_a_scan(with_big)
+    grown = sorted(with_big.glob("00*.txt"))[0]
+    with open(grown, "ab") as stream:
+        stream.truncate(11 * (1 << 20))
+    answers_as_a_scan(with_big)
+    skipped = f"corpus: warning: {grown.name}: cannot read: 11.0 MB, {LIMIT_WORDS}"
+    assert warnings_of(run("list", "--corpus", str(with_big)).stderr) == [skipped]
