@@ -6,6 +6,7 @@ Each case damages one table of an index whose folders are stamped, so that nothi
 from __future__ import annotations
 
 import sqlite3
+import zlib
 from pathlib import Path
 
 import pytest
@@ -197,16 +198,23 @@ def test_damage_met_by_a_summary_from_the_index_columns_is_one_warning_then_a_sc
     assert first.stderr.replace(not_used(index) + "\n", "") == scanned.stderr  # each warning once
 
 
-def spoil_a_tally(index: Path, column: str) -> None:
-    """Overwrite one document's stored mask or counts with bytes zlib cannot read, after the
-    byte that says how the rest is stored (compressed; counts of type I)."""
-    kind = b"\x01" if column == "mask" else b"I"
+def spoil_a_tally(index: Path, column: str, value: object = None) -> None:
+    """Overwrite one document's stored mask or counts with `value`; by default bytes zlib cannot
+    read, after the byte that says how the rest is stored (compressed; counts of type I)."""
+    if value is None:
+        value = (b"\x01" if column == "mask" else b"I") + b"not zlib"
     with sqlite3.connect(index) as connection:
-        connection.execute(f"UPDATE tallies SET {column} = ? WHERE rowid = (SELECT min(rowid) FROM tallies)", (kind + b"not zlib",))
+        connection.execute(f"UPDATE tallies SET {column} = ? WHERE rowid = (SELECT min(rowid) FROM tallies)", (value,))
     connection.close()
 
 
 SPOILED = "a stored tally is damaged (Error -3 while decompressing data: incorrect header check)"
+# Stored values SQLite and zlib read, which are still no tally: each is damage, as SPOILED is.
+SPOILED_OTHERWISE = [
+    ("tally", b"B" + zlib.compress(b""), "a stored tally is damaged (0 counts for the term ranked"),
+    ("tally", 5, "a stored tally is damaged ("),
+    ("mask", 5, "a stored tally is damaged ("),
+]
 
 
 @pytest.mark.parametrize(
@@ -229,6 +237,25 @@ def test_a_tally_that_cannot_be_read_met_by_a_summary_or_a_trend_is_one_warning_
     assert (first.stdout, first.exit_code) == (scanned.stdout, 0)
     assert first.stderr.replace(not_used(index, reason=SPOILED) + "\n", "") == scanned.stderr
     assert warnings(run(*args, "--corpus", str(stamped)).stderr) == [not_used(index, "was found", SPOILED)]
+
+
+@pytest.mark.parametrize(("column", "value", "reason"), SPOILED_OTHERWISE, ids=["too few counts", "number for counts", "number for mask"])
+def test_a_tally_too_short_or_not_bytes_is_damage_not_an_internal_error(stamped: Path, column: str, value: object, reason: str):  # noqa: F811
+    """Met before any answer (from the columns) or after (a document at a time, corpus.yaml giving
+    a date): a warning and the scan's answer, or one error line; never "internal error"."""
+    index = stamped / ".corpus" / "index.sqlite"
+    spoil_a_tally(index, column, value)
+    failed = run("stats", "--term", "ICE", "--corpus", str(stamped))
+    assert failed.exit_code == 2 and failed.stdout == ""
+    [error] = warnings(failed.stderr)
+    assert error.startswith(f"corpus: error: {index}: the index is damaged ({reason}")
+    assert run("index", "--corpus", str(stamped)).exit_code == 0  # built anew
+    (stamped / "corpus.yaml").write_text("name: hostile\n", encoding="utf-8")  # the columns answer
+    spoil_a_tally(index, column, value)
+    scanned = run("stats", "--term", "ICE", "--by", "year", "--corpus", str(stamped), "--no-index")
+    first = run("stats", "--term", "ICE", "--by", "year", "--corpus", str(stamped))
+    assert (first.stdout, first.exit_code) == (scanned.stdout, 0)
+    assert warnings(first.stderr)[0].startswith(f"corpus: warning: {index}: index not used: it is damaged ({reason}")
 
 
 def test_counts_that_cannot_be_read_met_after_answers_were_used_is_one_error_line_and_marked(stamped: Path):  # noqa: F811

@@ -50,7 +50,7 @@ def decode(tally: bytes) -> array[int]:
     try:
         counts = array(tally[:1].decode())
         counts.frombytes(_inflated(tally[1:]))
-    except (UnicodeDecodeError, ValueError) as error:  # not a type code, or not a whole number of counts
+    except (UnicodeDecodeError, ValueError, TypeError, AttributeError) as error:  # no type code, not a whole number of counts, not bytes
         raise _damaged(error) from None
     if sys.byteorder == "big" and counts.itemsize > 1:
         counts.byteswap()
@@ -85,8 +85,19 @@ def set_bits(mask: int) -> list[int]:
 
 def presence(stored: bytes) -> int:
     """The bitmask of the term numbers a document uses, from its stored mask."""
-    mask = stored[1:] if stored[:1] == b"\0" else _inflated(stored[1:])
-    return int.from_bytes(mask, "little")
+    try:
+        mask = stored[1:] if stored[:1] == b"\0" else _inflated(stored[1:])
+        return int.from_bytes(mask, "little")
+    except TypeError as error:  # not bytes
+        raise _damaged(error) from None
+
+
+def nth(counts: array[int], rank: int) -> int:
+    """The count of a document's `rank`th term (by number); fewer counts than its mask has terms
+    is the index's damage, not an IndexError."""
+    if rank < len(counts):
+        return counts[rank]
+    raise _damaged(ValueError(f"{len(counts)} counts for the term ranked {rank + 1}"))
 
 
 def uses_column(number: int | None, presences: Sequence[int], tallies: Sequence[bytes]) -> list[int]:
@@ -96,7 +107,7 @@ def uses_column(number: int | None, presences: Sequence[int], tallies: Sequence[
     if number is None:
         return [0] * len(presences)
     below = (1 << number) - 1
-    return [decode(tally)[(bits & below).bit_count()] if bits >> number & 1 else 0 for bits, tally in zip(presences, tallies)]
+    return [nth(decode(tally), (bits & below).bit_count()) if bits >> number & 1 else 0 for bits, tally in zip(presences, tallies)]
 
 
 class Vocabulary:
@@ -245,4 +256,7 @@ class DocumentTally:
             return 0
         if self._counts is None:
             self._counts = self.index.counts(self.key)
-        return self._counts[(mask & ((1 << number) - 1)).bit_count()]  # the term's rank among the document's
+        try:
+            return nth(self._counts, (mask & ((1 << number) - 1)).bit_count())  # the term's rank among the document's
+        except sqlite3.DatabaseError as error:
+            raise damaged_index(self.index.path, error) from None
