@@ -250,3 +250,12 @@ def test_a_closed_pipe_ends_quietly_with_status_0() -> None:
     assert process.wait(timeout=60) == 0
     assert json.loads(first)["match"] == "e"
     assert stderr == b""
+
+
+@pytest.mark.parametrize("args", [("zebra\udcff",), ("-F", "-w", "zebra\udcff"), ("-e", "ok", "-e", "(a|b)\udcff"), ("-c", "zebra\udcff")])
+def test_a_pattern_of_bytes_that_are_not_utf8_is_one_usage_line(args: tuple[str, ...]):
+    """A byte the shell passes that is not UTF-8 (Python keeps it as a surrogate) can match no
+    decoded text: one line naming it, not an internal error."""
+    result = run("grep", *args)
+    assert (result.exit_code, result.stdout) == (2, "")
+    assert result.stderr.count("\n") == 1 and "\\xff' is not UTF-8 text; documents are searched as text" in result.stderr

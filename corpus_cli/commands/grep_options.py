@@ -136,4 +136,11 @@ def _patterns(pattern: str | None, extra: tuple[str, ...]) -> tuple[str, ...]:
         raise click.UsageError("give the patterns either as one argument or each with -e, not both")
     if pattern is None and not extra:
         raise click.UsageError("give a PATTERN to search for (or -e PATTERN)")
-    return (pattern,) if pattern is not None else extra
+    patterns = (pattern,) if pattern is not None else extra
+    for given in patterns:
+        try:
+            given.encode("utf-8")
+        except UnicodeEncodeError:  # bytes of the command line that are not UTF-8 (kept as surrogates)
+            shown = given.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
+            raise click.BadParameter(f"'{shown}' is not UTF-8 text; documents are searched as text", param_hint="'PATTERN'") from None
+    return patterns
