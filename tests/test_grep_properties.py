@@ -103,6 +103,7 @@ def test_smart_case_ignores_case_only_for_lower_case_patterns() -> None:
     assert Matcher(["ice"], smart_case=True).search("ICE") == (0, 3)
     assert Matcher(["Ice"], smart_case=True).search("ICE") is None
     assert Matcher([r"\Sce"], smart_case=True).search("ICE") == (0, 3)  # \S is a class, not an upper-case letter
+    assert Matcher([r"\Zebra"], smart_case=True, fixed=True).search(r"a \zebra") is None  # under -F, \Z is a backslash and a Z
 
 
 def test_several_patterns_keep_their_own_groups_and_flags() -> None:

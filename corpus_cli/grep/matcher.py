@@ -69,9 +69,10 @@ class PatternError(CorpusError):
     """A pattern that does not compile; the message says where it is wrong."""
 
 
-def has_upper(pattern: str) -> bool:
-    """True when `pattern` holds an upper-case letter outside escapes (ripgrep's smart case)."""
-    return any(char.isupper() for char in _ESCAPE.sub("", pattern))
+def has_upper(pattern: str, fixed: bool = False) -> bool:
+    """True when `pattern` holds an upper-case letter outside escapes (ripgrep's smart case); with
+    `fixed` (-F) a backslash is text and escapes nothing, so every letter counts."""
+    return any(char.isupper() for char in (pattern if fixed else _ESCAPE.sub("", pattern)))
 
 
 def is_literal(pattern: str) -> bool:
@@ -101,7 +102,7 @@ class Matcher:
             raise PatternError("no pattern given")
         sources = [re.escape(pattern) if fixed else pattern for pattern in patterns]
         if not ignore_case and smart_case:
-            ignore_case = not any(has_upper(pattern) for pattern in patterns)
+            ignore_case = not any(has_upper(pattern, fixed) for pattern in patterns)
         self.patterns = tuple(patterns)
         self.ignore_case = ignore_case
         self.word = word
