@@ -65,8 +65,9 @@ def counted_columns(
     masked = by is not None or bool(words)
     rows = store.counted_columns(view.connection, credits=by == "credit", masks=masked, tallies=bool(words))
     noted = store.noted(view.connection)
-    # The whole corpus's distinct terms are the index's: each document's are needed only per group.
-    in_use = view.terms.in_use() if by is None else None
+    # The whole corpus's distinct terms are the index's: each document's are needed only per group
+    # (and a trend needs neither).
+    in_use = view.terms.in_use() if by is None and not words else None
     dates, credits, counts, chars, paragraphs, masks, tallies = zip(*rows) if rows else ((),) * 7
     skipped = sum(1 for binary, _ in noted.values() if binary is not None)
     if len(rows) + skipped != len(files) or (masked and None in masks):

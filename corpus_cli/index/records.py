@@ -42,8 +42,9 @@ TEXT_COLUMNS = ("title", "byline", "lede")  # only the summary record prints the
 
 class Entry(NamedTuple):
     """One row of ``files``. `binary` holds the reason a file is skipped, binary or over the limit
-    for a document (then the parsed fields are None); `warnings` the messages a read reports, as JSON; `headline_terms` whether the
-    headline has terms (its terms are then the first line of the words row)."""
+    for a document (then the parsed fields are None); `warnings` the messages a read reports, as
+    JSON; `headline_terms` whether the headline has terms (its terms are then the first line of
+    the words row)."""
 
     path: str
     size: int
