@@ -11,6 +11,7 @@ from collections.abc import Mapping
 from pathlib import Path
 
 from corpus_cli.errors import CorpusError
+from corpus_cli.source.config_cache import user_cache_folder
 from corpus_cli.source.locate import bundled_seeds
 
 INDEX_FOLDER = ".corpus"  # hidden, so discovery skips it
@@ -41,19 +42,13 @@ def in_corpus(root: Path) -> Path:
     return root / INDEX_FOLDER / INDEX_NAME
 
 
-def _cache(environ: Mapping[str, str] | None) -> Path:
-    """The folder of every corpus's index in the user's cache."""
-    environ = os.environ if environ is None else environ
-    return Path(environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "corpus"
-
-
 def in_cache(root: Path, environ: Mapping[str, str] | None = None) -> Path:
     """The index's place in the user's cache: one folder per corpus, keyed by its real path."""
     import hashlib  # here: OpenSSL's 3 ms at every command's start, for a corpus indexed in the cache
 
     real = os.fsencode(os.path.realpath(root))
     digest = hashlib.sha256(real).hexdigest()[:16]
-    return _cache(environ) / f"{Path(os.fsdecode(real)).name or 'root'}-{digest}" / INDEX_NAME
+    return user_cache_folder(environ) / f"{Path(os.fsdecode(real)).name or 'root'}-{digest}" / INDEX_NAME
 
 
 def existing(root: Path, environ: Mapping[str, str] | None = None) -> Path | None:
@@ -62,7 +57,7 @@ def existing(root: Path, environ: Mapping[str, str] | None = None) -> Path | Non
     local = in_corpus(root)
     if local.is_file():
         return local
-    cached = in_cache(root, environ) if _cache(environ).is_dir() else None
+    cached = in_cache(root, environ) if user_cache_folder(environ).is_dir() else None
     return cached if cached is not None and cached.is_file() else None
 
 

@@ -19,12 +19,17 @@ from corpus_cli.source.limits import read_named_text
 def read_yaml(path: Path, what: str) -> Any:
     """The data of the YAML file `path` (None when it is empty); `what` says what the file should
     be, for the messages. Too large, not UTF-8, malformed YAML or nesting too deep: each is one
-    `CorpusError` naming the file. A date, quoted or not, is read as the text it is written as, for
-    the caller to check where it can name the key (YAML would stop at 2024-02-30 with "day is out
-    of range for month", and turn a timestamp into a date without a word)."""
+    `CorpusError` naming the file."""
+    return parse_yaml(read_named_text(path, what), path)
+
+
+def parse_yaml(text: str, path: Path) -> Any:
+    """The data of `text`, read from the YAML file `path` (named by the messages). A date, quoted
+    or not, is read as the text it is written as, for the caller to check where it can name the
+    key (YAML would stop at 2024-02-30 with "day is out of range for month", and turn a timestamp
+    into a date without a word)."""
     import yaml  # imported here: most runs never read YAML
 
-    text = read_named_text(path, what)
     try:
         return yaml.load(text, Loader=_loader())
     except yaml.YAMLError as error:
@@ -38,9 +43,9 @@ def read_yaml(path: Path, what: str) -> Any:
 
 @functools.cache
 def _loader() -> type:
-    """libyaml's safe loader where PyYAML was built with it (as safe, and 40,000 entries load in a
-    second instead of 11), with no implicit timestamps (a date stays the text it is written as),
-    and mappings read by `_mapping`."""
+    """libyaml's safe loader where PyYAML was built with it (as safe, and faster, though a large
+    corpus.yaml is still slow: see source/config_cache.py), with no implicit timestamps (a date
+    stays the text it is written as), and mappings read by `_mapping`."""
     import yaml
 
     base = getattr(yaml, "CSafeLoader", yaml.SafeLoader)

@@ -1,0 +1,180 @@
+"""A large corpus.yaml is remembered in the user's cache folder: the answers are the same, an
+edit is seen at once, and a cached file that is damaged, foreign or cannot be written changes
+nothing but the time a run takes."""
+
+from __future__ import annotations
+
+import errno
+import json
+import os
+from pathlib import Path
+
+import pytest
+from helpers import run
+from hypothesis import given
+from hypothesis import strategies as st
+
+from corpus_cli.analysis.families import Family
+from corpus_cli.source import config, config_cache
+from corpus_cli.text.document import Metadata
+
+FILLER = 1300  # entries for documents the corpus does not hold: 74 KB, past REMEMBERED_FROM
+
+
+def large_config(corpus: Path, title: str = "A title from corpus.yaml") -> Path:
+    """A corpus.yaml over config_cache.REMEMBERED_FROM for the seeds' copy, with a name, a limit
+    for one document, a family and a title for one seed."""
+    lines = [
+        "name: remembered",
+        "max_document_mb: 5",
+        "terms:",
+        "  enforcement: [ICE, Immigration and Customs Enforcement]",
+        "documents:",
+        f"  {first_id(corpus)}:",
+        f"    title: {title}",
+        "    tags: [one, two]",
+    ]
+    for number in range(FILLER):
+        lines += [f"  filler_{number:05d}:", f"    source: Paper {number % 40}", f"    date: 2024-01-{number % 28 + 1:02d}"]
+    path = corpus / "corpus.yaml"
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    assert path.stat().st_size >= config_cache.REMEMBERED_FROM
+    return path
+
+
+def first_id(corpus: Path) -> str:
+    return sorted(path.stem for path in corpus.glob("*.txt"))[0]
+
+
+def answers(corpus: Path) -> list[tuple[int, str, str]]:
+    """What a user sees of the corpus.yaml: a document's metadata, the family counted."""
+    commands = [
+        ("show", first_id(corpus), "--format", "jsonl"),
+        ("stats", "--term", "enforcement", "--format", "jsonl"),
+    ]
+    results = [run(*command, "--corpus", str(corpus)) for command in commands]
+    return [(result.exit_code, result.stdout, result.stderr) for result in results]
+
+
+def cached_files(isolated: Path) -> list[Path]:
+    folder = isolated.parent / "cache" / "corpus" / "configs"
+    return sorted(folder.iterdir()) if folder.is_dir() else []
+
+
+def test_a_large_corpus_yaml_is_remembered_and_answers_the_same(isolated: Path, seeds_copy: Path) -> None:
+    large_config(seeds_copy)
+    first = answers(seeds_copy)
+    assert all(status == 0 for status, _, _ in first)
+    assert '"title": "A title from corpus.yaml"' in first[0][1] and '"one", "two"' in first[0][1] and '"term": "enforcement"' in first[1][1]
+    assert len(cached_files(isolated)) == 1
+    assert answers(seeds_copy) == first
+
+
+def test_what_is_remembered_is_what_a_run_uses(isolated: Path, seeds_copy: Path) -> None:
+    large_config(seeds_copy)
+    run("list", "--corpus", str(seeds_copy))
+    [cached] = cached_files(isolated)
+    kept = json.loads(cached.read_text())
+    kept["data"]["documents"][0][1] = "A title only the cache holds"
+    cached.write_text(json.dumps(kept))
+    assert "A title only the cache holds" in run("list", "--format", "jsonl", "--corpus", str(seeds_copy)).stdout
+
+
+def test_an_edited_corpus_yaml_is_read_again(isolated: Path, seeds_copy: Path) -> None:
+    large_config(seeds_copy)
+    run("list", "--corpus", str(seeds_copy))
+    large_config(seeds_copy, title="An edited title")
+    listed = run("list", "--format", "jsonl", "--corpus", str(seeds_copy)).stdout
+    assert "An edited title" in listed and "A title from corpus.yaml" not in listed
+    assert len(cached_files(isolated)) == 1  # the file for this corpus.yaml, rewritten
+
+
+def _documents(kept: dict[str, object], rows: object) -> dict[str, object]:
+    return {**kept, "data": {**kept["data"], "documents": rows}}  # type: ignore[dict-item]
+
+
+@pytest.mark.parametrize(
+    "spoil",
+    [
+        lambda kept, text: text[: len(text) // 2],
+        lambda kept, text: "[" * 100_000,
+        lambda kept, text: "[]",
+        lambda kept, text: json.dumps({**kept, "format": "0 old"}),
+        lambda kept, text: json.dumps({**kept, "digest": "0" * 32}),
+        lambda kept, text: json.dumps({**kept, "data": None}),
+        lambda kept, text: json.dumps(_documents(kept, [["id", "title"]])),
+        lambda kept, text: json.dumps(_documents(kept, [["id", 1, None, None, None, [], None, None]])),
+        lambda kept, text: json.dumps(_documents(kept, [["id", None, None, None, None, [7], None, None]])),
+        lambda kept, text: json.dumps({**kept, "data": {**kept["data"], "terms": [["enforcement", []]]}}),
+        lambda kept, text: json.dumps({**kept, "data": {**kept["data"], "max_document_mb": "5"}}),
+    ],
+    ids=[
+        *("cut short", "nested too deeply", "a list", "another format", "another text", "no data", "a short row"),
+        *("a number for a title", "a number for a tag", "a family without members", "a limit as text"),
+    ],
+)
+def test_a_cached_file_that_is_damaged_or_foreign_is_ignored(isolated: Path, seeds_copy: Path, spoil: object) -> None:
+    large_config(seeds_copy)
+    first = answers(seeds_copy)
+    [cached] = cached_files(isolated)
+    text = cached.read_text()
+    cached.write_text(spoil(json.loads(text), text))  # type: ignore[operator]
+    assert answers(seeds_copy) == first
+
+
+def test_a_cache_folder_that_cannot_be_written_changes_nothing(isolated: Path, seeds_copy: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    large_config(seeds_copy)
+    first = answers(seeds_copy)
+    not_a_folder = isolated.parent / "a file"
+    not_a_folder.write_text("")
+    monkeypatch.setenv("XDG_CACHE_HOME", str(not_a_folder))
+    assert answers(seeds_copy) == first
+
+
+def test_a_full_disk_leaves_no_cached_file_half_written(isolated: Path, seeds_copy: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    large_config(seeds_copy)
+
+    def full(source: str, target: str) -> None:
+        raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
+
+    monkeypatch.setattr(os, "replace", full)  # a cached file is renamed into place last
+    result = run("list", "--corpus", str(seeds_copy))
+    assert (result.exit_code, result.stderr) == (0, "")
+    folder = isolated.parent / "cache" / "corpus" / "configs"
+    assert list(folder.iterdir()) == []
+
+
+def test_a_large_corpus_yaml_in_error_is_the_same_error_each_time_and_not_remembered(isolated: Path, seeds_copy: Path) -> None:
+    path = large_config(seeds_copy)
+    path.write_text(path.read_text() + "  late:\n    date: 2024-02-30\n")
+    errors = [run("list", "--corpus", str(seeds_copy)).stderr for _ in range(2)]
+    assert errors[0] == errors[1] and errors[0].endswith("documents: late: date: '2024-02-30' is not a real date written YYYY-MM-DD\n")
+    assert cached_files(isolated) == []
+
+
+def test_a_small_corpus_yaml_is_read_each_time(isolated: Path, seeds_copy: Path) -> None:
+    (seeds_copy / "corpus.yaml").write_text("name: small\n")
+    assert run("list", "--corpus", str(seeds_copy)).exit_code == 0
+    assert cached_files(isolated) == []
+
+
+texts = st.none() | st.text(max_size=12)
+tags = st.lists(st.text(max_size=5), max_size=3).map(tuple)
+metadata = st.builds(Metadata, title=texts, date=texts, source=texts, url=texts, tags=tags, byline=texts, credit=texts)
+words = st.lists(st.text(min_size=1, max_size=6), min_size=1, max_size=3).map(tuple)
+families = st.dictionaries(st.text(min_size=1, max_size=8), st.lists(words, min_size=1, max_size=3).map(tuple), max_size=3).map(
+    lambda found: {name: Family(name, members) for name, members in found.items()}
+)
+settings = st.builds(
+    config.Settings,
+    name=texts,
+    folder=texts,
+    metadata=st.dictionaries(st.text(max_size=10), metadata, max_size=5),
+    families=families,
+    max_document_mb=st.none() | st.floats(min_value=1e-9, max_value=1e9),
+)
+
+
+@given(settings)
+def test_settings_come_back_from_the_cache_as_they_went_in(kept: config.Settings) -> None:
+    assert config._settings_of(json.loads(json.dumps(config._payload(kept)))) == kept
