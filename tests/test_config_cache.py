@@ -178,3 +178,20 @@ settings = st.builds(
 @given(settings)
 def test_settings_come_back_from_the_cache_as_they_went_in(kept: config.Settings) -> None:
     assert config._settings_of(json.loads(json.dumps(config._payload(kept)))) == kept
+
+
+@pytest.mark.parametrize("kind", ["a folder", "a FIFO", "a file larger than its text"])
+def test_a_cached_file_that_is_no_file_or_too_large_is_ignored(isolated: Path, seeds_copy: Path, kind: str) -> None:
+    path = large_config(seeds_copy)
+    first = answers(seeds_copy)
+    [cached] = cached_files(isolated)
+    kept = json.loads(cached.read_text())
+    cached.unlink()
+    if kind == "a folder":
+        cached.mkdir()
+    elif kind == "a FIFO":
+        os.mkfifo(cached)  # reading it would wait for a writer for ever
+    else:  # whole, but with a title of its own, and padded past twice the size of the text
+        kept["data"]["documents"][0][1] = "A title from a cached file too large to read"
+        cached.write_text(" " * 2 * path.stat().st_size + json.dumps(kept))
+    assert answers(seeds_copy) == first

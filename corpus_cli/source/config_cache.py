@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import json
 import os
+import stat
 import tempfile
 from collections.abc import Mapping
 from pathlib import Path
@@ -41,8 +42,8 @@ def recall(config: Path, text: str) -> Any:
     if len(text) < REMEMBERED_FROM:
         return None
     try:
-        kept = json.loads(_place(config).read_bytes())
-    except (OSError, ValueError, RecursionError):  # none, unreadable, not JSON, nested too deeply
+        kept = json.loads(_read_kept(_place(config), limit=2 * len(text)))
+    except (OSError, ValueError, RecursionError):  # none, unreadable, too large, not JSON, nested too deeply
         return None
     if not isinstance(kept, dict) or kept.get("format") != FORMAT or kept.get("digest") != _digest(text):
         return None
@@ -67,6 +68,19 @@ def keep(config: Path, text: str, data: Any) -> None:
                 raise
     except OSError:
         return
+
+
+def _read_kept(place: Path, limit: int) -> bytes:
+    """The bytes of the cached file `place`; OSError when it is no regular file (a FIFO would
+    block the run) or is larger than `limit` (what is kept of a text is smaller than the text)."""
+    descriptor = os.open(place, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
+    with open(descriptor, "rb") as stream:
+        if not stat.S_ISREG(os.fstat(descriptor).st_mode):
+            raise OSError(f"{place} is not a file")
+        data = stream.read(limit + 1)
+    if len(data) > limit:
+        raise OSError(f"{place} is larger than what it could keep")
+    return data
 
 
 def _place(config: Path) -> Path:
