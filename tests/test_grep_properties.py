@@ -120,6 +120,11 @@ def test_word_matching_uses_unicode_word_characters() -> None:
     assert Matcher(["café"], word=True, ignore_case=True).search("un CAFÉ noir") == (3, 7)
 
 
+def test_a_verbose_pattern_ending_in_a_comment_matches_whole_words() -> None:
+    matcher = Matcher(["(?x) zebra  # the animal"], word=True)
+    assert list(matcher.finditer("zebras and a zebra")) == [(13, 18)]
+
+
 def test_crlf_lines_do_not_search_the_carriage_return() -> None:
     result = search_text(SearchSpec(Matcher(["c$"])), "abc\r\nxc\r\n")
     assert [(r["line"], r["match"], r["after"]) for r in result.records] == [(1, "c", ""), (2, "c", "")]

@@ -266,10 +266,13 @@ class Matcher:
 
 
 def _word_wrapped(source: str) -> str:
-    """The pattern with -w's test around it; inline flags such as (?i) stay at the very start."""
+    """The pattern with -w's test around it; inline flags such as (?i) stay at the very start. Under
+    (?x) a "#" starts a comment that runs to the end of a line: the pattern's own line is ended
+    before the test's closing parenthesis, which the comment would otherwise swallow."""
     flags = _GLOBAL_FLAGS.match(source)
     head = flags.group() if flags else ""
-    return head + _WORD_WRAP.format(source[len(head) :])
+    body = source[len(head) :]
+    return head + _WORD_WRAP.format(body + "\n" if "x" in head else body)
 
 
 def _is_word(char: str) -> bool:
