@@ -43,7 +43,7 @@ ENVIRONMENT = (
     (
         "XDG_CACHE_HOME",
         "Where the index of a corpus whose folder cannot be written goes (default ~/.cache): corpus/NAME-HASH/index.sqlite; "
-        "and what a corpus.yaml of 64 KB or more says, checked, read again only when its text changes: corpus/configs/HASH.json.",
+        "and the data of a corpus.yaml of 64 KB or more, parsed again only when its text changes: corpus/configs/HASH.json.",
     ),
 )
 COMPLETION_VARIABLE = ("_CORPUS_COMPLETE", "Set by the completion scripts (see Shell completion); not for direct use.")

@@ -137,6 +137,28 @@ def test_an_unwritable_corpus_is_indexed_in_the_cache(tmp_path: Path, monkeypatc
     same_as_scan(corpus, "grep", "-c", "Mayorkas")
 
 
+def test_an_unwritable_corpus_without_a_home_folder_is_one_error_and_commands_still_scan(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
+    corpus = tmp_path / "readonly"
+    shutil.copytree(SEEDS, corpus)
+    from corpus_cli.index import location
+
+    def no_home() -> Path:
+        raise RuntimeError("Could not determine home directory.")
+
+    monkeypatch.setattr(location, "writable", lambda folder: not Path(folder).is_relative_to(corpus))
+    monkeypatch.delenv("XDG_CACHE_HOME")
+    monkeypatch.setattr(Path, "home", staticmethod(no_home))
+    built = run("index", "--corpus", str(corpus))
+    assert built.exit_code == 2
+    assert (
+        built.stderr
+        == f"corpus: error: {corpus} cannot be written, and there is no cache folder for its index (no home folder): set XDG_CACHE_HOME\n"
+    )
+    assert status(corpus)["exists"] is False
+    listed = run("list", "--corpus", str(corpus))
+    assert (listed.exit_code, listed.stderr) == (0, "") and listed.stdout == run("list", "--no-index", "--corpus", str(corpus)).stdout
+
+
 def test_the_bundled_seeds_are_indexed_in_the_cache_not_in_the_package(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
     """An installed package's folder is often writable (a venv, uv tool); the index still goes to the
     user's cache. The bundled seeds are a copy here, so a failure cannot write into the checkout."""

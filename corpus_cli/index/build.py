@@ -285,7 +285,7 @@ def drop(corpus: Corpus) -> list[Path]:
     """Remove the corpus's index files, wherever they are; the index files removed."""
     removed = []
     for index in (location.in_corpus(corpus.root), location.in_cache(corpus.root)):
-        if not index.parent.is_dir():
+        if index is None or not index.parent.is_dir():
             continue
         location.not_a_folder(index)
         with writer_lock(index) as held:

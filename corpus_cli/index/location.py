@@ -11,8 +11,8 @@ from collections.abc import Mapping
 from pathlib import Path
 
 from corpus_cli.errors import CorpusError
-from corpus_cli.source.config_cache import user_cache_folder
 from corpus_cli.source.locate import bundled_seeds
+from corpus_cli.source.user_cache import named_after, user_cache_folder
 
 INDEX_FOLDER = ".corpus"  # hidden, so discovery skips it
 INDEX_NAME = "index.sqlite"
@@ -42,13 +42,13 @@ def in_corpus(root: Path) -> Path:
     return root / INDEX_FOLDER / INDEX_NAME
 
 
-def in_cache(root: Path, environ: Mapping[str, str] | None = None) -> Path:
-    """The index's place in the user's cache: one folder per corpus, keyed by its real path."""
-    import hashlib  # here: OpenSSL's 3 ms at every command's start, for a corpus indexed in the cache
-
-    real = os.fsencode(os.path.realpath(root))
-    digest = hashlib.sha256(real).hexdigest()[:16]
-    return user_cache_folder(environ) / f"{Path(os.fsdecode(real)).name or 'root'}-{digest}" / INDEX_NAME
+def in_cache(root: Path, environ: Mapping[str, str] | None = None) -> Path | None:
+    """The index's place in the user's cache: one folder per corpus, keyed by its real path; None
+    without a cache folder."""
+    cache = user_cache_folder(environ)
+    if cache is None:
+        return None
+    return cache / f"{Path(os.path.realpath(root)).name or 'root'}-{named_after(root)}" / INDEX_NAME
 
 
 def existing(root: Path, environ: Mapping[str, str] | None = None) -> Path | None:
@@ -57,7 +57,8 @@ def existing(root: Path, environ: Mapping[str, str] | None = None) -> Path | Non
     local = in_corpus(root)
     if local.is_file():
         return local
-    cached = in_cache(root, environ) if user_cache_folder(environ).is_dir() else None
+    cache = user_cache_folder(environ)
+    cached = in_cache(root, environ) if cache is not None and cache.is_dir() else None
     return cached if cached is not None and cached.is_file() else None
 
 
@@ -67,7 +68,9 @@ def planned(root: Path, environ: Mapping[str, str] | None = None) -> Path:
     if found is not None:
         return found
     folder = in_corpus(root).parent
-    return in_corpus(root) if _may_hold_index(root) and writable(folder if folder.is_dir() else root) else in_cache(root, environ)
+    if _may_hold_index(root) and writable(folder if folder.is_dir() else root):
+        return in_corpus(root)
+    return in_cache(root, environ) or in_corpus(root)
 
 
 def for_writing(root: Path, environ: Mapping[str, str] | None = None) -> Path:
@@ -85,5 +88,7 @@ def for_writing(root: Path, environ: Mapping[str, str] | None = None) -> Path:
         except OSError:
             pass
     cached = in_cache(root, environ)
+    if cached is None:
+        raise CorpusError(f"{root} cannot be written, and there is no cache folder for its index (no home folder): set XDG_CACHE_HOME")
     cached.parent.mkdir(parents=True, exist_ok=True)
     return not_a_folder(cached)
