@@ -7,8 +7,8 @@ or more is kept as JSON in the user's cache folder, one file per corpus.yaml (na
 path), with the digest of the text it was read from; a run whose corpus.yaml holds that text takes
 the data from there (0.06 s for those 4 MB). Only the YAML's reading is saved: the data is checked
 on every run, by the same code as when it is read from the YAML, so the settings and every
-message are the same. Data that JSON does not give back as it was (a date, a set, bytes, NaN,
-from YAML's explicit tags) is not kept.
+message are the same. Data that JSON does not give back as it was (a date, a set or bytes from
+YAML's explicit tags, a NaN) is not kept.
 
 The cache makes runs faster, never different: a cached file that is missing, unreadable, not a
 regular file, of another format (another version or installation of the tool) or for another text is
