@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 
 import pytest
 from helpers import SEEDS, run
@@ -58,6 +59,34 @@ def test_a_long_first_sentence_is_cut_at_a_word_within_200_characters() -> None:
 def test_a_lede_is_always_a_piece_of_the_text_within_the_limit(text: str) -> None:
     found = parse(text).lede
     assert found is None or (0 < len(found) <= LEDE_MAX_CHARS and found in text and found == found.strip())
+
+
+def first_sentence_by_the_rule(text: str) -> str:
+    """The module docstring's rule, written out with the whole text before each full stop."""
+    for end in re.finditer(r"[.!?…]+[\"'’”)\]]*(?=\s|\Z)", text):
+        following = text[end.end() :].lstrip()
+        if following[:1].islower():
+            continue
+        word = re.search(r"(\w+)\.[\"'’”)\]]*$", text[: end.end()])
+        letters = word.group(1) if word else ""
+        abbreviated = (len(letters) == 1 and letters.isalpha()) or letters.lower() in ("mr", "sen", "jan", "st")
+        if end.group().startswith(".") and abbreviated:
+            continue
+        return text[: end.end()]
+    return text
+
+
+pieces = st.sampled_from(
+    ["Mr.", "Sen.", "U.", "S.", "Jan.", "St.", "x" * 40 + "Mr.", "Smith", "the", "vote", ".", "!", "”", " ", " ", "a.m."]
+)
+
+
+@given(st.lists(pieces, max_size=40).map("".join))
+def test_the_word_before_a_full_stop_is_read_whole_however_long(text: str) -> None:
+    text = text.strip()
+    expected = first_sentence_by_the_rule(text)
+    if text and len(expected) <= LEDE_MAX_CHARS:
+        assert lede((text,)) == expected
 
 
 def records(*args: str) -> list[dict]:
