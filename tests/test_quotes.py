@@ -131,3 +131,39 @@ def test_the_extractor_never_raises_and_its_offsets_hold(text: str):
 def test_attribution_shapes(text: str, speaker: str | None, kind: str | None):
     [record] = quotation_records("x", None, text, parse(text).paragraphs)
     assert (record["speaker"], record["speaker_kind"]) == (speaker, kind)
+
+
+name_pieces = st.sampled_from(
+    [
+        "Sen. Ann Lee",
+        "Bob Marsh",
+        "she",
+        "He",
+        " said",
+        " spoke",
+        " was",
+        " “We go,” ",
+        '"Yes." ',
+        ". ",
+        "! ",
+        "\n",
+        "\n\n",
+        " the",
+        "It",
+        ", ",
+    ]
+)
+
+
+@given(st.lists(name_pieces, max_size=30).map("".join), st.data())
+def test_the_last_sentence_subject_before_a_place_is_that_of_the_text_cut_there(text: str, data: st.DataObject) -> None:
+    """`SentenceSubjects.last_before`, which reads each sentence once, against `sentence_subjects`
+    of the slice, which a pronoun's attribution used to read whole each time."""
+    from corpus_cli.analysis.speakers import SentenceSubjects, sentence_subjects
+
+    subjects = SentenceSubjects(text)
+    for start in data.draw(st.lists(st.integers(0, len(text)), min_size=1, max_size=3)):
+        for end in data.draw(st.lists(st.integers(start, len(text)), min_size=1, max_size=4)):
+            sliced = sentence_subjects(text[start:end])
+            expected = (start + sliced[-1][0], sliced[-1][1]) if sliced else None
+            assert subjects.last_before(start, end) == expected

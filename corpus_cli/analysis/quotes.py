@@ -22,7 +22,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
-from corpus_cli.analysis.speakers import CUE, Attribution, after_attribution, before_attribution, fullest_name, sentence_subjects
+from corpus_cli.analysis.speakers import CUE, Attribution, SentenceSubjects, after_attribution, before_attribution, fullest_name
 from corpus_cli.text.document import Document
 from corpus_cli.text.tokens import TOKEN, count_words
 
@@ -188,6 +188,7 @@ def attribute(text: str, paragraphs: list[Paragraph], found: list[Quotation]) ->
     results: list[Attribution | None] = []
     last: tuple[int, Attribution] | None = None  # paragraph of the last attributed quotation, and it
     last_person: Person | None = None
+    subjects = SentenceSubjects(text)
     for index, quotation in enumerate(found):
         first, final = quotation.parts[0], quotation.parts[-1]
         paragraph, last_paragraph = paragraphs[first.paragraph], paragraphs[final.paragraph]
@@ -202,7 +203,7 @@ def attribute(text: str, paragraphs: list[Paragraph], found: list[Quotation]) ->
         if attribution is None and last is not None and first.paragraph - last[0] <= INHERIT_PARAGRAPHS:
             attribution = last[1]
         elif attribution is not None:
-            attribution = _resolved(attribution, text, paragraphs, first, last_person)
+            attribution = _resolved(attribution, subjects, paragraphs, first, last_person)
             if attribution.kind in ("named", "pronoun"):  # "he" keeps pointing at the person it stood for
                 last_person = Person(first.paragraph, first.start, attribution.speaker)
             last = (final.paragraph, attribution)
@@ -210,10 +211,13 @@ def attribute(text: str, paragraphs: list[Paragraph], found: list[Quotation]) ->
     return results
 
 
-def _resolved(attribution: Attribution, text: str, paragraphs: list[Paragraph], part: Part, last_person: Person | None) -> Attribution:
+def _resolved(
+    attribution: Attribution, subjects: SentenceSubjects, paragraphs: list[Paragraph], part: Part, last_person: Person | None
+) -> Attribution:
     """A name in its fullest form; a pronoun as the person it stands for (kind `unresolved` if none):
     the later of the person last quoted (a few paragraphs back at most) and the last name that opens
     a sentence in this paragraph or the two before ("Cotton grower Sam Whitfield said ...")."""
+    text = subjects.text
     if attribution.kind == "named":
         return Attribution(fullest_name(attribution.speaker, text), "named", attribution.cue)
     if attribution.kind != "pronoun":
@@ -221,8 +225,9 @@ def _resolved(attribution: Attribution, text: str, paragraphs: list[Paragraph], 
     candidates = []
     if last_person is not None and part.paragraph - last_person.paragraph <= PRONOUN_PARAGRAPHS:
         candidates.append((last_person.offset, last_person.name))
-    window_start = paragraphs[max(0, part.paragraph - 2)].start
-    candidates += [(window_start + offset, fullest_name(name, text)) for offset, name in sentence_subjects(text[window_start : part.start])]
+    subject = subjects.last_before(paragraphs[max(0, part.paragraph - 2)].start, part.start)
+    if subject is not None:
+        candidates.append((subject[0], fullest_name(subject[1], text)))
     if candidates:
         return Attribution(max(candidates)[1], "pronoun", attribution.cue)
     return Attribution(attribution.speaker, "unresolved", attribution.cue)
