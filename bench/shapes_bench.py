@@ -32,28 +32,26 @@ COMMANDS = [("list",), ("stats", "--top", "5"), ("quotes",), ("export", "--forma
 QUADRATIC = 3.0
 
 
+def repeated(piece: Callable[[int], str], size: int) -> str:
+    """`piece(0) + piece(1) + ...`, until `size` characters."""
+    parts: list[str] = []
+    length = 0
+    while length < size:
+        parts.append(piece(len(parts)))
+        length += len(parts[-1])
+    return "".join(parts)
+
+
 def roll_call(size: int) -> str:
-    names, number = [], 0
-    while sum(map(len, names)) < size:
-        names.append(f"Sen. {NAMES[number % len(NAMES)]}, ")
-        number += 1
-    return "Voting yes on the border bill: " + "".join(names) + "and nobody else.\n"
+    return "Voting yes on the border bill: " + repeated(lambda number: f"Sen. {NAMES[number % len(NAMES)]}, ", size) + "and nobody else.\n"
 
 
 def pronoun_quotes(size: int) -> str:
-    parts, number = [], 0
-    while sum(map(len, parts)) < size:
-        parts.append(f'She said "we will go home on day {number}" and left. ')
-        number += 1
-    return "Ann Lee spoke first. " + "".join(parts) + "\n"
+    return "Ann Lee spoke first. " + repeated(lambda number: f'She said "we will go home on day {number}" and left. ', size) + "\n"
 
 
 def named_quotes(size: int) -> str:
-    parts, number = [], 0
-    while sum(map(len, parts)) < size:
-        parts.append(f'"The border is closed {number}," said {NAMES[number % len(NAMES)]} Smith. ')
-        number += 1
-    return "".join(parts) + "\n"
+    return repeated(lambda number: f'"The border is closed {number}," said {NAMES[number % len(NAMES)]} Smith. ', size) + "\n"
 
 
 def long_line(size: int) -> str:
