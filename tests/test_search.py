@@ -181,3 +181,21 @@ def test_search_gives_the_warnings_that_reading_the_documents_gives_and_strict_f
         assert "999_cp1252.txt: invalid UTF-8" in searched.stderr and "998_binary.txt: binary file" in searched.stderr
     strict = run("search", "zyzzyva", "--corpus", str(indexed), "--strict")
     assert strict.exit_code == 2 and strict.stderr.endswith("corpus: error: 2 warning(s) and --strict is set\n")
+
+
+HUGE = "99999999999999999999"  # past a 64-bit integer
+
+
+@pytest.mark.parametrize(
+    ("args", "unlimited"),
+    [
+        (("search", "ICE", "--limit", HUGE), ("search", "ICE", "--limit", "1000")),
+        (("grep", "-c", "ICE", "-m", HUGE), ("grep", "-c", "ICE")),
+        (("list", "--limit", HUGE), ("list",)),
+        (("stats", "--top", HUGE, "--format", "jsonl"), ("stats", "--top", "100000", "--format", "jsonl")),
+    ],
+)
+def test_a_count_past_any_integer_is_no_limit(indexed: Path, args: tuple[str, ...], unlimited: tuple[str, ...]):
+    huge, plain = run(*args, "--corpus", str(indexed)), run(*unlimited, "--corpus", str(indexed))
+    assert (huge.exit_code, huge.stderr) == (0, "")
+    assert huge.stdout == plain.stdout

@@ -9,7 +9,7 @@ from typing import Any
 import click
 
 from corpus_cli.analysis import collocates
-from corpus_cli.commands.options import dedupe_option, document_options, format_option
+from corpus_cli.commands.options import Count, dedupe_option, document_options, format_option
 from corpus_cli.commands.stopwords import chosen_stopwords, stopword_options
 from corpus_cli.errors import ExitStatus
 from corpus_cli.output.bars import rounded, with_bars
@@ -61,8 +61,8 @@ class CollocatesOptions:
 @click.option(
     "--measure", type=click.Choice(collocates.MEASURES), default="logdice", show_default=True, help="The score collocates are ranked by."
 )
-@click.option("--min-freq", type=click.IntRange(min=1), default=3, show_default=True, metavar="N", help="Least co-occurrences.")
-@click.option("--top", type=click.IntRange(min=1), default=20, show_default=True, metavar="N", help="How many collocates.")
+@click.option("--min-freq", type=Count(min=1), default=3, show_default=True, metavar="N", help="Least co-occurrences.")
+@click.option("--top", type=Count(min=1), default=20, show_default=True, metavar="N", help="How many collocates.")
 @stopword_options("collocates")
 @format_option()
 @document_options

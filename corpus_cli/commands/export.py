@@ -8,7 +8,7 @@ from typing import TypeVar
 
 import click
 
-from corpus_cli.commands.options import dedupe_option, document_options
+from corpus_cli.commands.options import Count, dedupe_option, document_options
 from corpus_cli.export import formats as export
 from corpus_cli.output.terminal import stdout
 from corpus_cli.run.session import Session
@@ -37,9 +37,7 @@ Item = TypeVar("Item")
     is_flag=True,
     help="Replace PATH if it exists: a file, or a folder an earlier markdown or parquet export wrote (replaced whole, at the end).",
 )
-@click.option(
-    "--shard-rows", type=click.IntRange(min=1), metavar="N", help="With --format parquet: at most N rows a file [default: 100000]."
-)
+@click.option("--shard-rows", type=Count(min=1), metavar="N", help="With --format parquet: at most N rows a file [default: 100000].")
 @document_options
 @dedupe_option
 def export_command(session: Session, export_format: str, output: str | None, force: bool, shard_rows: int | None) -> int:

@@ -11,7 +11,7 @@ from click.decorators import FC
 
 from corpus_cli.analysis.families import family_of
 from corpus_cli.commands.grep_options import GrepOptions
-from corpus_cli.commands.options import FiniteFloatRange, dedupe_option, document_options, format_option
+from corpus_cli.commands.options import Count, FiniteFloatRange, dedupe_option, document_options, format_option
 from corpus_cli.errors import ExitStatus
 from corpus_cli.grep.early import search_corpus
 from corpus_cli.grep.search import DocumentResult, search_documents
@@ -66,10 +66,10 @@ class KwicWidth(click.ParamType):  # type: ignore[type-arg]  # generic in click'
 @click.option("--include-zero", is_flag=True, help="With -c, list documents with no match too.")
 @click.option("-l", "--files-with-matches", is_flag=True, help="Print only the documents that have a match.")
 @click.option("-o", "--only-matching", is_flag=True, help="Print only the matched text, not the rest of the line.")
-@click.option("-m", "--max-count", type=click.IntRange(min=0), metavar="N", help="Stop after N selected lines in each document.")
-@click.option("-A", "--after-context", type=click.IntRange(min=0), metavar="N", help="Show N lines after each selected line.")
-@click.option("-B", "--before-context", type=click.IntRange(min=0), metavar="N", help="Show N lines before each selected line.")
-@click.option("-C", "--context", type=click.IntRange(min=0), metavar="N", help="Show N lines before and after (-A and -B win).")
+@click.option("-m", "--max-count", type=Count(min=0), metavar="N", help="Stop after N selected lines in each document.")
+@click.option("-A", "--after-context", type=Count(min=0), metavar="N", help="Show N lines after each selected line.")
+@click.option("-B", "--before-context", type=Count(min=0), metavar="N", help="Show N lines before each selected line.")
+@click.option("-C", "--context", type=Count(min=0), metavar="N", help="Show N lines before and after (-A and -B win).")
 @click.option("-q", "--quiet", is_flag=True, help="Print nothing; the exit status says whether anything matched.")
 @click.option(
     "--field",
@@ -101,7 +101,7 @@ class KwicWidth(click.ParamType):  # type: ignore[type-arg]  # generic in click'
 )
 @click.option(
     "--max-context-chars",
-    type=click.IntRange(min=0),
+    type=Count(min=0),
     default=DEFAULT_MAX_CONTEXT_CHARS,
     show_default=True,
     metavar="N",
@@ -114,7 +114,7 @@ class KwicWidth(click.ParamType):  # type: ignore[type-arg]  # generic in click'
     metavar="FILE",
     help="Search every member of the term families in FILE (YAML) as a word, any case; records gain the family.",
 )
-@click.option("-j", "--jobs", type=click.IntRange(min=1), metavar="N", help="Worker processes (default: one per core for large corpora).")
+@click.option("-j", "--jobs", type=Count(min=1), metavar="N", help="Worker processes (default: one per core for large corpora).")
 @format_option(GREP_FORMATS, "text on a terminal, jsonl otherwise")
 @click.option("--json", "json_lines", is_flag=True, help="The same as --format jsonl (ripgrep's --json).")
 @_no_op("-E", "--extended-regexp", "patterns are always Python regular expressions, which are extended")

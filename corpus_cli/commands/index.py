@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import click
 
-from corpus_cli.commands.options import corpus_options, format_option
+from corpus_cli.commands.options import Count, corpus_options, format_option
 from corpus_cli.output.terminal import default_format
 from corpus_cli.output.writers import write_object
 from corpus_cli.run.progress import progress
@@ -15,7 +15,7 @@ from corpus_cli.run.session import Session
 @corpus_options
 @click.option("--status", is_flag=True, help="Print a record about the index (where, size, documents, built, stale files); change nothing.")
 @click.option("--drop", is_flag=True, help="Remove the index.")
-@click.option("-j", "--jobs", type=click.IntRange(min=1), metavar="N", help="Worker processes (default: one per core for large corpora).")
+@click.option("-j", "--jobs", type=Count(min=1), metavar="N", help="Worker processes (default: one per core for large corpora).")
 @format_option()
 def index_command(session: Session, status: bool, drop: bool, jobs: int | None, output_format: str | None) -> int:
     """Build or update the index that makes the other commands fast.

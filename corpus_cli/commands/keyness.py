@@ -11,7 +11,7 @@ import click
 from corpus_cli.analysis import keyness
 from corpus_cli.analysis.families import Family
 from corpus_cli.commands.families import families_option, known_families
-from corpus_cli.commands.options import document_options, format_option
+from corpus_cli.commands.options import Count, document_options, format_option
 from corpus_cli.commands.stopwords import chosen_stopwords, stopword_options
 from corpus_cli.errors import CorpusError
 from corpus_cli.output.bars import rounded, with_bars
@@ -68,9 +68,9 @@ class KeynessOptions:
 @click.option("--ref-until", metavar="DATE", help="Reference: documents dated on or before DATE.")
 @click.option("--ref-id", metavar="GLOB", help="Reference: documents whose id matches GLOB.")
 @click.option("--ref-corpus", metavar="PATH", help="Reference: another corpus (a folder or its corpus.yaml); --ref-* select in it.")
-@click.option("--top", type=click.IntRange(min=1), default=20, show_default=True, metavar="N", help="How many terms.")
+@click.option("--top", type=Count(min=1), default=20, show_default=True, metavar="N", help="How many terms.")
 @click.option("--negative", is_flag=True, help="List the under-used terms instead of the over-used.")
-@click.option("--min-freq", type=click.IntRange(min=1), default=3, show_default=True, metavar="N", help="Least uses, both sides together.")
+@click.option("--min-freq", type=Count(min=1), default=3, show_default=True, metavar="N", help="Least uses, both sides together.")
 @click.option("--ngram", type=click.IntRange(1, 9), default=1, show_default=True, metavar="N", help="Phrases of N words.")
 @stopword_options("terms")
 @families_option

@@ -10,7 +10,7 @@ from typing import Any, Literal, get_args
 
 import click
 
-from corpus_cli.commands.options import dedupe_option, document_options, format_option
+from corpus_cli.commands.options import Count, dedupe_option, document_options, format_option
 from corpus_cli.output.terminal import default_format
 from corpus_cli.output.writers import RecordWriter
 from corpus_cli.run.session import Session
@@ -55,7 +55,7 @@ def parse_fields(ctx: click.Context, param: click.Parameter, value: str | None) 
     help="Sort by this field, undated or untitled documents last (default: id order, or the order of the records on stdin).",
 )
 @click.option("--reverse", is_flag=True, help="Reverse the order.")
-@click.option("--limit", type=click.IntRange(min=0), metavar="N", help="Print at most N documents.")
+@click.option("--limit", type=Count(min=0), metavar="N", help="Print at most N documents.")
 @click.option(
     "--fields", callback=parse_fields, metavar="A,B,...", help=f"Fields to print, comma-separated, from: {', '.join(SUMMARY_FIELDS)}."
 )

@@ -13,6 +13,18 @@ from corpus_cli.output.writers import RECORD_FORMATS
 from corpus_cli.run.session import open_session
 from corpus_cli.source.limits import DEFAULT_MAX_DOCUMENT_MB
 
+# A count past any corpus's size is no limit: taken as this, which islice and SQLite accept, and
+# to which a few more can be added without overflowing SQLite's integers.
+MAX_COUNT = 2**62
+
+
+class Count(click.IntRange):
+    """A count of things (lines, documents, terms, processes) at least `min`, shown as click shows
+    a range; 99999999999999999999 is no limit rather than an overflow deep in the run."""
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> int:
+        return min(int(super().convert(value, param, ctx)), MAX_COUNT)
+
 
 def corpus_options(command: Callable[..., Any]) -> Callable[..., Any]:
     """--corpus, and a `session` argument built from it, for commands over the whole corpus."""

@@ -6,7 +6,7 @@ from typing import Any, NoReturn
 
 import click
 
-from corpus_cli.commands.options import document_options, format_option
+from corpus_cli.commands.options import Count, document_options, format_option
 from corpus_cli.errors import CorpusError
 from corpus_cli.output.terminal import color_enabled, default_format, write_text
 from corpus_cli.output.writers import RECORD_FORMATS, RecordWriter
@@ -18,7 +18,7 @@ TABLE_FIELDS = ("rank", "id", "date", "score", "title")
 
 @click.command("search")
 @click.argument("query")
-@click.option("--limit", type=click.IntRange(min=1), default=20, show_default=True, metavar="N", help="Print the N best documents.")
+@click.option("--limit", type=Count(min=1), default=20, show_default=True, metavar="N", help="Print the N best documents.")
 @format_option(("text", *RECORD_FORMATS), "text on a terminal, jsonl otherwise")
 @document_options
 def search_command(session: Session, query: str, limit: int, output_format: str | None) -> int:

@@ -14,7 +14,7 @@ from corpus_cli.analysis import stats, terms, trends
 from corpus_cli.analysis.families import Family, resolve
 from corpus_cli.analysis.stats import Grouping
 from corpus_cli.commands.families import families_option, known_families
-from corpus_cli.commands.options import dedupe_option, document_options, format_option
+from corpus_cli.commands.options import Count, dedupe_option, document_options, format_option
 from corpus_cli.commands.stopwords import chosen_stopwords
 from corpus_cli.output.bars import with_bars
 from corpus_cli.output.terminal import default_format, is_terminal
@@ -83,7 +83,7 @@ class StatsOptions:
 
 @click.command("stats")
 @click.option("--by", type=click.Choice(tuple(stats.GROUPINGS)), help="One row per document, year, month, ISO week, day or credit.")
-@click.option("--top", type=click.IntRange(min=1), metavar="N", help="The N most frequent terms, with their document frequency.")
+@click.option("--top", type=Count(min=1), metavar="N", help="The N most frequent terms, with their document frequency.")
 @click.option(
     "--ngram",
     type=click.IntRange(1, 9),
