@@ -91,6 +91,13 @@ def test_by_date_keeps_undated_documents_in_their_own_last_group(by: str, key) -
     assert rows[-1]["undated"] == rows[-1]["documents"] and rows[-1]["first_date"] is None
 
 
+@pytest.mark.parametrize(("date", "week"), [("2024-12-30", "2025-W01"), ("0001-01-01", "0001-W01"), ("0999-06-15", "0999-W24")])
+def test_weeks_are_iso_weeks_with_a_four_digit_year(date: str, week: str) -> None:
+    from corpus_cli.analysis.stats import iso_week
+
+    assert iso_week(date) == week
+
+
 def test_by_credit_and_a_table_that_names_the_group_without_one() -> None:
     rows = jsonl("stats", "--by", "credit")
     credits = [r["credit"] for r in listed()]

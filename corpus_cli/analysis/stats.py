@@ -128,9 +128,10 @@ def group_by_date_or_credit(date: str | None, credit: str | None, by: Grouping) 
 
 def iso_week(date: str) -> str:
     """The ISO 8601 week of an ISO date, as ``YYYY-Www``: weeks start on Monday, and the first
-    week of a year holds its first Thursday (so 2024-12-30 falls in 2025-W01)."""
+    week of a year holds its first Thursday (so 2024-12-30 falls in 2025-W01). The year has four
+    digits, as in the dates and the other groups (0001-W01, 0001-01)."""
     year, week, _ = dt.date.fromisoformat(date).isocalendar()
-    return f"{year}-W{week:02d}"
+    return f"{year:04d}-W{week:02d}"
 
 
 def fields_for(by: Grouping | None, fields: Sequence[str]) -> tuple[str, ...]:
