@@ -287,3 +287,29 @@ def test_a_corpus_without_an_index_loads_none_of_the_index_modules(tmp_path: Pat
     assert index_modules_loaded() == "[]\n"
     assert run("index", "--corpus", str(corpus)).exit_code == 0
     assert index_modules_loaded() == "['corpus_cli.index.candidates', 'corpus_cli.index.view']\n"
+
+
+def test_an_update_on_a_full_disk_says_so_and_leaves_the_index_usable(seeds_copy: Path, monkeypatch: pytest.MonkeyPatch):
+    """SQLite rolls a transaction back itself when the disk fills (SQLITE_FULL); the error that says
+    so is the one given. A full disk is made by capping the index's pages where it stands."""
+    assert run("index", "--corpus", str(seeds_copy)).exit_code == 0
+    from corpus_cli.index import schema
+
+    connect = schema.connect
+
+    def full(path: Path, *, writable: bool) -> sqlite3.Connection:
+        connection = connect(path, writable=writable)
+        if writable:
+            pages = connection.execute("PRAGMA page_count").fetchone()[0]
+            connection.execute(f"PRAGMA max_page_count = {pages}")
+        return connection
+
+    monkeypatch.setattr(schema, "connect", full)
+    for number in range(40):  # new documents enough to need new pages
+        (seeds_copy / f"new_{number}.txt").write_text(f"A new article {number}. " + "Words of its own: " * 50 + f"w{number}x" * 400)
+    updated = run("index", "--corpus", str(seeds_copy))
+    assert updated.exit_code == 2
+    assert updated.stderr.endswith(": cannot write the index: database or disk is full\n"), updated.stderr
+    monkeypatch.undo()
+    assert status(seeds_copy)["usable"] is True
+    assert run("list", "--corpus", str(seeds_copy)).stdout == run("list", "--no-index", "--corpus", str(seeds_copy)).stdout

@@ -118,7 +118,10 @@ def write(
         stamps.restamp(connection, map(folder_of, changed) if stamped else None)
         connection.execute("COMMIT")
     except BaseException:
-        connection.execute("ROLLBACK")
+        # SQLite may have rolled back already (a full disk, SQLITE_FULL): a second rollback would
+        # raise "no transaction is active" in place of the error that says why.
+        if connection.in_transaction:
+            connection.execute("ROLLBACK")
         raise
 
 
