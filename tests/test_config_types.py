@@ -28,10 +28,10 @@ def listing_with(folder: Path, config: str) -> tuple[int, str]:
         ("colour: red\n", "corpus.yaml: unknown key 'colour' (known: name, path, documents, terms, max_document_mb)"),
         ("documents:\n  a_1:\n    title: {a: b}\n", "corpus.yaml: documents: a_1: title: expected text, not a mapping"),
         ("documents:\n  a_1:\n    source: [x]\n", "corpus.yaml: documents: a_1: source: expected text, not a list"),
-        ("documents:\n  a_1:\n    url: true\n", "corpus.yaml: documents: a_1: url: expected text, not true/false"),
+        ("documents:\n  a_1:\n    url: !!bool true\n", "corpus.yaml: documents: a_1: url: expected text, not true/false"),
         ("documents:\n  a_1:\n    tags: [a, [b]]\n", "corpus.yaml: documents: a_1: tags: expected a list of text, not a list"),
         ("documents:\n  a_1:\n    tags: {a: b}\n", "corpus.yaml: documents: a_1: tags: expected a list of text"),
-        ("documents:\n  a_1:\n    date: 20240101\n", "corpus.yaml: documents: a_1: date: 20240101 is not a real date written YYYY-MM-DD"),
+        ("documents:\n  a_1:\n    date: 20240101\n", "corpus.yaml: documents: a_1: date: '20240101' is not a real date written YYYY-MM-DD"),
         (
             "documents:\n  a_1:\n    date: '2024-W01-1'\n",
             "corpus.yaml: documents: a_1: date: '2024-W01-1' is not a real date written YYYY-MM-DD",
@@ -48,6 +48,23 @@ def test_a_value_of_the_wrong_type_is_one_line_naming_its_key(isolated: Path, co
     assert status == 2
     assert errors.startswith("corpus: error: ") and errors.count("\n") == 1
     assert message in errors
+
+
+def test_every_plain_value_is_the_text_written_whatever_yaml_11_would_make_of_it(isolated: Path) -> None:
+    (isolated / "a_1.txt").write_text(" date 2024-01-01 Voters said yes and no at 12:30. Rates were 3.50 on 0x1F.\n")
+    config = "documents:\n  a_1:\n    title: 0x1F\n    byline: 3.50\n    credit: 1_000\n    url: yes\n    tags: [12:30, off, .inf]\n"
+    status, errors = listing_with(isolated, config + "terms:\n  answers: [yes, no]\n  rate: [3.50]\n  hex: [0x1F]\n")
+    assert (status, errors) == (0, "")
+    [record] = [json.loads(line) for line in run("show", "a_1", "--format", "jsonl").stdout.splitlines()]
+    assert (record["title"], record["byline"], record["credit"], record["url"]) == ("0x1F", "3.50", "1_000", "yes")
+    assert record["tags"] == ["12:30", "off", ".inf"]
+    counted = {
+        row["term"]: row["count"]
+        for row in map(
+            json.loads, run("stats", "--term", "answers", "--term", "rate", "--term", "hex", "--format", "jsonl").stdout.splitlines()
+        )
+    }
+    assert counted == {"answers": 2, "rate": 1, "hex": 1}
 
 
 def test_numbers_and_text_that_are_plainly_text_are_kept(isolated: Path) -> None:

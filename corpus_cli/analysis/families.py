@@ -87,13 +87,18 @@ def parse_families(data: object, where: str) -> dict[str, Family]:
             raise CorpusError(f"{where}: a family needs a name (one is {name!r})")
         if isinstance(members, str):
             members = [members]
-        if not isinstance(members, list) or not all(isinstance(member, (str, int, float)) for member in members):
+        if not isinstance(members, list) or not all(_is_member(member) for member in members):
             raise CorpusError(f"{where}: {name}: expected a list of words or phrases")
         try:
             families[str(name)] = Family.of(str(name), map(str, members))
         except ValueError as error:
             raise CorpusError(f"{where}: {name}: {error}") from None
     return families
+
+
+def _is_member(value: object) -> bool:
+    """A word or phrase as YAML gives it: text, or a number from an explicit tag (not true/false)."""
+    return isinstance(value, (str, int, float)) and not isinstance(value, bool)
 
 
 def resolve(terms: Sequence[str], families: Mapping[str, Family]) -> list[Family]:

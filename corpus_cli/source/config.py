@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -66,10 +67,15 @@ def load_config(path: Path, *, need_folder: bool = True) -> Corpus:
 
 
 TOP_KEYS = ("name", "path", "documents", "terms", "max_document_mb")
+_DECIMAL = re.compile(r"[-+]?(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?")
 
 
 def _megabytes(where: str, value: Any) -> float:
-    """A size in MB: a finite number above 0."""
+    """A size in MB: a finite number above 0, written in decimal (a number from an explicit tag too)."""
+    if isinstance(value, str) and _DECIMAL.fullmatch(value):
+        value = float(value)
+        if math.isinf(value):
+            raise CorpusError(f"{where}: expected a number of megabytes above 0, not a number that large")
     if isinstance(value, bool) or not isinstance(value, (int, float)):
         raise CorpusError(f"{where}: expected a number of megabytes, not {_kind(value)}")
     try:

@@ -104,7 +104,7 @@ def _format() -> str:
     """What else the data depends on: this tool's version, and the Python environment it runs in,
     whose PyYAML read the text (with libyaml or without, which do not refuse quite the same
     texts). Asking PyYAML itself would import it, which takes longer than reading the cache."""
-    return f"1 {__version__} {sys.prefix}"
+    return f"2 {__version__} {sys.prefix}"
 
 
 def _digest(encoded: bytes) -> str:

@@ -44,18 +44,26 @@ def parse_yaml(text: str, path: Path) -> Any:
 @functools.cache
 def _loader() -> type:
     """libyaml's safe loader where PyYAML was built with it (as safe, and faster, though a large
-    corpus.yaml is still slow: see source/config_cache.py), with no implicit timestamps (a date
-    stays the text it is written as), and mappings read by `_mapping`."""
+    corpus.yaml is still slow: see source/config_cache.py), whose plain scalars are the text
+    written or null (`AS_TEXT`), and mappings read by `_mapping`."""
     import yaml
 
     base = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
     resolvers = {
-        first: [(tag, pattern) for tag, pattern in candidates if tag != "tag:yaml.org,2002:timestamp"]
+        first: [(tag, pattern) for tag, pattern in candidates if tag not in AS_TEXT]
         for first, candidates in base.yaml_implicit_resolvers.items()
     }
     methods = {"construct_mapping": _mapping, "flatten_mapping": functools.partialmethod(_flattened, base.flatten_mapping)}
     return type("UserFileLoader", (base,), {"yaml_implicit_resolvers": resolvers, **methods})
 
+
+# YAML 1.1's implicit types that a user's file does not get: a plain scalar that looks like one of
+# them is the text written. Every value a user writes is text (a title, a date, a family's member)
+# but max_document_mb, which reads its number from the text. YAML 1.1 would make 0x1F the number
+# 31, 3.50 the number 3.5, 12:30 the number 750, yes and off true and false, and 2024-01-01 a date
+# (a date is checked where the key can be named: 2024-02-30 would stop YAML with "day is out of
+# range for month"). An explicit tag (!!int 5) still makes what it says.
+AS_TEXT = {f"tag:yaml.org,2002:{name}" for name in ("bool", "int", "float", "timestamp")}
 
 # A scalar key with one of these tags, implicit or written, is the text written; another tag
 # (!!binary, !!python/...) is constructed, or refused, as YAML says.
