@@ -53,15 +53,20 @@ def normalized(query: str) -> str:
 
 
 def ranked(connection: sqlite3.Connection, query: str, limit: int | None = None) -> Iterator[tuple[int, float]]:
-    """(rowid, score) of the documents matching `query`, best first (the `limit` best only, when
-    given); higher scores are better."""
+    """(rowid, score) of the documents matching `query`, best first, equal scores in path order
+    (the `limit` best only, when given); higher scores are better."""
     fts_query = normalized(query)
     # With a limit SQLite keeps only the best rows as it ranks: for a word in 88,626 documents
-    # of 93,646 that took the query from 0.44 s to 0.15 s.
-    sql = "SELECT rowid, bm25(words, 1.0, ?) AS rank FROM words WHERE words MATCH ? ORDER BY rank, rowid LIMIT ?"
+    # of 93,646 that took the query from 0.44 s to 0.15 s. Equal scores go in path order: the rowid
+    # says when a file was last indexed, so an updated index and one built afresh would differ
+    # (a path looked up for each match costs 0.03 s of those 0.15).
+    sql = (
+        "SELECT rowid, bm25(words, 1.0, ?) AS rank, (SELECT path FROM files WHERE files.rowid = words.rowid) AS path"
+        " FROM words WHERE words MATCH ? ORDER BY rank, path LIMIT ?"
+    )
     try:
         cursor = connection.execute(sql, (HEADLINE_WEIGHT, fts_query, -1 if limit is None else limit))
-        for rowid, rank in cursor:
+        for rowid, rank, _ in cursor:
             yield rowid, -rank
     except sqlite3.OperationalError as error:
         message = str(error).removeprefix("fts5: ")
