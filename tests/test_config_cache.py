@@ -8,6 +8,7 @@ import errno
 import json
 import os
 from pathlib import Path
+from typing import Any
 
 import pytest
 from helpers import run
@@ -65,6 +66,19 @@ def cached_files(isolated: Path) -> list[Path]:
     return sorted(folder.iterdir()) if folder.is_dir() else []
 
 
+def read_kept(cached: Path) -> tuple[dict[str, Any], Any]:
+    """The header line and the data of a cached file."""
+    header, _, body = cached.read_text(encoding="utf-8").partition("\n")
+    return json.loads(header), json.loads(body)
+
+
+def write_kept(cached: Path, header: dict[str, Any], data: Any, padding: str = "") -> None:
+    """A cached file of `data`, its check made as the cache makes it (a file another hand wrote whole)."""
+    body = padding + json.dumps(data, ensure_ascii=False, separators=(",", ":"))
+    check = config_cache._digest(body.encode())
+    cached.write_text(json.dumps({**header, "check": check}) + "\n" + body, encoding="utf-8")
+
+
 def test_a_large_corpus_yaml_is_remembered_and_answers_the_same(isolated: Path, seeds_copy: Path) -> None:
     large_config(seeds_copy)
     first = answers(seeds_copy)
@@ -78,9 +92,9 @@ def test_what_is_remembered_is_what_a_run_uses(isolated: Path, seeds_copy: Path)
     large_config(seeds_copy)
     run("list", "--corpus", str(seeds_copy))
     [cached] = cached_files(isolated)
-    kept = json.loads(cached.read_text())
-    kept["data"]["documents"][first_id(seeds_copy)]["title"] = "A title only the cache holds"
-    cached.write_text(json.dumps(kept))
+    header, data = read_kept(cached)
+    data["documents"][first_id(seeds_copy)]["title"] = "A title only the cache holds"
+    write_kept(cached, header, data)
     assert "A title only the cache holds" in run("list", "--format", "jsonl", "--corpus", str(seeds_copy)).stdout
 
 
@@ -93,24 +107,31 @@ def test_an_edited_corpus_yaml_is_read_again(isolated: Path, seeds_copy: Path) -
     assert len(cached_files(isolated)) == 1  # the file for this corpus.yaml, rewritten
 
 
+def _flipped(header: dict[str, Any], data: Any, text: str) -> str:
+    """The data changed after its check was made: a bit flipped on the disk."""
+    data["documents"]["filler_00001"]["source"] = "Paper 2"
+    return json.dumps(header) + "\n" + json.dumps(data, ensure_ascii=False, separators=(",", ":"))
+
+
 @pytest.mark.parametrize(
     "spoil",
     [
-        lambda kept, text: text[: len(text) // 2],
-        lambda kept, text: "[" * 100_000,
-        lambda kept, text: "[]",
-        lambda kept, text: json.dumps({**kept, "format": "0 old"}),
-        lambda kept, text: json.dumps({**kept, "digest": "0" * 32}),
-        lambda kept, text: json.dumps({**kept, "data": None}),
+        lambda header, data, text: text[: len(text) // 2],
+        lambda header, data, text: "[" * 100_000,
+        lambda header, data, text: "[]",
+        lambda header, data, text: json.dumps({**header, "format": "0 old"}) + text[text.index("\n") :],
+        lambda header, data, text: json.dumps({**header, "digest": "0" * 32}) + text[text.index("\n") :],
+        lambda header, data, text: json.dumps(header) + "\n",
+        _flipped,
     ],
-    ids=["cut short", "nested too deeply", "a list", "another format", "another text", "no data"],
+    ids=["cut short", "nested too deeply", "a list", "another format", "another text", "no data", "a value changed"],
 )
-def test_a_cached_file_that_is_damaged_or_foreign_is_ignored(isolated: Path, seeds_copy: Path, spoil: object) -> None:
+def test_a_cached_file_that_is_damaged_or_foreign_is_ignored(isolated: Path, seeds_copy: Path, spoil: Any) -> None:
     large_config(seeds_copy)
     first = answers(seeds_copy)
     [cached] = cached_files(isolated)
-    text = cached.read_text()
-    cached.write_text(spoil(json.loads(text), text))  # type: ignore[operator]
+    text = cached.read_text(encoding="utf-8")
+    cached.write_text(spoil(*read_kept(cached), text), encoding="utf-8")
     assert answers(seeds_copy) == first
 
 
@@ -118,9 +139,9 @@ def test_cached_data_is_checked_as_the_yaml_is(isolated: Path, seeds_copy: Path)
     large_config(seeds_copy)
     run("list", "--corpus", str(seeds_copy))
     [cached] = cached_files(isolated)
-    kept = json.loads(cached.read_text())
-    kept["data"]["documents"][first_id(seeds_copy)]["date"] = "2024-02-30"
-    cached.write_text(json.dumps(kept))
+    header, data = read_kept(cached)
+    data["documents"][first_id(seeds_copy)]["date"] = "2024-02-30"
+    write_kept(cached, header, data)
     result = run("list", "--corpus", str(seeds_copy))
     assert result.exit_code == 2
     assert result.stderr.endswith(f"documents: {first_id(seeds_copy)}: date: '2024-02-30' is not a real date written YYYY-MM-DD\n")
@@ -235,13 +256,13 @@ def test_a_cached_file_that_is_no_file_or_too_large_is_ignored(isolated: Path, s
     path = large_config(seeds_copy)
     first = answers(seeds_copy)
     [cached] = cached_files(isolated)
-    kept = json.loads(cached.read_text())
+    header, data = read_kept(cached)
     cached.unlink()
     if kind == "a folder":
         cached.mkdir()
     elif kind == "a FIFO":
         os.mkfifo(cached)  # reading it would wait for a writer for ever
     else:  # whole, but with a title of its own, and padded past what the text could make
-        kept["data"]["documents"][first_id(seeds_copy)]["title"] = "A title from a cached file too large to read"
-        cached.write_text(" " * config_cache.GROWTH * path.stat().st_size + json.dumps(kept))
+        data["documents"][first_id(seeds_copy)]["title"] = "A title from a cached file too large to read"
+        write_kept(cached, header, data, padding=" " * config_cache.GROWTH * path.stat().st_size)
     assert answers(seeds_copy) == first

@@ -4,16 +4,17 @@ PyYAML makes a Python object of every node and resolves every plain scalar with 
 expressions in Python, with libyaml too: a corpus.yaml holding 40,000 documents' metadata (4 MB)
 took 7 s to read, before every command. So the data read from a file of `REMEMBERED_FROM` bytes
 or more is kept as JSON in the user's cache folder, one file per corpus.yaml (named after its real
-path), with the digest of the text it was read from; a run whose corpus.yaml holds that text takes
-the data from there (0.06 s for those 4 MB). Only the YAML's reading is saved: the data is checked
-on every run, by the same code as when it is read from the YAML, so the settings and every
-message are the same. Data that JSON does not give back as it was (a date, a set or bytes from
-YAML's explicit tags, a NaN) is not kept.
+path), after a header line with the digests of the text it was read from and of the data itself;
+a run whose corpus.yaml holds that text takes the data from there (0.06 s for those 4 MB). Only
+the YAML's reading is saved: the data is checked on every run, by the same code as when it is read
+from the YAML, so the settings and every message are the same. Data that JSON does not give back
+as it was (a date, a set or bytes from YAML's explicit tags, a NaN) is not kept.
 
 The cache makes runs faster, never different: a cached file that is missing, unreadable, not a
-regular file, of another format (another version or installation of the tool) or for another text is
-no cached file, and the YAML is read. It is written whole or not at all (a temporary file renamed
-into place); a cache folder that cannot be written leaves every run reading the YAML, without a word.
+regular file, of another format (another version or installation of the tool), for another text
+or whose data is not what was written is no cached file, and the YAML is read. It is written whole
+or not at all (a temporary file renamed into place); a cache folder that cannot be written leaves
+every run reading the YAML, without a word.
 """
 
 from __future__ import annotations
@@ -46,12 +47,15 @@ def recall(config: Path, text: str) -> Any:
     if place is None:
         return None
     try:
-        kept = json.loads(_read_kept(place, limit=GROWTH * len(encoded)))
+        header, _, body = _read_kept(place, limit=GROWTH * len(encoded)).partition(b"\n")
+        kept = json.loads(header)
+        if not isinstance(kept, dict) or kept.get("format") != _format() or kept.get("digest") != _digest(encoded):
+            return None
+        if kept.get("check") != _digest(body):  # the data changed since it was written
+            return None
+        return json.loads(body)
     except (OSError, ValueError, RecursionError):  # none, unreadable, too large, not JSON, nested too deeply
         return None
-    if not isinstance(kept, dict) or kept.get("format") != _format() or kept.get("digest") != _digest(encoded):
-        return None
-    return kept.get("data")
 
 
 def keep(config: Path, text: str, data: Any) -> None:
@@ -61,12 +65,14 @@ def keep(config: Path, text: str, data: Any) -> None:
     if place is None:
         return
     try:
-        kept = json.dumps({"format": _format(), "digest": _digest(encoded), "data": data}, ensure_ascii=False, separators=(",", ":"))
+        body = json.dumps(data, ensure_ascii=False, separators=(",", ":"))
     except (TypeError, ValueError, RecursionError):  # a date, a set, bytes: not JSON
         return
-    written = kept.encode()
-    if len(written) > GROWTH * len(encoded) or json.loads(kept)["data"] != data:  # NaN is not equal to itself
+    kept = body.encode()
+    if len(kept) > GROWTH * len(encoded) or json.loads(body) != data:  # NaN is not equal to itself
         return
+    header = json.dumps({"format": _format(), "digest": _digest(encoded), "check": _digest(kept)})
+    written = header.encode() + b"\n" + kept
     try:
         place.parent.mkdir(parents=True, exist_ok=True)
         with tempfile.NamedTemporaryFile(dir=place.parent, prefix=".", suffix=".tmp", delete=False) as stream:
@@ -104,10 +110,12 @@ def _format() -> str:
     """What else the data depends on: this tool's version, and the Python environment it runs in,
     whose PyYAML read the text (with libyaml or without, which do not refuse quite the same
     texts). Asking PyYAML itself would import it, which takes longer than reading the cache."""
-    return f"2 {__version__} {sys.prefix}"
+    return f"3 {__version__} {sys.prefix}"
 
 
 def _digest(encoded: bytes) -> str:
+    """A digest of bytes: of a corpus.yaml's text, or of the data kept (a bit flipped in the cache
+    would otherwise be taken for what the file says)."""
     import hashlib
 
     return hashlib.blake2b(encoded, digest_size=16).hexdigest()
