@@ -268,3 +268,24 @@ def test_counts_that_cannot_be_read_met_after_answers_were_used_is_one_error_lin
     ]
     scanned = run("stats", "--term", "ICE", "--corpus", str(stamped), "--no-index")
     assert run("stats", "--term", "ICE", "--corpus", str(stamped)).stdout == scanned.stdout  # marked: the next run scans
+
+
+def test_an_index_another_process_holds_is_not_called_damaged(stamped: Path, monkeypatch: pytest.MonkeyPatch):  # noqa: F811
+    """A writer's exclusive lock held past the busy timeout: one warning that says so (no advice to
+    rebuild what is not damaged), the scan's answer, and the index is not marked damaged."""
+    from corpus_cli.index import schema
+
+    monkeypatch.setattr(schema, "BUSY_TIMEOUT_MS", 50)
+    index = stamped / ".corpus" / "index.sqlite"
+    holder = sqlite3.connect(index, isolation_level=None)
+    holder.execute("BEGIN EXCLUSIVE")
+    try:
+        listed = run("list", "--corpus", str(stamped))
+    finally:
+        holder.execute("ROLLBACK")
+        holder.close()
+    scanned = run("list", "--no-index", "--corpus", str(stamped))
+    assert listed.exit_code == 0
+    assert listed.stderr == f"corpus: warning: {index}: index not used: another process holds it (database is locked)\n" + scanned.stderr
+    assert listed.stdout == scanned.stdout
+    assert run("index", "--status", "--corpus", str(stamped), "--format", "jsonl").stdout.count('"usable": true') == 1

@@ -82,7 +82,12 @@ PAGE_SIZE = 16_384
 
 
 class IndexUnusable(Exception):
-    """The index file cannot be used; the message says why, for one warning line."""
+    """The index file cannot be used; the message says why, for one warning line. `busy`: only for
+    now, as another process holds it (rebuilding it would not help)."""
+
+    def __init__(self, message: str, *, busy: bool = False) -> None:
+        super().__init__(message)
+        self.busy = busy
 
 
 def create(path: Path, *, shared: bool = False) -> sqlite3.Connection:
@@ -124,6 +129,8 @@ def connect(path: Path, *, writable: bool) -> sqlite3.Connection:
             raise IndexUnusable(f"it was found damaged ({damage})")
     except sqlite3.DatabaseError as error:
         connection.close()
+        if not is_damage(error):  # locked past the busy timeout: a writer holds it
+            raise IndexUnusable(f"another process holds it ({error})", busy=True) from None
         raise IndexUnusable(f"it is damaged or not a database ({error})") from None
     except IndexUnusable:
         connection.close()
