@@ -214,3 +214,29 @@ def test_a_count_past_any_integer_is_no_limit(indexed: Path, args: tuple[str, ..
     huge, plain = run(*args, "--corpus", str(indexed)), run(*unlimited, "--corpus", str(indexed))
     assert (huge.exit_code, huge.stderr) == (0, "")
     assert huge.stdout == plain.stdout
+
+
+def test_a_word_is_searched_whole_as_the_tokenizer_keeps_it(seeds_copy: Path):
+    """FTS5's own tokenizer would split "anti-okapi", "e-mail" and "U.S." into parts: "okapi" would
+    find "anti-okapi" (which stats --term okapi does not count) and "U.S." would find "U S"."""
+    (seeds_copy / "500_h.txt").write_text("Headline here\n\nAn anti-okapi rally. An e-mail from U.S. officials.\n")
+    (seeds_copy / "501_p.txt").write_text("Parts here\n\nThe okapi was seen. The mail came from U S Army officials.\n")
+    assert run("index", "--corpus", str(seeds_copy)).exit_code == 0
+    queries = ("okapi", "anti-okapi", "e-mail", "mail", "U.S.", "anti*")
+    found = {query: [record["id"] for record in search(seeds_copy, query) if record["id"] in ("500_h", "501_p")] for query in queries}
+    assert found == {
+        "okapi": ["501_p"],
+        "anti-okapi": ["500_h"],
+        "e-mail": ["500_h"],
+        "mail": ["501_p"],
+        "U.S.": ["500_h"],
+        "anti*": ["500_h"],
+    }
+    assert "**e-mail**" in search(seeds_copy, "e-mail")[0]["snippet"]
+
+
+def test_the_snippet_marks_words_as_the_index_holds_them():
+    from corpus_cli.analysis.snippet import snippet
+
+    marked = snippet(["A headline", "An e-mail from the agency’s chief in Québec, and mail."], "e-mail agency's quebec")
+    assert marked == "An **e-mail** from the **agency’s** chief in **Québec**, and mail."

@@ -1,7 +1,8 @@
 """The passage of a document that best shows a search's hits, with the hits marked. No I/O.
 
-A query's words are compared as FTS5's unicode61 tokenizer compares them: case-folded, accents
-removed; a word written ``prefix*`` matches every word it begins. The passage is the headline or
+A query's words are compared as the index holds them: the tokenizer's terms, whole ("e-mail",
+"U.S.", "don't"; a possessive 's dropped), case-folded and without accents (FTS5's unicode61
+removes them); a word written ``prefix*`` matches every word it begins. The passage is the headline or
 the paragraph with the most distinct query words (then the most hits), cut to `width` words
 around its hits, with "…" where it was cut.
 """
@@ -12,11 +13,11 @@ import re
 import unicodedata
 from collections.abc import Sequence
 
-from corpus_cli.text.tokens import TOKEN
+from corpus_cli.text.tokens import TOKEN, term
 
 MARK = "**"  # around each hit in the plain snippet (Markdown's bold)
 OPERATORS = frozenset({"AND", "OR", "NOT", "NEAR"})
-_QUERY_WORD = re.compile(r"[^\W_]+\*?")
+_QUERY_WORD = re.compile(rf"(?:{TOKEN.pattern})\*?")
 _SPACE = re.compile(r"\s+")
 
 
@@ -27,17 +28,23 @@ def fold(word: str) -> str:
     return "".join(char for char in unicodedata.normalize("NFKD", word.casefold()) if not unicodedata.combining(char))
 
 
+def normal(word: str) -> str:
+    """A word as the index holds it: its term (see `text.tokens.term`), folded."""
+    return fold(term(word))
+
+
 def query_words(query: str) -> tuple[set[str], tuple[str, ...]]:
-    """The whole words and the prefixes (``word*``) of a query, folded; operators left out."""
+    """The whole words and the prefixes (``word*``) of a query, as the index holds them; operators left out."""
     words: set[str] = set()
     prefixes: list[str] = []
     for found in _QUERY_WORD.findall(query):
-        if found.rstrip("*") in OPERATORS:
+        word = found.rstrip("*")
+        if word in OPERATORS:
             continue
         if found.endswith("*"):
-            prefixes.append(fold(found[:-1]))
+            prefixes.append(normal(word))
         else:
-            words.update(fold(piece) for piece in re.findall(r"[^\W_]+", found))
+            words.add(normal(word))
     return words, tuple(prefixes)
 
 
@@ -46,7 +53,7 @@ def snippet(passages: Sequence[str], query: str, width: int = 32) -> str:
     words, prefixes = query_words(query)
 
     def hit(word: str) -> bool:
-        folded = fold(word)
+        folded = normal(word)
         return folded in words or folded.startswith(prefixes) if prefixes else folded in words
 
     def spans_of(text: str) -> list[tuple[int, int, bool]]:
@@ -60,7 +67,7 @@ def snippet(passages: Sequence[str], query: str, width: int = 32) -> str:
         if best is not None and text.isascii() and not any(needle in text.lower() for needle in needles):
             continue  # no hit can be in it: it scores nothing, and tokenizing it was most of the time
         spans = spans_of(text)
-        hits = [fold(text[start:end]) for start, end, is_hit in spans if is_hit]
+        hits = [normal(text[start:end]) for start, end, is_hit in spans if is_hit]
         score = (len(set(hits)), len(hits))
         if best is None or score > best:
             best, best_passage, best_spans = score, text, spans

@@ -40,8 +40,9 @@ from corpus_cli.source.limits import DEFAULT_MAX_DOCUMENT_MB, document_limit
 APPLICATION_ID = 0x636F7270  # "corp": marks the file as a corpus index
 # bump when the layout or what is stored changes: older files are rebuilt. 3: the lede, and terms
 # with dotted initialisms kept whole ("u.s."). 4: term tallies and the vocabulary. 5: no terms
-# table; the words table's body first.
-FORMAT_VERSION = 5
+# table; the words table's body first. 6: the words table keeps a term whole ("e-mail", "u.s.",
+# "don't"), as the tokenizer makes it.
+FORMAT_VERSION = 6
 
 DDL = """
 CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT);
@@ -71,7 +72,7 @@ CREATE TABLE files (
 CREATE TABLE tallies (rowid INTEGER PRIMARY KEY, mask BLOB NOT NULL, tally BLOB NOT NULL);
 CREATE TABLE vocab (id INTEGER PRIMARY KEY, term TEXT NOT NULL UNIQUE, count INTEGER NOT NULL, doc_freq INTEGER NOT NULL);
 CREATE VIRTUAL TABLE grams USING fts5(text, tokenize='trigram', detail='none', content='', columnsize=0);
-CREATE VIRTUAL TABLE words USING fts5(body, title, content='');
+CREATE VIRTUAL TABLE words USING fts5(body, title, content='', tokenize="unicode61 tokenchars '-.'''");
 """
 
 BUSY_TIMEOUT_MS = 10_000
