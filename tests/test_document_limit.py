@@ -94,8 +94,9 @@ def test_a_bad_limit_on_the_command_line_is_a_usage_error(value: str) -> None:
 @pytest.mark.parametrize(
     ("value", "problem"),
     [
-        *(("ten", "not text"), ("true", "not text"), ("0", "above 0, not 0"), ("-2.5", "above 0, not -2.5")),
-        *((".nan", "not text"), ("!!float .nan", "above 0, not nan"), ("1" + "0" * 400, "above 0, not a number that large")),
+        *(("ten", "in decimal (10, 0.5), not 'ten'"), ("true", "not 'true'"), ("0x10", "not '0x10'"), ("[5]", "not a list")),
+        *(("0", "above 0, not 0"), ("-2.5", "above 0, not -2.5"), (".nan", "not '.nan'"), ("!!float .nan", "above 0, not nan")),
+        *(("1" + "0" * 400, "above 0, not a number that large"), ("!!int 1" + "0" * 400, "above 0, not a number that large")),
     ],
 )
 def test_a_bad_limit_in_corpus_yaml_is_one_line_naming_the_key(isolated: Path, value: str, problem: str) -> None:

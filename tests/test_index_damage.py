@@ -123,7 +123,7 @@ def test_search_over_a_damaged_index_says_to_rebuild_it(stamped: Path):  # noqa:
     assert searched.exit_code == 2
     assert searched.stderr.splitlines() == [
         not_used(index, "was found"),
-        f"corpus: error: the index of {stamped} cannot be used: run 'corpus index' to rebuild it (search needs it)",
+        f"corpus: error: the index of {stamped} cannot be used now, as the warning says (search needs it)",
     ]
 
 
@@ -289,3 +289,12 @@ def test_an_index_another_process_holds_is_not_called_damaged(stamped: Path, mon
     assert listed.stderr == f"corpus: warning: {index}: index not used: another process holds it (database is locked)\n" + scanned.stderr
     assert listed.stdout == scanned.stdout
     assert run("index", "--status", "--corpus", str(stamped), "--format", "jsonl").stdout.count('"usable": true') == 1
+
+
+def test_an_index_error_that_is_no_lock_is_not_called_held(stamped: Path):  # noqa: F811
+    index = stamped / ".corpus" / "index.sqlite"
+    with sqlite3.connect(index) as connection:
+        connection.execute("DROP TABLE meta")
+    listed = run("list", "--corpus", str(stamped))
+    damaged = "it is damaged or not a database (no such table: meta)"
+    assert listed.stderr.startswith(f"corpus: warning: {index}: index not used: {damaged}; run 'corpus index' to rebuild it\n")

@@ -157,9 +157,12 @@ name_pieces = st.sampled_from(
 
 @given(st.lists(name_pieces, max_size=30).map("".join), st.data())
 def test_the_last_sentence_subject_before_a_place_is_that_of_the_text_cut_there(text: str, data: st.DataObject) -> None:
-    """`SentenceSubjects.last_before`, which reads each sentence once, against `sentence_subjects`
-    of the slice, which a pronoun's attribution used to read whole each time."""
-    from corpus_cli.analysis.speakers import SentenceSubjects, sentence_subjects
+    """`SentenceSubjects.last_before`, which reads each sentence once, against the subjects of the
+    sentences of the slice, which a pronoun's attribution used to read whole each time."""
+    from corpus_cli.analysis.speakers import SENTENCE, SentenceSubjects, _subject_at
+
+    def sentence_subjects(sliced: str) -> list[tuple[int, str]]:
+        return [found for sentence in SENTENCE.finditer(sliced) if (found := _subject_at(sentence.group(0), sentence.start())) is not None]
 
     subjects = SentenceSubjects(text)
     for start in data.draw(st.lists(st.integers(0, len(text)), min_size=1, max_size=3)):

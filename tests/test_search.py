@@ -240,3 +240,14 @@ def test_the_snippet_marks_words_as_the_index_holds_them():
 
     marked = snippet(["A headline", "An e-mail from the agency’s chief in Québec, and mail."], "e-mail agency's quebec")
     assert marked == "An **e-mail** from the **agency’s** chief in **Québec**, and mail."
+
+
+def test_a_prefix_is_the_start_of_a_term_as_written(seeds_copy: Path):
+    (seeds_copy / "500_h.txt").write_text("Headline here\n\nAn anti-okapi rally of U.S.A. officials.\n")
+    (seeds_copy / "501_p.txt").write_text("Parts here\n\nThe antique okapi met U S Army officials.\n")
+    assert run("index", "--corpus", str(seeds_copy)).exit_code == 0
+    queries = ("U.S*", "anti-*", "anti*")
+    found = {query: [record["id"] for record in search(seeds_copy, query) if record["id"] in ("500_h", "501_p")] for query in queries}
+    assert found == {"U.S*": ["500_h"], "anti-*": ["500_h"], "anti*": ["500_h", "501_p"]}
+    snippets = {query: {record["id"]: record["snippet"] for record in search(seeds_copy, query)}["500_h"] for query in queries}
+    assert "**anti-okapi**" in snippets["anti-*"] and "**U.S.A.**" in snippets["U.S*"]

@@ -13,11 +13,12 @@ import re
 import unicodedata
 from collections.abc import Sequence
 
-from corpus_cli.text.tokens import TOKEN, term
+from corpus_cli.text.tokens import TOKEN, term, term_prefix
 
 MARK = "**"  # around each hit in the plain snippet (Markdown's bold)
 OPERATORS = frozenset({"AND", "OR", "NOT", "NEAR"})
-_QUERY_WORD = re.compile(rf"(?:{TOKEN.pattern})\*?")
+# A bareword right before "*" (as the query's normalizer reads a prefix).
+_PREFIX = re.compile(r'([^\s"()*:^+{},]+)\*')
 _SPACE = re.compile(r"\s+")
 
 
@@ -35,17 +36,9 @@ def normal(word: str) -> str:
 
 def query_words(query: str) -> tuple[set[str], tuple[str, ...]]:
     """The whole words and the prefixes (``word*``) of a query, as the index holds them; operators left out."""
-    words: set[str] = set()
-    prefixes: list[str] = []
-    for found in _QUERY_WORD.findall(query):
-        word = found.rstrip("*")
-        if word in OPERATORS:
-            continue
-        if found.endswith("*"):
-            prefixes.append(normal(word))
-        else:
-            words.add(normal(word))
-    return words, tuple(prefixes)
+    prefixes = tuple(fold(term_prefix(found)) for found in _PREFIX.findall(query))
+    words = {normal(found) for found in TOKEN.findall(_PREFIX.sub(" ", query)) if found not in OPERATORS}
+    return words, prefixes
 
 
 def snippet(passages: Sequence[str], query: str, width: int = 32) -> str:

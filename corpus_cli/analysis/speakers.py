@@ -231,28 +231,24 @@ def fullest_name(name: str, text: str) -> str:
     return " ".join(best)
 
 
-def sentence_subjects(text: str) -> list[tuple[int, str]]:
-    """The subjects of the sentences of `text` that are names, with their offsets, in order: who
-    a later "he" may be. The subject is the name right before the sentence's first verb ("Save the
-    Tasmanian Devil Program manager Sam Fox said"), else the name that opens the sentence."""
-    return [found for sentence in SENTENCE.finditer(text) if (found := _subject_at(sentence.group(0), sentence.start())) is not None]
-
-
 SENTENCE = re.compile(r"[^.!?\n]+(?:[.!?]+|$)", re.MULTILINE)
 
 
 class SentenceSubjects:
-    """The last of `sentence_subjects(text[start:end])`, asked again and again as a document's
-    quotations are attributed: each sentence of the text from `start` on is read once, where
-    `sentence_subjects` of each slice read the paragraph again for every pronoun in it (a paragraph
-    of 2,000 "she said" took 24 s). Only the sentence that `end` cuts is read at each call."""
+    """Who a later "he" or "she" may be: the subjects of a text's sentences that are names (see
+    `_subject_at`), the last before a place asked for again and again as a document's quotations
+    are attributed. Each sentence from a paragraph's start on is read once, where reading the slice
+    up to each pronoun read the paragraph again for every one (a paragraph of 2,000 "she said"
+    took 24 s). Only the sentence that the place cuts is read at each call: in a paragraph with no
+    full stop, that is the paragraph so far, as before."""
 
     def __init__(self, text: str) -> None:
         self.text = text
         self._windows: dict[int, _Window] = {}
 
     def last_before(self, start: int, end: int) -> tuple[int, str] | None:
-        """The last subject (offset in the text, name) of the sentences of `text[start:end]`."""
+        """The last subject (offset in the text, name) of the sentences of `text[start:end]`, each
+        sentence as `SENTENCE` finds it in that slice."""
         window = self._windows.get(start)
         if window is None:
             window = self._windows[start] = _Window(self.text, start)
@@ -285,7 +281,9 @@ class _Window:
 
 
 def _subject_at(sentence: str, offset: int) -> tuple[int, str] | None:
-    """The subject of a sentence starting at `offset` (see `sentence_subjects`), at its offset."""
+    """The subject of a sentence starting at `offset`, at its offset in the text, when it is a name:
+    the name right before the sentence's first verb ("Save the Tasmanian Devil Program manager Sam
+    Fox said"), else the name that opens the sentence; none for a sentence that opens a quotation."""
     if sentence.lstrip().startswith(("“", '"')):
         return None
     found = _subject_of(sentence)

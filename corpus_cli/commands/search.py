@@ -33,8 +33,8 @@ def search_command(session: Session, query: str, limit: int, output_format: str 
     NEAR(a b, 5), title:word (the headline in the file, not a title from
     corpus.yaml), body:word (the body without furniture). Each word is read
     as the tokenizer reads the documents, whole: case-folded, without accents,
-    a possessive 's dropped, U.S. and e-mail one word each (e-mail does not
-    find mail), so "agency's" and e-mail need no quoting. The headline weighs four times the body. Records give rank, id, path,
+    a possessive 's dropped, U.S. and e-mail one word each (mail does not
+    find e-mail), so "agency's" and e-mail need no quoting. The headline weighs four times the body. Records give rank, id, path,
     date, title, score (higher is better) and snippet: the passage with the
     most hits, each between ** (highlighted on a terminal).
 
@@ -78,8 +78,9 @@ def _no_index(session: Session) -> NoReturn:
             f"the index of {corpus.root} was {other} (this run's --max-document-mb, or max_document_mb in corpus.yaml): "
             "run 'corpus index' under this limit to rebuild it (search needs it)"
         )
-    # one that cannot be used: the warning given on opening it says why
-    raise CorpusError(f"the index of {corpus.root} cannot be used: run 'corpus index' to rebuild it (search needs it)")
+    # one that cannot be used: the warning given on opening it says why, and what to do (rebuild
+    # a damaged one; wait for the process that holds one)
+    raise CorpusError(f"the index of {corpus.root} cannot be used now, as the warning says (search needs it)")
 
 
 def _text_view(result: dict[str, Any], color: bool, mark: str) -> str:

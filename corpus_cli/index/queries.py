@@ -9,7 +9,7 @@ import sqlite3
 from collections.abc import Iterator
 
 from corpus_cli.errors import CorpusError
-from corpus_cli.text.tokens import tokens
+from corpus_cli.text.tokens import term_prefix, tokens
 
 HEADLINE_WEIGHT = 4.0  # bm25 weight of a headline's terms against the body's 1.0
 MAX_TRIGRAMS = 24  # more narrow the candidates little and cost a posting list each
@@ -29,7 +29,8 @@ def normalized(query: str) -> str:
     """`query` with each bareword and string made of the terms the index holds: the tokenizer's
     (case-folded, a possessive 's dropped, "U.S." one term), each run quoted so that FTS5 reads
     "e-mail", "agency's" or "U.S." as the words they are rather than as syntax. Operators, column
-    names (a word before ":"), prefixes and grouping stay as they are."""
+    names (a word before ":") and grouping stay as they are; a prefix (``word*``) is the start of a
+    term as written (see `text.tokens.term_prefix`)."""
     pieces = _QUERY_PIECES.findall(query)
     out: list[str] = []
     for index, piece in enumerate(pieces):
@@ -39,6 +40,9 @@ def normalized(query: str) -> str:
             out.append(piece)
         elif piece in _OPERATORS or (following in (":", "(") and not piece.startswith('"')) or (previous == "," and piece.isdigit()):
             out.append(piece)  # an operator, a column name, NEAR( and its distance
+        elif pieces[index + 1 : index + 2] == ["*"] and not piece.startswith('"'):
+            # A prefix: the start of a term as written ("U.S*", "anti-*"), not split into words.
+            out.append('"' + term_prefix(piece).replace('"', '""') + '"')
         else:
             quoted = piece.startswith('"')
             if quoted and (len(piece) == 1 or not piece.endswith('"')):
@@ -61,12 +65,12 @@ def ranked(connection: sqlite3.Connection, query: str, limit: int | None = None)
     # says when a file was last indexed, so an updated index and one built afresh would differ
     # (a path looked up for each match costs 0.03 s of those 0.15).
     sql = (
-        "SELECT rowid, bm25(words, 1.0, ?) AS rank, (SELECT path FROM files WHERE files.rowid = words.rowid) AS path"
-        " FROM words WHERE words MATCH ? ORDER BY rank, path LIMIT ?"
+        "SELECT rowid, bm25(words, 1.0, ?) AS rank FROM words WHERE words MATCH ?"
+        " ORDER BY rank, (SELECT path FROM files WHERE files.rowid = words.rowid) LIMIT ?"
     )
     try:
         cursor = connection.execute(sql, (HEADLINE_WEIGHT, fts_query, -1 if limit is None else limit))
-        for rowid, rank, _ in cursor:
+        for rowid, rank in cursor:
             yield rowid, -rank
     except sqlite3.OperationalError as error:
         message = str(error).removeprefix("fts5: ")

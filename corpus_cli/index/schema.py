@@ -130,9 +130,7 @@ def connect(path: Path, *, writable: bool) -> sqlite3.Connection:
             raise IndexUnusable(f"it was found damaged ({damage})")
     except sqlite3.DatabaseError as error:
         connection.close()
-        if not is_damage(error):  # locked past the busy timeout: a writer holds it
-            raise IndexUnusable(f"another process holds it ({error})", busy=True) from None
-        raise IndexUnusable(f"it is damaged or not a database ({error})") from None
+        raise unreadable(error, "it is damaged or not a database") from None
     except IndexUnusable:
         connection.close()
         raise
@@ -148,6 +146,22 @@ def _uri(path: Path, mode: str) -> str:
 # In ``meta`` when a command found the index damaged past its first pages (where `connect`
 # looks): every later run is told at once, and `corpus index` builds a new index.
 DAMAGED_KEY = "damaged"
+
+
+def is_busy(error: sqlite3.DatabaseError) -> bool:
+    """Whether `error` says another connection holds the index (past the busy timeout)."""
+    name = getattr(error, "sqlite_errorname", None)  # Python 3.11 on
+    if name is not None:
+        return bool(name.startswith(("SQLITE_BUSY", "SQLITE_LOCKED")))
+    return "locked" in str(error)
+
+
+def unreadable(error: sqlite3.DatabaseError, otherwise: str) -> IndexUnusable:
+    """Why an index could not be read, for one warning: another process holding it (for now),
+    or `otherwise` (damage, or anything else SQLite says, which a new index mends)."""
+    if is_busy(error):
+        return IndexUnusable(f"another process holds it ({error})", busy=True)
+    return IndexUnusable(f"{otherwise} ({error})")
 
 
 def is_damage(error: sqlite3.DatabaseError) -> bool:

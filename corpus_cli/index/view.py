@@ -228,9 +228,7 @@ def open_view(corpus: Corpus, warn: Warn, surveyed: Callable[[], Survey | None] 
                 view.to_check  # noqa: B018 -- read now: a damaged index shows here, and is reported once
         except sqlite3.DatabaseError as error:
             connection.close()
-            if not schema.is_damage(error):
-                raise schema.IndexUnusable(f"another process holds it ({error})", busy=True) from None
-            raise schema.IndexUnusable(f"it is damaged ({error})") from None
+            raise schema.unreadable(error, "it is damaged") from None
     except schema.IndexUnusable as error:
         warn(f"{path}: index not used: {error}" if error.busy else f"{path}: index not used: {error}; run 'corpus index' to rebuild it")
         return None

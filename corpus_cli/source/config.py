@@ -71,18 +71,21 @@ _DECIMAL = re.compile(r"[-+]?(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?")
 
 
 def _megabytes(where: str, value: Any) -> float:
-    """A size in MB: a finite number above 0, written in decimal (a number from an explicit tag too)."""
-    if isinstance(value, str) and _DECIMAL.fullmatch(value):
-        value = float(value)
-        if math.isinf(value):
-            raise CorpusError(f"{where}: expected a number of megabytes above 0, not a number that large")
-    if isinstance(value, bool) or not isinstance(value, (int, float)):
-        raise CorpusError(f"{where}: expected a number of megabytes, not {_kind(value)}")
-    try:
+    """A size in MB: a finite number above 0, written in decimal (or a number from an explicit tag)."""
+    if isinstance(value, str):
+        if not _DECIMAL.fullmatch(value):
+            raise CorpusError(f"{where}: expected a number of megabytes written in decimal (10, 0.5), not {value!r}")
         megabytes = float(value)
-    except OverflowError:  # an integer past any float
-        raise CorpusError(f"{where}: expected a number of megabytes above 0, not a number that large") from None
-    if not math.isfinite(megabytes) or megabytes <= 0:
+    elif isinstance(value, bool) or not isinstance(value, (int, float)):
+        raise CorpusError(f"{where}: expected a number of megabytes, not {_kind(value)}")
+    else:
+        try:
+            megabytes = float(value)
+        except OverflowError:  # an integer past any float
+            megabytes = math.inf
+    if math.isinf(megabytes):
+        raise CorpusError(f"{where}: expected a number of megabytes above 0, not a number that large")
+    if math.isnan(megabytes) or megabytes <= 0:
         raise CorpusError(f"{where}: expected a number of megabytes above 0, not {value}")
     return megabytes
 
@@ -111,7 +114,7 @@ def _kind(value: Any) -> str:
 
 
 def _text(where: str, value: Any) -> str | None:
-    """A text value: a string, or a plain number (YAML reads `title: 1984` as one); None stays None."""
+    """A text value: a string, or a number from an explicit tag (`!!int 1984`); None stays None."""
     if value is None or isinstance(value, str):
         return value
     if isinstance(value, (int, float)) and not isinstance(value, bool):

@@ -66,9 +66,9 @@ def keep(config: Path, text: str, data: Any) -> None:
         return
     try:
         body = json.dumps(data, ensure_ascii=False, separators=(",", ":"))
-    except (TypeError, ValueError, RecursionError):  # a date, a set, bytes: not JSON
+        kept = body.encode()
+    except (TypeError, ValueError, RecursionError):  # a date, a set, bytes: not JSON; a lone surrogate ("\ud800")
         return
-    kept = body.encode()
     if len(kept) > GROWTH * len(encoded) or json.loads(body) != data:  # NaN is not equal to itself
         return
     header = json.dumps({"format": _format(), "digest": _digest(encoded), "check": _digest(kept)})

@@ -2,8 +2,9 @@
 and with anything wrong in it as one `CorpusError` line naming the file.
 
 A key is the text it is written as: YAML 1.1 reads ``001_234`` as the number 668, ``ON`` and ``no``
-as true and false, and ``~`` as null, where a user names a document or a term family. A key given
-twice in one mapping is an error (YAML would keep the last without a word)."""
+as true and false, and ``~`` as null, where a user names a document or a term family. A plain
+value is the text written too, or null (see `AS_TEXT`). A key given twice in one mapping is an
+error (YAML would keep the last without a word)."""
 
 from __future__ import annotations
 

@@ -21,6 +21,12 @@ def term(word: str) -> str:
     return POSSESSIVE.sub("", word.casefold().replace("’", "'"))
 
 
+def term_prefix(word: str) -> str:
+    """The start of a term as a word's start is written ("U.S" of u.s., "Anti-" of anti-okapi):
+    case-folded, ’ as ', not split where the word would be. A search's ``prefix*``."""
+    return word.casefold().replace("’", "'")
+
+
 def tokens(text: str) -> list[str]:
     """The terms of `text`, in order: `term` of each word."""
     joined = terms_text(text)
