@@ -88,13 +88,19 @@ def test_a_large_corpus_yaml_is_remembered_and_answers_the_same(isolated: Path, 
     assert answers(seeds_copy) == first
 
 
-def test_what_is_remembered_is_what_a_run_uses(isolated: Path, seeds_copy: Path) -> None:
-    large_config(seeds_copy)
-    run("list", "--corpus", str(seeds_copy))
+def cached_with(isolated: Path, corpus: Path, field: str, value: str) -> None:
+    """The large corpus.yaml remembered, then its cached data given `value` for the first
+    document's `field`, by a hand that makes the data's check anew."""
+    large_config(corpus)
+    run("list", "--corpus", str(corpus))
     [cached] = cached_files(isolated)
     header, data = read_kept(cached)
-    data["documents"][first_id(seeds_copy)]["title"] = "A title only the cache holds"
+    data["documents"][first_id(corpus)][field] = value
     write_kept(cached, header, data)
+
+
+def test_what_is_remembered_is_what_a_run_uses(isolated: Path, seeds_copy: Path) -> None:
+    cached_with(isolated, seeds_copy, "title", "A title only the cache holds")
     assert "A title only the cache holds" in run("list", "--format", "jsonl", "--corpus", str(seeds_copy)).stdout
 
 
@@ -136,12 +142,7 @@ def test_a_cached_file_that_is_damaged_or_foreign_is_ignored(isolated: Path, see
 
 
 def test_cached_data_is_checked_as_the_yaml_is(isolated: Path, seeds_copy: Path) -> None:
-    large_config(seeds_copy)
-    run("list", "--corpus", str(seeds_copy))
-    [cached] = cached_files(isolated)
-    header, data = read_kept(cached)
-    data["documents"][first_id(seeds_copy)]["date"] = "2024-02-30"
-    write_kept(cached, header, data)
+    cached_with(isolated, seeds_copy, "date", "2024-02-30")
     result = run("list", "--corpus", str(seeds_copy))
     assert result.exit_code == 2
     assert result.stderr.endswith(f"documents: {first_id(seeds_copy)}: date: '2024-02-30' is not a real date written YYYY-MM-DD\n")
