@@ -298,3 +298,33 @@ def test_an_index_error_that_is_no_lock_is_not_called_held(stamped: Path):  # no
     listed = run("list", "--corpus", str(stamped))
     damaged = "it is damaged or not a database (no such table: meta)"
     assert listed.stderr.startswith(f"corpus: warning: {index}: index not used: {damaged}; run 'corpus index' to rebuild it\n")
+
+
+def test_index_check_finds_damage_no_query_shows_and_marks_it(stamped: Path):  # noqa: F811
+    """Zeroed trigram blocks read as no rows: grep through the index finds nothing, without a
+    word. --check reads every block: exit 2 and one line, and the index is marked, so grep reads
+    the files after one warning, and `corpus index` builds a new one that checks clean."""
+    index = stamped / ".corpus" / "index.sqlite"
+    clean = run("index", "--check", "--corpus", str(stamped))
+    assert (clean.exit_code, clean.stderr) == (0, f"corpus: no damage found in the index of {documents(stamped)} document(s): {index}\n")
+    scanned = run("grep", "-c", "Mayorkas", "--no-index", "--corpus", str(stamped))
+    with sqlite3.connect(index) as connection:
+        connection.execute("UPDATE grams_data SET block = zeroblob(length(block)) WHERE id > 10")
+    assert run("grep", "-c", "Mayorkas", "--corpus", str(stamped)).stdout != scanned.stdout  # what --check is for
+    checked = run("index", "--check", "--corpus", str(stamped))
+    assert checked.exit_code == 2
+    advice = "run 'corpus index' to rebuild it, or use --no-index"
+    assert checked.stderr == f"corpus: error: {index}: the index is damaged ({MALFORMED}); {advice}\n"
+    grepped = run("grep", "-c", "Mayorkas", "--corpus", str(stamped))
+    assert grepped.stdout == scanned.stdout and not_used(index, "was found") in grepped.stderr
+    assert run("index", "--corpus", str(stamped)).exit_code == 0
+    assert run("index", "--check", "--corpus", str(stamped)).exit_code == 0
+
+
+def test_index_check_without_an_index_is_one_line(seeds_copy: Path):
+    checked = run("index", "--check", "--corpus", str(seeds_copy))
+    assert (checked.exit_code, checked.stderr) == (2, f"corpus: error: no index for {seeds_copy}: run 'corpus index' first\n")
+
+
+def documents(corpus: Path) -> int:
+    return sum(1 for _ in corpus.rglob("*.txt") if ".corpus" not in _.parts)

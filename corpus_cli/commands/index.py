@@ -15,9 +15,10 @@ from corpus_cli.run.session import Session
 @corpus_options
 @click.option("--status", is_flag=True, help="Print a record about the index (where, size, documents, built, stale files); change nothing.")
 @click.option("--drop", is_flag=True, help="Remove the index.")
+@click.option("--check", is_flag=True, help="Read the whole index for damage (seconds for a large one); mark a damaged one.")
 @click.option("-j", "--jobs", type=Count(min=1), metavar="N", help="Worker processes (default: one per core for large corpora).")
 @format_option()
-def index_command(session: Session, status: bool, drop: bool, jobs: int | None, output_format: str | None) -> int:
+def index_command(session: Session, status: bool, drop: bool, check: bool, jobs: int | None, output_format: str | None) -> int:
     """Build or update the index that makes the other commands fast.
 
     The index lives in the corpus folder (.corpus/index.sqlite) when it can
@@ -35,22 +36,33 @@ def index_command(session: Session, status: bool, drop: bool, jobs: int | None, 
 
     --status prints location, corpus, exists, usable, problem, bytes,
     documents, built, updated, and the stale files (added, changed,
-    deleted). --drop removes the index.
+    deleted). --drop removes the index. --check reads all of it for
+    damage that no command would notice (damaged full-text data finds
+    nothing rather than failing): exit 2 and one line when it is
+    damaged, and the index is marked so (commands then read the files,
+    and `corpus index` builds it anew).
 
     \b
     Examples:
       corpus index
       corpus index --corpus ~/news
       corpus index --status --format json
+      corpus index --check
       corpus index --drop
     """
     from corpus_cli.index import build
     from corpus_cli.index import status as index_status
 
-    if status and drop:
-        raise click.UsageError("--status and --drop contradict each other: choose one")
+    if status + drop + check > 1:
+        raise click.UsageError("--status, --drop and --check each do something else: choose one")
     if status:
         write_object(output_format or default_format(), index_status.index_status(session.corpus, session.files))
+        return 0
+    if check:
+        from corpus_cli.index.verify import verify
+
+        path, documents = verify(session.corpus)
+        click.echo(f"corpus: no damage found in the index of {documents} document(s): {path}", err=True)
         return 0
     if drop:
         removed = build.drop(session.corpus)
