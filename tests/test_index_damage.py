@@ -328,3 +328,20 @@ def test_index_check_without_an_index_is_one_line(seeds_copy: Path):
 
 def documents(corpus: Path) -> int:
     return sum(1 for _ in corpus.rglob("*.txt") if ".corpus" not in _.parts)
+
+
+def test_index_check_of_an_index_another_process_holds_is_one_line_and_marks_nothing(stamped: Path, monkeypatch: pytest.MonkeyPatch):  # noqa: F811
+    from corpus_cli.index import schema
+
+    monkeypatch.setattr(schema, "BUSY_TIMEOUT_MS", 50)
+    index = stamped / ".corpus" / "index.sqlite"
+    holder = sqlite3.connect(index, isolation_level=None)
+    holder.execute("BEGIN EXCLUSIVE")
+    try:
+        checked = run("index", "--check", "--corpus", str(stamped))
+    finally:
+        holder.execute("ROLLBACK")
+        holder.close()
+    held = "the index cannot be used: another process holds it (database is locked)"
+    assert (checked.exit_code, checked.stderr) == (2, f"corpus: error: {index}: {held}\n")
+    assert run("index", "--check", "--corpus", str(stamped)).exit_code == 0

@@ -31,18 +31,25 @@ def verify(corpus: Corpus) -> tuple[Path, int]:
         advice = "" if error.busy else "; run 'corpus index' to rebuild it"
         raise CorpusError(f"{path}: the index cannot be used: {error}{advice}") from None
     try:
-        try:
-            problems = [row[0] for row in connection.execute("PRAGMA quick_check").fetchall() if row[0] != "ok"]
-            if problems:
-                raise sqlite3.DatabaseError(problems[0])
-            for table in FULL_TEXT_TABLES:  # a command of FTS5's, written as an insert; it changes nothing
-                connection.execute(f"INSERT INTO {table} ({table}) VALUES ('integrity-check')")
-            documents = int(connection.execute("SELECT count(*) FROM files").fetchone()[0])
-        except sqlite3.DatabaseError as error:
-            if schema.is_busy(error):
-                raise CorpusError(f"{path}: another process holds the index ({error}); check it again when that one ends") from None
-            connection.close()
+        problems = _problems(connection)
+        documents = int(connection.execute("SELECT count(*) FROM files").fetchone()[0])
+    except sqlite3.DatabaseError as error:
+        connection.close()  # first: the mark is written by a connection of its own
+        if schema.is_damage(error):
             raise schema.damaged_index(path, error) from None
-    finally:
-        connection.close()
+        if schema.is_busy(error):
+            raise CorpusError(f"{path}: another process holds the index ({error}); check it again when that one ends") from None
+        raise CorpusError(f"{path}: cannot check the index ({error})") from None  # read-only, say: FTS5's check writes
+    connection.close()
+    if problems:
+        raise schema.damaged_index(path, sqlite3.DatabaseError(problems[0]))
     return path, documents
+
+
+def _problems(connection: sqlite3.Connection) -> list[str]:
+    """What SQLite's quick check finds wrong; else nothing, or FTS5's check raises what it finds."""
+    problems = [row[0] for row in connection.execute("PRAGMA quick_check").fetchall() if row[0] != "ok"]
+    if not problems:
+        for table in FULL_TEXT_TABLES:  # a command of FTS5's, written as an insert; it changes nothing
+            connection.execute(f"INSERT INTO {table} ({table}) VALUES ('integrity-check')")
+    return problems
