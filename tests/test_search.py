@@ -238,7 +238,7 @@ def test_a_word_is_searched_whole_as_the_tokenizer_keeps_it(seeds_copy: Path):
 def test_the_snippet_marks_words_as_the_index_holds_them():
     from corpus_cli.analysis.snippet import snippet
 
-    marked = snippet(["A headline", "An e-mail from the agency’s chief in Québec, and mail."], "e-mail agency's quebec")
+    marked = snippet(["A headline", "An e-mail from the agency’s chief in Québec, and mail."], {"e-mail", "agency", "quebec"}, ())
     assert marked == "An **e-mail** from the **agency’s** chief in **Québec**, and mail."
 
 
@@ -251,3 +251,15 @@ def test_a_prefix_is_the_start_of_a_term_as_written(seeds_copy: Path):
     assert found == {"U.S*": ["500_h"], "anti-*": ["500_h"], "anti*": ["500_h", "501_p"]}
     snippets = {query: {record["id"]: record["snippet"] for record in search(seeds_copy, query)}["500_h"] for query in queries}
     assert "**anti-okapi**" in snippets["anti-*"] and "**U.S.A.**" in snippets["U.S*"]
+
+
+def test_the_snippet_marks_the_words_searched_not_the_query_s_syntax(seeds_copy: Path):
+    (seeds_copy / "300.txt").write_text("Title of the body\n\nThe body holds a title and 5 okapis near 5 borders. okapi border.\n")
+    assert run("index", "--corpus", str(seeds_copy)).exit_code == 0
+
+    def marked(query: str) -> str:
+        return {record["id"]: record["snippet"] for record in search(seeds_copy, query)}["300"]
+
+    assert marked("title:body") == "Title of the **body**"  # "title" names the column
+    assert "**5**" not in marked("NEAR(okapi border, 5)")  # 5 is NEAR's distance
+    assert marked("NEAR(okapi border, 5)").endswith("**okapi** **border**.")

@@ -1,8 +1,9 @@
 """The passage of a document that best shows a search's hits, with the hits marked. No I/O.
 
-A query's words are compared as the index holds them: the tokenizer's terms, whole ("e-mail",
-"U.S.", "don't"; a possessive 's dropped), case-folded and without accents (FTS5's unicode61
-removes them); a word written ``prefix*`` matches every word it begins. The passage is the headline or
+The words searched for come as the index holds them (the search's query parsed, see
+`index.queries.parsed`: the tokenizer's terms, whole, and the prefixes written ``word*``); the
+passages' words are compared as their terms, case-folded and without accents (FTS5's unicode61
+removes them), and a prefix matches every word it begins. The passage is the headline or
 the paragraph with the most distinct query words (then the most hits), cut to `width` words
 around its hits, with "…" where it was cut.
 """
@@ -11,14 +12,11 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 
-from corpus_cli.text.tokens import TOKEN, term, term_prefix
+from corpus_cli.text.tokens import TOKEN, term
 
 MARK = "**"  # around each hit in the plain snippet (Markdown's bold)
-OPERATORS = frozenset({"AND", "OR", "NOT", "NEAR"})
-# A bareword right before "*" (as the query's normalizer reads a prefix).
-_PREFIX = re.compile(r'([^\s"()*:^+{},]+)\*')
 _SPACE = re.compile(r"\s+")
 
 
@@ -34,16 +32,11 @@ def normal(word: str) -> str:
     return fold(term(word))
 
 
-def query_words(query: str) -> tuple[set[str], tuple[str, ...]]:
-    """The whole words and the prefixes (``word*``) of a query, as the index holds them; operators left out."""
-    prefixes = tuple(fold(term_prefix(found)) for found in _PREFIX.findall(query))
-    words = {normal(found) for found in TOKEN.findall(_PREFIX.sub(" ", query)) if found not in OPERATORS}
-    return words, prefixes
-
-
-def snippet(passages: Sequence[str], query: str, width: int = 32) -> str:
-    """The best passage for `query`, hits between `MARK`s, cut to `width` words."""
-    words, prefixes = query_words(query)
+def snippet(passages: Sequence[str], terms: Iterable[str], prefixes: Sequence[str], width: int = 32) -> str:
+    """The best passage for a search of `terms` and `prefixes` (as the index holds them), hits
+    between `MARK`s, cut to `width` words."""
+    words = {fold(searched) for searched in terms}
+    prefixes = tuple(fold(prefix) for prefix in prefixes)
 
     def hit(word: str) -> bool:
         folded = normal(word)

@@ -33,7 +33,9 @@ def search(
 ) -> list[dict[str, Any]]:
     """The `limit` best of the picked documents in the selection's dates, as search records; the
     warnings reading them gives (as `list` gives them) first. Files found changed that could not
-    be written to the index (it is busy, or cannot be written) cannot be ranked: an error."""
+    be written to the index (it is busy, or cannot be written) cannot be ranked: an error, as is a
+    query FTS5 cannot read, which is told before any file is read."""
+    searched = queries.parsed(query)
     outcome = view.freshen(picked, files)
     if view.indexed:
         raise CorpusError(
@@ -54,7 +56,7 @@ def search(
     # Among the best `limit` + (documents left out) rows are the `limit` best admitted ones; the
     # dates are known only entry by entry, so a selection by date reads every match.
     enough = None if dated else limit + left_out
-    for rowid, score in queries.ranked(view.connection, query, enough):
+    for rowid, score in queries.ranked(view.connection, searched, enough):
         source = admit(rowid)
         if source is None:
             continue
@@ -73,7 +75,7 @@ def search(
                 "date": record["date"],
                 "title": record["title"],
                 "score": float(f"{score:.6g}"),
-                "snippet": snippet(_passages(corpus, source), query),
+                "snippet": snippet(_passages(corpus, source), searched.terms, searched.prefixes),
             }
         )
         if len(results) >= limit:
