@@ -41,6 +41,13 @@ def listing_with(folder: Path, config: str) -> tuple[int, str]:
             "corpus.yaml: documents: a_1: date: '20240101' is not a real date written YYYY-MM-DD",
         ),
         ("documents:\n  [a]: {}\n", "corpus.yaml: invalid YAML: a key is text, not a list"),
+        ("name: !!int 0x" + "f" * 4000 + "\n", "corpus.yaml: name: expected text, not a number too long to write"),
+        ("terms:\n  big: [!!int 0x" + "f" * 4000 + "]\n", "corpus.yaml: terms: big: expected a list of words or phrases"),
+        ("terms:\n  answers: [!!bool yes]\n", "corpus.yaml: terms: answers: expected a list of words or phrases"),
+        (
+            "documents:\n  a_1:\n    date: !!timestamp 2024-01-01\n",
+            "corpus.yaml: documents: a_1: date: expected a date written YYYY-MM-DD, not a date from a tag",
+        ),
     ],
 )
 def test_a_value_of_the_wrong_type_is_one_line_naming_its_key(isolated: Path, config: str, message: str) -> None:

@@ -97,6 +97,7 @@ def test_a_bad_limit_on_the_command_line_is_a_usage_error(value: str) -> None:
         *(("ten", "in decimal (10, 0.5), not 'ten'"), ("true", "not 'true'"), ("0x10", "not '0x10'"), ("[5]", "not a list")),
         *(("0", "above 0, not 0"), ("-2.5", "above 0, not -2.5"), (".nan", "not '.nan'"), ("!!float .nan", "above 0, not nan")),
         *(("1" + "0" * 400, "above 0, not a number that large"), ("!!int 1" + "0" * 400, "above 0, not a number that large")),
+        *(("١٠", "in decimal (10, 0.5), not '١٠'"), ("５", "not '５'")),
     ],
 )
 def test_a_bad_limit_in_corpus_yaml_is_one_line_naming_the_key(isolated: Path, value: str, problem: str) -> None:

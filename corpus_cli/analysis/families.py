@@ -83,22 +83,35 @@ def parse_families(data: object, where: str) -> dict[str, Family]:
         raise CorpusError(f"{where}: expected a mapping of family name to a list of words or phrases")
     families = {}
     for name, members in data.items():
-        if not str(name).strip():
+        title = _member_text(name)
+        if title is None:
+            raise CorpusError(f"{where}: a family's name is text")
+        if not title.strip():
             raise CorpusError(f"{where}: a family needs a name (one is {name!r})")
         if isinstance(members, str):
             members = [members]
-        if not isinstance(members, list) or not all(_is_member(member) for member in members):
-            raise CorpusError(f"{where}: {name}: expected a list of words or phrases")
+        texts = [_member_text(member) for member in members] if isinstance(members, list) else [None]
+        words = [text for text in texts if text is not None]
+        if len(words) < len(texts):
+            raise CorpusError(f"{where}: {title}: expected a list of words or phrases")
         try:
-            families[str(name)] = Family.of(str(name), map(str, members))
+            families[title] = Family.of(title, words)
         except ValueError as error:
-            raise CorpusError(f"{where}: {name}: {error}") from None
+            raise CorpusError(f"{where}: {title}: {error}") from None
     return families
 
 
-def _is_member(value: object) -> bool:
-    """A word or phrase as YAML gives it: text, or a number from an explicit tag (not true/false)."""
-    return isinstance(value, (str, int, float)) and not isinstance(value, bool)
+def _member_text(value: object) -> str | None:
+    """A word, phrase or name as YAML gives it, as text: text, or a number from an explicit tag;
+    None for anything else (true/false, a list, a number too long to write)."""
+    if isinstance(value, str):
+        return value
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        try:
+            return str(value)
+        except ValueError:  # an integer past Python's 4,300 digits for text
+            return None
+    return None
 
 
 def resolve(terms: Sequence[str], families: Mapping[str, Family]) -> list[Family]:

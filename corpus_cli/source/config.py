@@ -67,7 +67,7 @@ def load_config(path: Path, *, need_folder: bool = True) -> Corpus:
 
 
 TOP_KEYS = ("name", "path", "documents", "terms", "max_document_mb")
-_DECIMAL = re.compile(r"[-+]?(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?")
+_DECIMAL = re.compile(r"[-+]?(?:[0-9]+\.?[0-9]*|\.[0-9]+)(?:[eE][-+]?[0-9]+)?")  # ASCII digits: not ١٠ nor ５
 
 
 def _megabytes(where: str, value: Any) -> float:
@@ -118,7 +118,10 @@ def _text(where: str, value: Any) -> str | None:
     if value is None or isinstance(value, str):
         return value
     if isinstance(value, (int, float)) and not isinstance(value, bool):
-        return str(value)
+        try:
+            return str(value)
+        except ValueError:  # an integer past Python's 4,300 digits for text
+            raise CorpusError(f"{where}: expected text, not a number too long to write") from None
     raise CorpusError(f"{where}: expected text, not {_kind(value)}")
 
 
@@ -132,7 +135,9 @@ def _metadata(config: Path, doc_id: str, fields: Any) -> Metadata:
         unknown = sorted(str(key) for key in fields if key not in METADATA_KEYS)
         raise CorpusError(f"{where}: unknown field {unknown[0]!r} (known: {', '.join(METADATA_KEYS)})")
     date = fields.get("date")  # text as written, quoted or not (see source/yaml_file.py)
-    if date is not None and (not isinstance(date, str) or not valid_iso_date(date)):
+    if date is not None and not isinstance(date, str):  # from an explicit tag (!!timestamp)
+        raise CorpusError(f"{where}: date: expected a date written YYYY-MM-DD, not {_kind(date)} from a tag")
+    if date is not None and not valid_iso_date(date):
         raise CorpusError(f"{where}: date: {date!r} is not a real date written YYYY-MM-DD")
     tags = fields.get("tags") or ()
     if isinstance(tags, str):
