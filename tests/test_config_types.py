@@ -142,3 +142,13 @@ def test_merge_keys_fill_in_and_are_overridden_as_yaml_says(isolated: Path) -> N
 def test_a_key_yaml_would_make_something_else_of_is_one_line(isolated: Path, config: str, message: str) -> None:
     status, errors = listing_with(isolated, config)
     assert status == 2 and errors.count("\n") == 1 and message in errors
+
+
+def test_a_family_named_without_a_word_is_found_by_its_name(isolated: Path) -> None:
+    (isolated / "a_1.txt").write_text(" date 2024-01-01 Migrants crossed. More migrants came.\n")
+    status, errors = listing_with(isolated, 'terms:\n  "~": [migrants]\n')
+    assert (status, errors) == (0, "")
+    counted = run("stats", "--term", "~", "--format", "jsonl")
+    assert (counted.exit_code, json.loads(counted.stdout)["count"]) == (0, 2)
+    assert run("dispersion", "~", "--format", "jsonl").exit_code == 0
+    assert "'...' holds no word to count" in run("stats", "--term", "...").stderr

@@ -58,9 +58,6 @@ class StatsOptions:
             raise click.UsageError("--stopwords and --no-stopwords go with --top N (or --ngram N)")
         if chosen.stopwords_file and chosen.no_stopwords:
             raise click.UsageError("give --stopwords FILE or --no-stopwords, not both")
-        for term in chosen.terms:
-            if not trends.normalize_term(term):
-                raise click.BadParameter(f"{term!r} holds no word to count", param_hint="'--term'")
         if chosen.dispersion and not (chosen.terms or chosen.terms_file):
             raise click.UsageError("--dispersion goes with --term WORD or --terms FILE")
         if chosen.containing is not None:
@@ -74,7 +71,10 @@ class StatsOptions:
         """What --term and --terms ask for: the families named (or every family of --terms FILE
         when no --term is given) and plain words or phrases."""
         known = known_families(session, self.terms_file)
-        return resolve(self.terms, known) if self.terms else list(known.values())
+        try:  # a family's name first: "~" names one, though as a plain term it holds no word
+            return resolve(self.terms, known) if self.terms else list(known.values())
+        except ValueError as error:
+            raise click.BadParameter(str(error), param_hint="'--term'") from None
 
     def stopwords(self) -> frozenset[str]:
         """The words --top leaves out: none, the file's, or the English list shipped."""
