@@ -36,11 +36,13 @@ def index_command(session: Session, status: bool, drop: bool, check: bool, jobs:
 
     --status prints location, corpus, exists, usable, problem, bytes,
     documents, built, updated, and the stale files (added, changed,
-    deleted). --drop removes the index. --check reads all of it for
-    damage that no command would notice (damaged full-text data finds
-    nothing rather than failing): exit 2 and one line when it is
-    damaged, and the index is marked so (commands then read the files,
-    and `corpus index` builds it anew).
+    deleted). --drop removes the index. --check runs SQLite's and FTS5's
+    own checks over all of it, for damage that no command would notice
+    (damaged full-text data finds nothing rather than failing): exit 2
+    and one line when they find it, and the index is marked so
+    (commands then read the files, and `corpus index` builds it anew).
+    Damage that leaves a valid structure passes them: --drop, then
+    `corpus index`, builds the index anew from the files.
 
     \b
     Examples:

@@ -4,7 +4,9 @@ Damage in the full-text data (the trigram and word indexes) does not make a quer
 block is read as no rows, so grep finds no candidates and search no documents, and SQLite's own
 quick check passes. FTS5's integrity check reads every block (about 5 s at 500 MB of text), too
 long for every run; asked for, it finds such damage, and the index is marked damaged, so that
-commands read the files and the next `corpus index` builds it anew.
+commands read the files and the next `corpus index` builds it anew. It sees damage that breaks
+the structure: a block zeroed into a valid empty one, or rows deleted, pass it (the tables hold no
+text to compare with); only a new index from the files mends what it cannot see.
 """
 
 from __future__ import annotations
