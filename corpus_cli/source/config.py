@@ -46,7 +46,7 @@ def load_config(path: Path, *, need_folder: bool = True) -> Corpus:
     if data is None:
         data = parse_yaml(text, path)
         config_cache.keep(path, text, data)
-    data = data or {}
+    data = {} if data is None else data  # an empty file; `[]` or `""` is no mapping
     if not isinstance(data, dict):
         raise CorpusError(f"{path}: expected a mapping with name, path and documents")
     unknown = sorted(str(key) for key in data if key not in TOP_KEYS)
@@ -55,7 +55,7 @@ def load_config(path: Path, *, need_folder: bool = True) -> Corpus:
     root = path.parent / (_text(f"{path}: path", data.get("path")) or ".")
     if need_folder and not root.is_dir():
         raise CorpusError(f"{path}: path: folder not found: {root}")
-    documents = data.get("documents") or {}
+    documents = {} if data.get("documents") is None else data["documents"]
     if not isinstance(documents, dict):
         raise CorpusError(f"{path}: documents: expected a mapping of document id to fields")
     metadata = {_document_id(path, doc_id): _metadata(path, doc_id, fields) for doc_id, fields in documents.items()}
