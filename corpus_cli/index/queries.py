@@ -37,8 +37,8 @@ class Parsed(NamedTuple):
 
 
 def parsed(query: str) -> Parsed:
-    """`query` with each bareword and string made of the terms the index holds: the tokenizer's
-    (case-folded, a possessive 's dropped, "U.S." one term), each run quoted so that FTS5 reads
+    """`query` parsed: for FTS5, each bareword and string made of the terms the index holds: the
+    tokenizer's (case-folded, a possessive 's dropped, "U.S." one term), each run quoted so that FTS5 reads
     "e-mail", "agency's" or "U.S." as the words they are rather than as syntax. Operators, column
     names (a word before ":") and grouping stay as they are; a prefix (``word*``) is the start of a
     term as written (see `text.tokens.term_prefix`)."""
