@@ -5,6 +5,7 @@ Each case damages one table of an index whose folders are stamped, so that nothi
 
 from __future__ import annotations
 
+import json
 import sqlite3
 import zlib
 from pathlib import Path
@@ -345,3 +346,17 @@ def test_index_check_of_an_index_another_process_holds_is_one_line_and_marks_not
     held = "the index cannot be used: another process holds it (database is locked)"
     assert (checked.exit_code, checked.stderr) == (2, f"corpus: error: {index}: {held}\n")
     assert run("index", "--check", "--corpus", str(stamped)).exit_code == 0
+
+
+def test_the_status_of_an_index_another_process_holds_says_so(stamped: Path, monkeypatch: pytest.MonkeyPatch):  # noqa: F811
+    from corpus_cli.index import schema
+
+    monkeypatch.setattr(schema, "BUSY_TIMEOUT_MS", 50)
+    holder = sqlite3.connect(stamped / ".corpus" / "index.sqlite", isolation_level=None)
+    holder.execute("BEGIN EXCLUSIVE")
+    try:
+        status = json.loads(run("index", "--status", "--corpus", str(stamped), "--format", "json").stdout)
+    finally:
+        holder.execute("ROLLBACK")
+        holder.close()
+    assert (status["usable"], status["problem"]) == (False, "another process holds it (database is locked)")

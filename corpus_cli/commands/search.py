@@ -32,11 +32,12 @@ def search_command(session: Session, query: str, limit: int, output_format: str 
     language: words (all must occur), "a phrase", OR, NOT, AND, prefix*,
     NEAR(a b, 5), title:word (the headline in the file, not a title from
     corpus.yaml), body:word (the body without furniture). Each word is read
-    as the tokenizer reads the documents, whole: case-folded, without accents,
-    a possessive 's dropped, U.S. and e-mail one word each (mail does not
-    find e-mail), so "agency's" and e-mail need no quoting. The headline weighs four times the body. Records give rank, id, path,
-    date, title, score (higher is better) and snippet: the passage with the
-    most hits, each between ** (highlighted on a terminal).
+    as the tokenizer reads the documents, whole: case-folded, without
+    accents, a possessive 's dropped, U.S. and e-mail one word each (mail
+    does not find e-mail), so "agency's" and e-mail need no quoting. The
+    headline weighs four times the body. Records give rank, id, path, date,
+    title, score (higher is better) and snippet: the passage with the most
+    hits, each between ** (highlighted on a terminal).
 
     Exit status: 0 when a document matched, 1 when none did, 2 on an error.
 

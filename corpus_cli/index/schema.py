@@ -90,6 +90,11 @@ class IndexUnusable(Exception):
         super().__init__(message)
         self.busy = busy
 
+    @property
+    def advice(self) -> str:
+        """What to do about it, to follow the message: rebuild it, unless another process holds it."""
+        return "" if self.busy else "; run 'corpus index' to rebuild it"
+
 
 def create(path: Path, *, shared: bool = False) -> sqlite3.Connection:
     """A new, empty index at `path` (which must not exist); `shared`: for threads that take turns."""

@@ -44,7 +44,7 @@ def index_status(corpus: Corpus, files: Sequence[SourceFile]) -> dict[str, Any]:
         stored = store.load(connection)
         built, updated = (schema.get_meta(connection, key) for key in ("built_ns", "updated_ns"))
     except sqlite3.DatabaseError as error:
-        record["problem"] = f"it is damaged ({error})"
+        record["problem"] = str(schema.unreadable(error, "it is damaged"))  # or held by another process
         return record
     finally:
         connection.close()

@@ -30,8 +30,7 @@ def verify(corpus: Corpus) -> tuple[Path, int]:
     try:
         connection = schema.connect(path, writable=True)
     except schema.IndexUnusable as error:
-        advice = "" if error.busy else "; run 'corpus index' to rebuild it"
-        raise CorpusError(f"{path}: the index cannot be used: {error}{advice}") from None
+        raise CorpusError(f"{path}: the index cannot be used: {error}{error.advice}") from None
     try:
         problems = _problems(connection)
         documents = int(connection.execute("SELECT count(*) FROM files").fetchone()[0])

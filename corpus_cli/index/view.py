@@ -230,6 +230,6 @@ def open_view(corpus: Corpus, warn: Warn, surveyed: Callable[[], Survey | None] 
             connection.close()
             raise schema.unreadable(error, "it is damaged") from None
     except schema.IndexUnusable as error:
-        warn(f"{path}: index not used: {error}" if error.busy else f"{path}: index not used: {error}; run 'corpus index' to rebuild it")
+        warn(f"{path}: index not used: {error}{error.advice}")
         return None
     return view

@@ -24,7 +24,6 @@ import json
 import os
 import stat
 import sys
-import tempfile
 from pathlib import Path
 from typing import Any
 
@@ -73,6 +72,8 @@ def keep(config: Path, text: str, data: Any) -> None:
         return
     header = json.dumps({"format": _format(), "digest": _digest(encoded), "check": _digest(kept)})
     written = header.encode() + b"\n" + kept
+    import tempfile  # here: 6 ms at every command's start, and most never write a cache
+
     try:
         place.parent.mkdir(parents=True, exist_ok=True)
         with tempfile.NamedTemporaryFile(dir=place.parent, prefix=".", suffix=".tmp", delete=False) as stream:

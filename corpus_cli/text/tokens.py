@@ -18,12 +18,13 @@ POSSESSIVE = re.compile(r"'s$", re.MULTILINE)
 
 def term(word: str) -> str:
     """The term a word counts as: case-folded, ’ as ', without a possessive 's."""
-    return POSSESSIVE.sub("", word.casefold().replace("’", "'"))
+    return POSSESSIVE.sub("", term_prefix(word))
 
 
 def term_prefix(word: str) -> str:
     """The start of a term as a word's start is written ("U.S" of u.s., "Anti-" of anti-okapi):
-    case-folded, ’ as ', not split where the word would be. A search's ``prefix*``."""
+    case-folded, ’ as ', not split where the word would be. A search's ``prefix*``; a term is one
+    with its possessive dropped."""
     return word.casefold().replace("’", "'")
 
 
@@ -75,7 +76,7 @@ def _pieces(text: str) -> Iterator[tuple[int, int]]:
 
 def _fold(words: str) -> str:
     """`term` of each line of `words`."""
-    return POSSESSIVE.sub("", words.casefold().replace("’", "'")) if words else ""
+    return POSSESSIVE.sub("", term_prefix(words)) if words else ""
 
 
 class PackedTerms(Sequence[list[str]]):
