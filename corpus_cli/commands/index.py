@@ -16,9 +16,12 @@ from corpus_cli.run.session import Session
 @click.option("--status", is_flag=True, help="Print a record about the index (where, size, documents, built, stale files); change nothing.")
 @click.option("--drop", is_flag=True, help="Remove the index.")
 @click.option("--check", is_flag=True, help="Read the whole index for damage (seconds for a large one); mark a damaged one.")
+@click.option(
+    "--watch", is_flag=True, help="Keep watch over the corpus until stopped, so that commands skip the stat of every file (Linux)."
+)
 @click.option("-j", "--jobs", type=Count(min=1), metavar="N", help="Worker processes (default: one per core for large corpora).")
 @format_option()
-def index_command(session: Session, status: bool, drop: bool, check: bool, jobs: int | None, output_format: str | None) -> int:
+def index_command(session: Session, status: bool, drop: bool, check: bool, watch: bool, jobs: int | None, output_format: str | None) -> int:
     """Build or update the index that makes the other commands fast.
 
     The index lives in the corpus folder (.corpus/index.sqlite) when it can
@@ -44,19 +47,29 @@ def index_command(session: Session, status: bool, drop: bool, check: bool, jobs:
     Damage that leaves a valid structure passes them: --drop, then
     `corpus index`, builds the index anew from the files.
 
+    --watch runs until stopped (Ctrl-C), watching the corpus's folders
+    through inotify (Linux). While it runs and nothing changes, a command
+    takes the files the index holds instead of checking each file's stat:
+    a large corpus answers in a fraction of the time. Any change (a file
+    written, added, removed, renamed, its mode changed; a new folder) makes
+    the next command check every file again. It cannot see a file changed
+    through a hard link from outside the corpus, nor a change made on
+    another machine of a network file system: stop it for such a corpus.
+
     \b
     Examples:
       corpus index
       corpus index --corpus ~/news
       corpus index --status --format json
       corpus index --check
+      corpus index --watch &
       corpus index --drop
     """
     from corpus_cli.index import build
     from corpus_cli.index import status as index_status
 
-    if status + drop + check > 1:
-        raise click.UsageError("--status, --drop and --check each do something else: choose one")
+    if status + drop + check + watch > 1:
+        raise click.UsageError("--status, --drop, --check and --watch each do something else: choose one")
     if status:
         write_object(output_format or default_format(), index_status.index_status(session.corpus, session.files))
         return 0
@@ -65,6 +78,11 @@ def index_command(session: Session, status: bool, drop: bool, check: bool, jobs:
 
         path, documents = verify(session.corpus)
         click.echo(f"corpus: no damage found in the index of {documents} document(s): {path}", err=True)
+        return 0
+    if watch:
+        from corpus_cli.index.watcher import watch as keep_watch
+
+        keep_watch(session.corpus, lambda line: click.echo(line, err=True))
         return 0
     if drop:
         removed = build.drop(session.corpus)

@@ -16,7 +16,7 @@ from functools import cached_property
 from pathlib import Path
 from typing import Literal, NamedTuple
 
-from corpus_cli.index import location, schema, stamps, store
+from corpus_cli.index import location, schema, stamps, store, watched
 from corpus_cli.index.build import rechecked
 from corpus_cli.index.freshness import (
     PARALLEL_STAT_MIN_FILES,
@@ -175,24 +175,30 @@ class IndexView:
 
 
 class Glance(NamedTuple):
-    """What discovery needs to know of an index before it opens it: the workers to stat the files
-    on (None: one per core), and the folders' stamps (None when they are not current)."""
+    """What discovery needs to know of an index before it opens it: where it is, the workers to
+    stat the files on (None: one per core), the folders' stamps (None when they are not current),
+    when it was last changed, and the watcher's count it was vouched at (see index/watched.py)."""
 
+    path: Path
     processes: int | None
     stamps: dict[str, str] | None
+    updated: str | None
+    watched: str | None
 
 
 def glance(corpus: Corpus) -> Glance | None:
-    """A quick look at the corpus's index (a count and the stamps); None without one this run can
-    use (see `open_view`)."""
+    """A quick look at the corpus's index (a count, the stamps, the vouching); None without one
+    this run can use (see `open_view`)."""
+    path = location.existing(corpus.root)
 
     def looked(connection: sqlite3.Connection) -> Glance | None:
-        if schema.other_limit(connection, corpus.max_document_mb) is not None:
+        if path is None or schema.other_limit(connection, corpus.max_document_mb) is not None:
             return None
         count = int(connection.execute("SELECT count(*) FROM files").fetchone()[0])
-        return Glance(None if count >= PARALLEL_STAT_MIN_FILES else 1, stamps.stored(connection))
+        processes = None if count >= PARALLEL_STAT_MIN_FILES else 1
+        return Glance(path, processes, stamps.stored(connection), schema.get_meta(connection, "updated_ns"), watched.vouched(connection))
 
-    return schema.quick_look(location.existing(corpus.root), looked, absent=None, unusable=None)
+    return schema.quick_look(path, looked, absent=None, unusable=None)
 
 
 def other_limit(corpus: Corpus) -> str | None:

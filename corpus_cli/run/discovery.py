@@ -67,8 +67,8 @@ class Discovery:
     def files(self) -> list[SourceFile]:
         seen = self.glance
         if seen is not None:
-            from corpus_cli.source.survey import survey
+            from corpus_cli.index.watched import surveyed
 
-            self.surveyed = survey(self.corpus, self.warn, seen.processes, seen.stamps)
+            self.surveyed = surveyed(self.corpus, seen, self.warn)
             return self.surveyed.files
         return discover(self.corpus, self.warn)

@@ -1,0 +1,187 @@
+"""The commands' side of `corpus index --watch` (see index/watcher.py): a survey's stat of every
+file, skipped while a watcher says that nothing changed.
+
+The freshness check stats every file (git's way), and at 93,646 files that is most of a command's
+time. git's fsmonitor shows the way past it: ask a process that watches the folders what changed.
+Here the watcher only counts changes. A command asks it for its count *before* it surveys the
+files; when the survey then finds every file as the index holds it, and found nothing to warn
+about, the command "vouches": it keeps the count in the index with the list of files it found.
+A later command that gets the same count from the same watcher (nothing changed since, not even
+a new folder) takes that list and skips the walk and the stat calls; any other answer, or none
+within `ANSWER_TIMEOUT`, and it surveys as without a watcher.
+
+What a watcher cannot see, it cannot report (inotify's limits): a file changed through a hard
+link from outside the corpus, a change on another machine of a network file system. The README
+says so; a command with --no-index, or a stopped watcher, reads the files as ever.
+"""
+
+from __future__ import annotations
+
+import os
+import socket
+import sqlite3
+import stat
+import struct
+import sys
+import time
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from corpus_cli.index import schema
+from corpus_cli.index.lock import writer_lock
+from corpus_cli.source.discover import source_files_of
+from corpus_cli.source.files import SourceFile, Warn
+from corpus_cli.source.survey import Survey, folder_of, survey
+
+if TYPE_CHECKING:
+    from corpus_cli.index.view import Glance
+    from corpus_cli.source.config import Corpus
+
+SOCKET_NAME = "watch.sock"  # beside the index file
+PROTOCOL = "1"
+# A watcher that does not answer in this time (stopped, swamped) is not waited for: the survey
+# it would have saved takes about half a second at 93,646 files.
+ANSWER_TIMEOUT = 0.25
+_ANSWER_LIMIT = 200  # bytes: an answer is one short line
+VOUCHED = "watched"  # meta: "VERSION INSTANCE COUNT UPDATED_NS ENCODING" of the list below
+VOUCHED_PATHS = "watched_paths"  # meta: the files' paths, in the files' order, NUL-separated UTF-8
+VOUCH_VERSION = "1"
+
+
+def answer_line(instance: str, count: int, root: os.stat_result) -> bytes:
+    """The watcher's answer: who it is, how many changes it has seen, which folder it watches."""
+    return f"corpus-watch {PROTOCOL} {instance} {count} {root.st_dev} {root.st_ino}\n".encode()
+
+
+def socket_path(index: Path) -> Path:
+    return index.parent / SOCKET_NAME
+
+
+def ask(index: Path, root: Path) -> str | None:
+    """The count of the watcher of the corpus folder `root` ("INSTANCE COUNT"); None when no
+    watcher of that folder, run by this user or the index's owner, answers in time."""
+    path = socket_path(index)
+    try:
+        if not stat.S_ISSOCK(os.lstat(path).st_mode):
+            return None
+        with socket.socket(socket.AF_UNIX, socket.SOCK_STREAM) as connection:
+            connection.settimeout(ANSWER_TIMEOUT)
+            connection.connect(os.fspath(path))
+            if not _trusted(connection, index):
+                return None
+            answer = _read_line(connection, time.monotonic() + ANSWER_TIMEOUT)
+            identity = os.stat(root)
+    except (OSError, ValueError):
+        return None
+    words = answer.split()
+    if len(words) != 6 or words[:2] != ["corpus-watch", PROTOCOL] or words[4:] != [str(identity.st_dev), str(identity.st_ino)]:
+        return None
+    return f"{words[2]} {words[3]}"
+
+
+def _trusted(connection: socket.socket, index: Path) -> bool:
+    """Whether the watcher runs as this user or as the index's owner: another user's process
+    in its place could otherwise vouch for files it never watched."""
+    credentials = getattr(socket, "SO_PEERCRED", None)
+    if credentials is None:
+        return False
+    _, uid, _ = struct.unpack("3i", connection.getsockopt(socket.SOL_SOCKET, credentials, struct.calcsize("3i")))
+    return uid in (os.getuid(), os.stat(index).st_uid)
+
+
+def _read_line(connection: socket.socket, deadline: float) -> str:
+    data = b""
+    while not data.endswith(b"\n"):
+        remaining = deadline - time.monotonic()
+        if remaining <= 0 or len(data) > _ANSWER_LIMIT:
+            raise ValueError("no answer in time")
+        connection.settimeout(remaining)
+        part = connection.recv(_ANSWER_LIMIT)
+        if not part:
+            raise ValueError("the watcher hung up")
+        data += part
+    return data.decode("ascii")
+
+
+def vouched(connection: sqlite3.Connection) -> str | None:
+    """The count the index was vouched at ("INSTANCE COUNT"), when the vouching is for the index
+    as it is now and for this process's file-name encoding; else None."""
+    value = schema.get_meta(connection, VOUCHED)
+    updated = schema.get_meta(connection, "updated_ns")
+    if value is None or updated is None:
+        return None
+    words = value.split(" ")
+    if len(words) != 5 or words[0] != VOUCH_VERSION or words[3:] != [updated, sys.getfilesystemencoding()]:
+        return None
+    return f"{words[1]} {words[2]}"
+
+
+def surveyed(corpus: Corpus, seen: Glance, warn: Warn) -> Survey:
+    """The corpus's files, with what `stat` says of them (source/survey.py), unless the watcher
+    vouches that nothing changed since the index last held them all: then the files it held."""
+    count = ask(seen.path, corpus.root)
+    if count is not None and count == seen.watched:
+        files = _vouched_files(seen.path, corpus, count)
+        if files is not None:
+            return Survey(files, {}, frozenset(folder_of(source.path) for source in files), unchanged=True)
+    warned: list[str] = []
+
+    def counted(message: str) -> None:
+        warned.append(message)
+        warn(message)
+
+    found = survey(corpus, counted, seen.processes, seen.stamps)
+    if count is not None and found.unchanged and not warned:
+        _vouch(seen.path, corpus.root, count, seen.updated, found.files)
+    return found
+
+
+def _vouched_files(index: Path, corpus: Corpus, count: str) -> list[SourceFile] | None:
+    """The files the index was vouched with at `count`, as discovery finds them now (None when
+    it was vouched again meanwhile, or cannot be read)."""
+
+    def looked(connection: sqlite3.Connection) -> bytes | None:
+        connection.execute("BEGIN")  # the count and its list from one state of the index
+        try:
+            if vouched(connection) != count:
+                return None
+            row = connection.execute("SELECT value FROM meta WHERE key = ?", (VOUCHED_PATHS,)).fetchone()
+        finally:
+            connection.execute("COMMIT")
+        return row[0] if row is not None and isinstance(row[0], bytes) else None
+
+    joined = schema.quick_look(index, looked, absent=None, unusable=None)
+    if joined is None:
+        return None
+    paths = joined.decode("utf-8", "surrogateescape").split("\0") if joined else []
+    base = os.path.join(os.fspath(corpus.root), "")
+    stems = [path.rpartition("/")[2][: -len(".txt")] for path in paths]
+    return source_files_of(stems, paths, [base + path for path in paths], max_mb=corpus.max_document_mb, warn=_unwarned)
+
+
+def _unwarned(message: str) -> None:
+    """Files vouched for were found without a warning: none comes now."""
+
+
+def _vouch(index: Path, root: Path, count: str, updated: str | None, files: list[SourceFile]) -> None:
+    """Keep `count` in the index with `files`, when each is where its path says (no link) and the
+    index is still as it was when the survey began (`updated`); quietly nothing otherwise."""
+    base = os.path.join(os.fspath(root), "")
+    if updated is None or any(source.location != base + source.path for source in files):
+        return
+    joined = "\0".join(source.path for source in files).encode("utf-8", "surrogateescape")
+    try:
+        with writer_lock(index) as held:
+            if not held:
+                return
+            connection = schema.connect(index, writable=True)
+            try:
+                connection.execute("BEGIN IMMEDIATE")
+                if schema.get_meta(connection, "updated_ns") == updated:
+                    schema.set_meta(connection, VOUCHED, f"{VOUCH_VERSION} {count} {updated} {sys.getfilesystemencoding()}")
+                    connection.execute("INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)", (VOUCHED_PATHS, joined))
+                connection.execute("COMMIT")
+            finally:
+                connection.close()
+    except (OSError, sqlite3.Error, schema.IndexUnusable):
+        return  # the next survey vouches
