@@ -6,6 +6,7 @@ the survey by counting its calls.
 
 from __future__ import annotations
 
+import json
 import os
 import select
 import shutil
@@ -22,6 +23,10 @@ import pytest
 from helpers import SEEDS, run
 
 import corpus_cli.index.watched as watched
+import corpus_cli.index.watcher as watcher_module
+import corpus_cli.source.survey as survey
+from corpus_cli.index import inotify
+from corpus_cli.index.watcher import Watcher
 
 pytestmark = pytest.mark.skipif(not sys.platform.startswith("linux"), reason="the watcher needs inotify")
 
@@ -198,6 +203,18 @@ def test_a_file_written_in_a_folder_made_after_vouching_is_seen(
     assert_as_a_scan(corpus)
 
 
+def test_a_corpus_of_many_files_in_its_root_is_vouched_for(
+    monkeypatch: pytest.MonkeyPatch, corpus: Path, watcher: subprocess.Popen[bytes]
+) -> None:
+    """Past `ROOT_FILES_STATED` root files a survey leaves their stat to the freshness check; with
+    a watcher it takes them, so that a flat corpus is vouched for too."""
+    monkeypatch.setattr(survey, "ROOT_FILES_STATED", 2)
+    vouched(monkeypatch, corpus)
+    append(corpus)
+    assert surveys(monkeypatch, corpus, "list")[0] == 1
+    assert_as_a_scan(corpus)
+
+
 def test_a_link_or_a_warning_keeps_every_command_surveying(
     monkeypatch: pytest.MonkeyPatch, corpus: Path, watcher: subprocess.Popen[bytes]
 ) -> None:
@@ -362,3 +379,112 @@ def test_a_fresh_answer_arrives_in_time(corpus: Path, watcher: subprocess.Popen[
     after = watched.ask(index, corpus)
     assert before is not None and after is not None and before != after
     assert watched.ask(index, corpus) == after
+
+
+@pytest.mark.parametrize("ending", [signal.SIGTERM, signal.SIGKILL])
+def test_drop_leaves_no_folder_after_a_watcher(corpus: Path, ending: signal.Signals) -> None:
+    process = start_watcher(corpus)
+    process.send_signal(ending)
+    process.wait(timeout=60)
+    result = run("index", "--drop", "--corpus", str(corpus))
+    assert result.exit_code == 0
+    assert not (corpus / ".corpus").exists()
+
+
+def test_drop_while_a_watcher_runs_keeps_its_socket(corpus: Path, watcher: subprocess.Popen[bytes]) -> None:
+    assert run("index", "--drop", "--corpus", str(corpus)).exit_code == 0
+    assert not (corpus / ".corpus" / "index.sqlite").exists()
+    assert (corpus / ".corpus" / "watch.sock").is_socket()
+    assert watcher.poll() is None
+
+
+def test_status_says_whether_a_watcher_answers(corpus: Path) -> None:
+    def status() -> object:
+        return json.loads(run("index", "--status", "--corpus", str(corpus), "--format", "json").output)["watched"]
+
+    assert status() is False
+    process = start_watcher(corpus)
+    try:
+        assert status() is True
+    finally:
+        stop(process)
+    assert status() is False
+
+
+def test_the_corpus_folder_moved_stops_the_watcher(tmp_path: Path, corpus: Path) -> None:
+    process = start_watcher(corpus)
+    moved = tmp_path / "moved"
+    corpus.rename(moved)
+    assert process.wait(timeout=60) == 2
+    assert process.stderr is not None
+    assert process.stderr.read().decode() == f"corpus: error: {corpus}: the corpus folder was moved or removed; stopped watching\n"
+
+
+def test_a_folder_above_the_corpus_moved_stops_the_watcher_at_the_next_question(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path, corpus: Path
+) -> None:
+    """Moving a folder above the corpus sends the watcher no event: the next question finds the
+    corpus gone from where it watched it, the command surveys, and the watcher stops."""
+    above = tmp_path / "a"  # short names: a socket's path has at most 107 bytes
+    above.mkdir()
+    inside = above / "c"
+    corpus.rename(inside)
+    assert run("index", "--corpus", str(inside)).exit_code == 0
+    process = start_watcher(inside)
+    try:
+        vouched(monkeypatch, inside)
+        above.rename(tmp_path / "b")
+        moved = tmp_path / "b" / "c"
+        (moved / "late").mkdir()
+        (moved / "late" / "x.txt").write_text("Late\n\nICE.\n", encoding="utf-8")
+        assert surveys(monkeypatch, moved, "list")[0] == 1
+        assert_as_a_scan(moved)
+        assert process.wait(timeout=60) == 2
+    finally:
+        stop(process)
+
+
+def answered_count(watcher: Watcher) -> str:
+    return watcher.answer().decode().split()[3]
+
+
+def test_a_folder_it_cannot_watch_makes_every_answer_new(monkeypatch: pytest.MonkeyPatch, corpus: Path) -> None:
+    """A folder unreadable to the watcher's user (root reads everything: the refusal is made here)."""
+    (corpus / "secret").mkdir()
+    real_watch = inotify.Inotify.watch
+
+    def refusing(self: inotify.Inotify, folder: str) -> int:
+        if folder.endswith("secret"):
+            raise PermissionError(13, "Permission denied", folder)
+        return real_watch(self, folder)
+
+    monkeypatch.setattr(inotify.Inotify, "watch", refusing)
+    watcher = Watcher(corpus, corpus / ".corpus" / "watch.sock")
+    try:
+        assert answered_count(watcher) != answered_count(watcher)
+        monkeypatch.setattr(inotify.Inotify, "watch", real_watch)  # readable now: watched at the next question
+        answered_count(watcher)
+        assert answered_count(watcher) == answered_count(watcher)
+    finally:
+        watcher.close()
+
+
+def test_a_mount_made_inside_the_corpus_counts(monkeypatch: pytest.MonkeyPatch, corpus: Path) -> None:
+    """A mount sends no inotify event: the watcher compares the mount table at each question."""
+    watcher = Watcher(corpus, corpus / ".corpus" / "watch.sock")
+    try:
+        before = answered_count(watcher)
+        assert answered_count(watcher) == before
+        monkeypatch.setattr(watcher_module, "_mount_table", lambda: b"a mount table with a new line\n")
+        assert answered_count(watcher) != before
+    finally:
+        watcher.close()
+
+
+def test_a_list_vouched_for_by_another_user_or_groups_is_not_used(
+    monkeypatch: pytest.MonkeyPatch, corpus: Path, watcher: subprocess.Popen[bytes]
+) -> None:
+    """Another user, or other groups, may read other files: the list vouched for is not theirs."""
+    vouched(monkeypatch, corpus)
+    monkeypatch.setattr(watched, "_reader", lambda: ["utf-8", "4242:4242"])
+    assert surveys(monkeypatch, corpus, "list")[0] == 1

@@ -38,8 +38,8 @@ def index_command(session: Session, status: bool, drop: bool, check: bool, watch
     index` under another limit builds the index anew.
 
     --status prints location, corpus, exists, usable, problem, bytes,
-    documents, built, updated, and the stale files (added, changed,
-    deleted). --drop removes the index. --check runs SQLite's and FTS5's
+    documents, built, updated, the stale files (added, changed, deleted)
+    and whether a watcher answers (watched). --drop removes the index. --check runs SQLite's and FTS5's
     own checks over all of it, for damage that no command would notice
     (damaged full-text data finds nothing rather than failing): exit 2
     and one line when they find it, and the index is marked so

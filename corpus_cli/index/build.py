@@ -283,6 +283,8 @@ def _alive(pid: int) -> bool:
 
 def drop(corpus: Corpus) -> list[Path]:
     """Remove the corpus's index files, wherever they are; the index files removed."""
+    from corpus_cli.index.watcher import remove_leftovers  # only here: a watcher's modules are for it
+
     removed = []
     for index in (location.in_corpus(corpus.root), location.in_cache(corpus.root)):
         if index is None or not index.parent.is_dir():
@@ -296,6 +298,7 @@ def drop(corpus: Corpus) -> list[Path]:
             for path in (index, Path(f"{index}-journal"), *index.parent.glob(f"{index.name}.*.tmp")):
                 path.unlink(missing_ok=True)
         Path(f"{index}.lock").unlink(missing_ok=True)
+        remove_leftovers(index)
         if not any(index.parent.iterdir()):
             index.parent.rmdir()
     return removed

@@ -61,14 +61,14 @@ class Inotify:
             raise _error(folder)
         return watch
 
-    def read(self) -> list[Event]:
-        """The events queued now (none when the queue is empty)."""
+    def read(self, reads: int) -> tuple[list[Event], bool]:
+        """The events queued now, in at most `reads` reads; and whether the queue was emptied."""
         events: list[Event] = []
-        while True:
+        for _ in range(reads):
             try:
                 data = os.read(self.fd, _BUFFER)
             except BlockingIOError:
-                return events
+                return events, True
             offset = 0
             while offset < len(data):
                 watch, mask, _, length = _HEADER.unpack_from(data, offset)
@@ -76,6 +76,7 @@ class Inotify:
                 name = os.fsdecode(data[offset : offset + length].rstrip(b"\0"))
                 offset += length
                 events.append(Event(watch, mask, name))
+        return events, False
 
     def close(self) -> None:
         os.close(self.fd)

@@ -9,7 +9,7 @@ import sqlite3
 from collections.abc import Sequence
 from typing import Any
 
-from corpus_cli.index import location, schema, store
+from corpus_cli.index import location, schema, store, watched
 from corpus_cli.index.build import rechecked
 from corpus_cli.index.freshness import check
 from corpus_cli.source.config import Corpus
@@ -17,7 +17,7 @@ from corpus_cli.source.files import SourceFile
 
 STATUS_FIELDS = (
     *("location", "corpus", "exists", "usable", "problem", "bytes", "documents", "built", "updated"),
-    *("stale", "added", "changed", "deleted"),
+    *("stale", "added", "changed", "deleted", "watched"),
 )
 
 
@@ -31,6 +31,7 @@ def index_status(corpus: Corpus, files: Sequence[SourceFile]) -> dict[str, Any]:
             record["problem"] = "a folder is where the index file belongs; move it away"
         return record
     record["bytes"] = path.stat().st_size
+    record["watched"] = watched.ask(path, corpus.root) is not None
     try:
         connection = schema.connect(path, writable=os.access(path.parent, os.W_OK | os.X_OK))
     except schema.IndexUnusable as error:

@@ -33,6 +33,8 @@ from corpus_cli.source.config import Corpus
 
 # The longest path a Unix socket may have (sun_path, less its NUL).
 SOCKET_PATH_MAX = 107
+# Reads of the event queue (64 KB each, about 2,000 events) before an answer goes out regardless.
+DRAIN_READS = 16
 
 
 class Watcher:
@@ -46,6 +48,8 @@ class Watcher:
         self.count = 0
         self.inotify = inotify.Inotify()
         self.folders: dict[int, str] = {}  # where each watched folder was when it was watched
+        self.unwatched: set[str] = set()  # folders that could not be watched (unreadable to this user)
+        self.mounts = _mount_table()
         self.root_watch = -1
         try:
             self.root_watch = self._watch_tree(self.root)
@@ -58,33 +62,40 @@ class Watcher:
 
     def _watch_tree(self, top: str) -> int:
         """Watch `top` and every folder below it that is not hidden and not a link; `top`'s watch
-        (-1 when it cannot be watched: gone, or unreadable, which discovery reports itself)."""
+        (-1 when it cannot be watched). A folder that cannot be watched, or listed, and is still
+        there, is kept in `unwatched`."""
         top_watch = -1
         stack = [top]
         while stack:
             folder = stack.pop()
             try:
                 watch = self.inotify.watch(folder)
+                with os.scandir(folder) as entries:
+                    stack += [entry.path for entry in entries if not entry.name.startswith(".") and entry.is_dir(follow_symlinks=False)]
             except OSError as error:
                 if error.errno in (errno.ENOSPC, errno.ENOMEM):
                     raise CorpusError(
                         f"{folder}: cannot watch more folders ({error.strerror}); raise fs.inotify.max_user_watches"
                     ) from None
+                if error.errno in (errno.ENOENT, errno.ENOTDIR):  # gone: nothing there to change
+                    self.unwatched.discard(folder)
+                else:
+                    self.unwatched.add(folder)
                 continue
+            self.unwatched.discard(folder)
             self.folders[watch] = folder  # a folder moved in the tree keeps its watch, with its new path
             if folder == top:
                 top_watch = watch
-            try:
-                with os.scandir(folder) as entries:
-                    stack += [entry.path for entry in entries if not entry.name.startswith(".") and entry.is_dir(follow_symlinks=False)]
-            except OSError:
-                continue
         return top_watch
 
     def drain(self) -> None:
         """Count the events queued now, watching the folders that appeared (each is counted
-        before it is acted on: a failure then cannot leave a change uncounted)."""
-        for event in self.inotify.read():
+        before it is acted on: a failure then cannot leave a change uncounted). Events that
+        keep coming past `DRAIN_READS` reads count as one more change, and are read next time."""
+        events, complete = self.inotify.read(DRAIN_READS)
+        if not complete:
+            self.count += 1
+        for event in events:
             if event.name.startswith(".") and not event.mask & (inotify.OVERFLOW | inotify.IGNORED):
                 if event.watch == self.root_watch and event.mask & (inotify.DELETE | inotify.MOVED_FROM) and not self.socket.exists():
                     # The index's folder, removed: so is the socket no command can reach now (and
@@ -92,20 +103,38 @@ class Watcher:
                     raise CorpusError(f"{self.socket.parent}: the index's folder is gone; stopped watching")
                 continue  # hidden: discovery never reads it
             self.count += 1
+            if event.watch == self.root_watch and event.mask & (inotify.MOVE_SELF | inotify.IGNORED):
+                raise CorpusError(f"{self.root}: the corpus folder was moved or removed; stopped watching")
             if event.mask & inotify.OVERFLOW:
                 self._watch_tree(self.root)  # a new folder's creation may be among the events lost
             elif event.mask & inotify.IGNORED:
                 self.folders.pop(event.watch, None)
-                if event.watch == self.root_watch:
-                    raise CorpusError(f"{self.root}: the corpus folder is gone; stopped watching")
-            elif event.mask & inotify.ISDIR and event.mask & (inotify.CREATE | inotify.MOVED_TO | inotify.ATTRIB):
+            elif event.name and event.mask & inotify.ISDIR and event.mask & (inotify.CREATE | inotify.MOVED_TO | inotify.ATTRIB):
                 parent = self.folders.get(event.watch)
                 if parent is not None:
                     self._watch_tree(os.path.join(parent, event.name))
 
     def answer(self) -> bytes:
-        """The line a command is sent, after the queue is drained."""
+        """The line a command is sent, after the queue is drained and the watches checked: the
+        corpus folder still where it was (a folder above it may move without an event), no mount
+        made or removed (a mount sends no event either), every folder watched. A folder it cannot
+        watch makes each answer a new count, so no command skips its survey meanwhile."""
         self.drain()
+        try:
+            here = os.stat(self.root)
+        except OSError:
+            here = None
+        if here is None or (here.st_dev, here.st_ino) != (self.identity.st_dev, self.identity.st_ino):
+            raise CorpusError(f"{self.root}: the corpus folder was moved or removed; stopped watching")
+        mounts = _mount_table()
+        if mounts != self.mounts:
+            self.mounts = mounts
+            self.count += 1
+            self._watch_tree(self.root)
+        for folder in sorted(self.unwatched):
+            self._watch_tree(folder)
+        if self.unwatched:
+            self.count += 1
         return answer_line(self.instance, self.count, self.identity)
 
     def close(self) -> None:
@@ -119,7 +148,7 @@ def watch(corpus: Corpus, announce: Callable[[str], None]) -> None:
     if index is None:
         raise CorpusError("no index to keep watch for: run 'corpus index' first")
     path = socket_path(index)
-    if len(os.fsencode(path)) > SOCKET_PATH_MAX:
+    if len(os.fsencode(os.path.abspath(path))) > SOCKET_PATH_MAX:  # as commands that name the corpus in full reach it
         raise CorpusError(f"{path}: too long a path for a socket; set XDG_CACHE_HOME to a shorter folder")
     lock = _watch_lock(index)
     try:
@@ -139,17 +168,56 @@ def watch(corpus: Corpus, announce: Callable[[str], None]) -> None:
         os.close(lock)
 
 
+def _mount_table() -> bytes:
+    """This process's mount table (Linux): mounting a file system inside the corpus sends no event."""
+    try:
+        with open("/proc/self/mountinfo", "rb") as table:
+            return table.read()
+    except OSError:
+        return b""
+
+
+def _lock_path(index: Path) -> Path:
+    return Path(f"{index}.watch.lock")
+
+
 def _watch_lock(index: Path) -> int:
     """The lock that makes this the index's only watcher (the kernel drops it when the holder dies)."""
+    descriptor = os.open(_lock_path(index), os.O_RDWR | os.O_CREAT | os.O_CLOEXEC, 0o644)
+    if not _locked(descriptor):
+        os.close(descriptor)
+        raise CorpusError(f"another watcher is keeping watch for {index}")
+    return descriptor
+
+
+def _locked(descriptor: int) -> bool:
+    """Whether the watchers' lock was taken (without waiting)."""
     import fcntl
 
-    descriptor = os.open(f"{index}.watch.lock", os.O_RDWR | os.O_CREAT | os.O_CLOEXEC, 0o644)
     try:
         fcntl.flock(descriptor, fcntl.LOCK_EX | fcntl.LOCK_NB)
     except OSError:
+        return False
+    return True
+
+
+def remove_leftovers(index: Path) -> None:
+    """Remove what a watcher left beside `index` once it stopped (its lock file; the socket of one
+    killed outright), so that `corpus index --drop` leaves no folder behind; nothing while one runs."""
+    try:
+        descriptor = os.open(_lock_path(index), os.O_RDWR | os.O_CLOEXEC)
+    except OSError:
+        return  # no watcher ever ran here
+    try:
+        if _locked(descriptor):
+            path = socket_path(index)
+            if path.is_socket():
+                path.unlink()
+            _lock_path(index).unlink()
+    except OSError:
+        pass
+    finally:
         os.close(descriptor)
-        raise CorpusError(f"another watcher is keeping watch for {index}") from None
-    return descriptor
 
 
 def _listen(path: Path) -> socket.socket:

@@ -67,9 +67,13 @@ class _Folder(NamedTuple):
 ROOT_FILES_STATED = 1000  # more files than this in the root itself: the freshness check stats them on every core
 
 
-def survey(corpus: Corpus, warn: Warn, processes: int | None = None, stamps: Mapping[str, str] | None = None) -> Survey:
+def survey(
+    corpus: Corpus, warn: Warn, processes: int | None = None, stamps: Mapping[str, str] | None = None, *, whole: bool = False
+) -> Survey:
     """`discover`'s files with their signatures, the top-level folders walked on `processes`
-    workers (default: one per core), each folder's files compared with its stamp in `stamps`."""
+    workers (default: one per core), each folder's files compared with its stamp in `stamps`.
+    `whole`: the root's own files are stat'ed however many they are, so that `unchanged` can be
+    told of any corpus (a watcher's vouching needs it; see index/watched.py)."""
     root = corpus.root
     if not root.is_dir():
         raise CorpusError(f"corpus folder not found: {root}")
@@ -80,7 +84,7 @@ def survey(corpus: Corpus, warn: Warn, processes: int | None = None, stamps: Map
     with collection_paused():
         folders = [(os.path.join(top, name), f"{name}/") for name in documents_in(top, "", real_root, warn, found)]
         with_files, matched = ({""} if found else set()), set()
-        if found and len(found) <= ROOT_FILES_STATED:
+        if found and (whole or len(found) <= ROOT_FILES_STATED):
             root_signatures = _signatures(found)
             signatures.update(zip(map(itemgetter(1), found), root_signatures))
             if stamps is not None and _matches(found, root_signatures, stamps.get("")):
