@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import json
+import sqlite3
 from pathlib import Path
 
 import pytest
 from helpers import run
 from index_corpora import hostile_corpus, make_stale
 
+from corpus_cli.index import queries
 from corpus_cli.index.lock import writer_lock
 
 
@@ -263,3 +265,27 @@ def test_the_snippet_marks_the_words_searched_not_the_query_s_syntax(seeds_copy:
     assert marked("title:body") == "Title of the **body**"  # "title" names the column
     assert "**5**" not in marked("NEAR(okapi border, 5)")  # 5 is NEAR's distance
     assert marked("NEAR(okapi border, 5)").endswith("**okapi** **border**.")
+
+
+@pytest.mark.parametrize("alike", [3, queries.TIE_ROOM + 30])
+def test_the_best_few_are_the_first_few_of_the_whole_ranking(tmp_path: Path, alike: int):
+    """A small --limit ranks by score alone and orders the ties found here; it must give the first
+    rows of the whole ranking (ties in path order), also when the ties at the limit run past the
+    rows ranked (`alike` files that score alike, indexed in an order other than their paths')."""
+    corpus = tmp_path / "c"
+    for number in range(alike):  # indexed in the order of their ids, the reverse of their paths'
+        folder = corpus / f"{alike - number:03d}"
+        folder.mkdir(parents=True)
+        (folder / f"{number:03d}_alike.txt").write_text("Okapi\n\nThe okapi was seen.\n")
+    for number in range(40):
+        (corpus / f"{number:03d}_varied.txt").write_text("Okapi\n\n" + "The okapi was seen. " * (number % 7 + 1) + "Zebra " * number + "\n")
+    assert run("index", "--corpus", str(corpus)).exit_code == 0
+    connection = sqlite3.connect(corpus / ".corpus" / "index.sqlite")
+    try:
+        searched = queries.parsed("okapi")
+        whole = list(queries.ranked(connection, searched))
+        assert len({score for _, score in whole}) < len(whole)  # ties there are
+        for limit in (0, 1, 2, 5, 20, alike, alike + 1, len(whole), len(whole) + 5):
+            assert list(queries.ranked(connection, searched, limit)) == whole[:limit], limit
+    finally:
+        connection.close()

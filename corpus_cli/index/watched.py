@@ -30,6 +30,7 @@ from typing import TYPE_CHECKING
 
 from corpus_cli.index import schema
 from corpus_cli.index.lock import writer_lock
+from corpus_cli.source.discover import collection_paused
 from corpus_cli.source.files import SourceFile, Warn
 from corpus_cli.source.survey import Survey, folder_of, survey
 
@@ -165,12 +166,14 @@ def _vouched_files(index: Path, corpus: Corpus, count: str) -> tuple[list[Source
     found = schema.quick_look(index, looked, absent=None, unusable=None)
     if found is None:
         return None
-    # Split and joined in C: at 93,646 files a list built in Python took 60 ms of a 0.25 s grep.
-    fields = found[0].decode("utf-8", "surrogateescape").split("\0") if found[0] else []
-    ids, paths = fields[0::2], fields[1::2]
-    base, count_of_files = os.path.join(os.fspath(corpus.root), ""), len(paths)
-    locations = map(base.__add__, paths)
-    files = list(map(tuple.__new__, repeat(SourceFile, count_of_files), zip(ids, paths, locations, repeat(corpus.max_document_mb))))
+    # Split and made in C, with the collector held off (see `collection_paused`): at 93,646
+    # files, a list built in Python and the collections its 370,000 objects set off took 80 ms.
+    with collection_paused():
+        fields = found[0].decode("utf-8", "surrogateescape").split("\0") if found[0] else []
+        ids, paths = fields[0::2], fields[1::2]
+        base, count_of_files = os.path.join(os.fspath(corpus.root), ""), len(paths)
+        locations = map(base.__add__, paths)
+        files = list(map(tuple.__new__, repeat(SourceFile, count_of_files), zip(ids, paths, locations, repeat(corpus.max_document_mb))))
     folders = frozenset(found[1].decode("utf-8", "surrogateescape").split("\0")) if found[1] else frozenset()
     return files, folders
 
