@@ -23,7 +23,6 @@ import pytest
 from helpers import SEEDS, run
 
 import corpus_cli.index.watched as watched
-import corpus_cli.index.watcher as watcher_module
 import corpus_cli.source.survey as survey
 from corpus_cli.index import inotify
 from corpus_cli.index.watcher import Watcher
@@ -445,10 +444,11 @@ def test_a_folder_above_the_corpus_moved_stops_the_watcher_at_the_next_question(
 
 
 def answered_count(watcher: Watcher) -> str:
+    """The count in the watcher's answer ("-": none, it cannot vouch for the files now)."""
     return watcher.answer().decode().split()[3]
 
 
-def test_a_folder_it_cannot_watch_makes_every_answer_new(monkeypatch: pytest.MonkeyPatch, corpus: Path) -> None:
+def test_a_folder_it_cannot_watch_leaves_the_answers_without_a_count(monkeypatch: pytest.MonkeyPatch, corpus: Path) -> None:
     """A folder unreadable to the watcher's user (root reads everything: the refusal is made here)."""
     (corpus / "secret").mkdir()
     real_watch = inotify.Inotify.watch
@@ -461,24 +461,97 @@ def test_a_folder_it_cannot_watch_makes_every_answer_new(monkeypatch: pytest.Mon
     monkeypatch.setattr(inotify.Inotify, "watch", refusing)
     watcher = Watcher(corpus, corpus / ".corpus" / "watch.sock")
     try:
-        assert answered_count(watcher) != answered_count(watcher)
+        assert answered_count(watcher) == "-"
         monkeypatch.setattr(inotify.Inotify, "watch", real_watch)  # readable now: watched at the next question
-        answered_count(watcher)
-        assert answered_count(watcher) == answered_count(watcher)
+        assert answered_count(watcher) == answered_count(watcher) != "-"
     finally:
         watcher.close()
 
 
-def test_a_mount_made_inside_the_corpus_counts(monkeypatch: pytest.MonkeyPatch, corpus: Path) -> None:
-    """A mount sends no inotify event: the watcher compares the mount table at each question."""
-    watcher = Watcher(corpus, corpus / ".corpus" / "watch.sock")
+def test_a_mount_below_the_corpus_means_no_count(monkeypatch: pytest.MonkeyPatch, corpus: Path, watcher: subprocess.Popen[bytes]) -> None:
+    """A mount sends no event, nor do changes made through its source: in the watcher's view, its
+    answers have no count; in a command's (another mount namespace), it does not ask."""
+    index = corpus / ".corpus" / "index.sqlite"
+    assert watched.ask(index, corpus) is not None
+    monkeypatch.setattr(watched, "file_systems", lambda root: ("ext4", True))
+    assert watched.ask(index, corpus) is None
+    watcher_in_process = Watcher(corpus, corpus / ".corpus" / "other.sock")
     try:
-        before = answered_count(watcher)
-        assert answered_count(watcher) == before
-        monkeypatch.setattr(watcher_module, "_mount_table", lambda: b"a mount table with a new line\n")
-        assert answered_count(watcher) != before
+        assert answered_count(watcher_in_process) == "-"
     finally:
-        watcher.close()
+        watcher_in_process.close()
+
+
+def test_a_network_file_system_is_not_watched(monkeypatch: pytest.MonkeyPatch, corpus: Path) -> None:
+    monkeypatch.setattr(watched, "file_systems", lambda root: ("nfs4", False))
+    result = run("index", "--watch", "--corpus", str(corpus))
+    assert result.exit_code == 2
+    assert result.output == (
+        f"corpus: error: {corpus}: a nfs4 file system, whose changes made elsewhere no watcher is told of; not watched\n"
+    )
+
+
+def test_the_mount_table_says_where_a_folder_is_held(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    table = (
+        "21 1 8:1 / / rw - ext4 /dev/vda rw\n"
+        "30 21 0:40 / /srv/news rw - nfs4 host:/news rw\n"
+        "31 30 0:41 / /srv/news/with\\040space/inner rw - tmpfs tmpfs rw\n"
+    )
+    mountinfo = tmp_path / "mountinfo"
+    mountinfo.write_text(table)
+    real_open = open
+
+    def opening(path: object, *args: object, **options: object) -> object:
+        return real_open(mountinfo if path == "/proc/self/mountinfo" else path, *args, **options)  # type: ignore[call-overload]
+
+    monkeypatch.setattr("builtins.open", opening)
+    assert watched.file_systems("/srv/news/with space") == ("nfs4", True)
+    assert watched.file_systems("/srv/news/with space/inner/x") == ("tmpfs", False)
+    assert watched.file_systems("/srv/newsroom") == ("ext4", False)
+    assert watched.file_systems("/home/me/corpus") == ("ext4", False)
+
+
+def test_a_link_that_discovery_passes_over_keeps_commands_surveying(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path, corpus: Path, watcher: subprocess.Popen[bytes]
+) -> None:
+    """A link discovery says nothing of (not .txt, to nothing) may lead to a folder later, with no
+    change below the corpus, and discovery then warns: a corpus with a link is not vouched for."""
+    (corpus / "latest").symlink_to(tmp_path / "not-yet")
+    for _ in range(3):
+        assert surveys(monkeypatch, corpus, "list")[0] == 1
+    (tmp_path / "not-yet").mkdir()
+    assert_as_a_scan(corpus)
+
+
+def test_hidden_names_below_the_root_do_not_count(monkeypatch: pytest.MonkeyPatch, corpus: Path, watcher: subprocess.Popen[bytes]) -> None:
+    (corpus / "sub").mkdir()
+    (corpus / "sub" / "in.txt").write_text("Sub\n\nICE.\n", encoding="utf-8")
+    os.utime(corpus / "sub" / "in.txt", ns=(OLD_NS, OLD_NS))
+    vouched(monkeypatch, corpus)
+    (corpus / "sub" / ".swap.txt").write_text("hidden\n")
+    (corpus / "sub" / ".hidden").mkdir()
+    assert surveys(monkeypatch, corpus, "list")[0] == 0
+
+
+def test_a_change_during_the_survey_is_seen_by_the_next_command(
+    monkeypatch: pytest.MonkeyPatch, corpus: Path, watcher: subprocess.Popen[bytes]
+) -> None:
+    """The count is asked for before the survey: a file changed after the survey stat'ed it, and
+    before the list was vouched for, makes the next command survey again."""
+    real = watched.survey
+
+    def then_changed(*arguments: object, **options: object) -> object:
+        found = real(*arguments, **options)  # type: ignore[arg-type]
+        append(corpus)
+        return found
+
+    vouched(monkeypatch, corpus)
+    (corpus / "notes.md").write_text("not a document: a change all the same\n")  # the next command surveys
+    with monkeypatch.context() as patch:
+        patch.setattr(watched, "survey", then_changed)
+        run("list", "--corpus", str(corpus))
+    assert surveys(monkeypatch, corpus, "list")[0] == 1
+    assert_as_a_scan(corpus)
 
 
 def test_a_list_vouched_for_by_another_user_or_groups_is_not_used(

@@ -268,7 +268,7 @@ def test_the_snippet_marks_the_words_searched_not_the_query_s_syntax(seeds_copy:
 
 
 @pytest.mark.parametrize("alike", [3, queries.TIE_ROOM + 30])
-def test_the_best_few_are_the_first_few_of_the_whole_ranking(tmp_path: Path, alike: int):
+def test_the_best_few_are_the_first_few_of_the_whole_ranking(monkeypatch: pytest.MonkeyPatch, tmp_path: Path, alike: int):
     """A small --limit ranks by score alone and orders the ties found here; it must give the first
     rows of the whole ranking (ties in path order), also when the ties at the limit run past the
     rows ranked (`alike` files that score alike, indexed in an order other than their paths')."""
@@ -285,7 +285,11 @@ def test_the_best_few_are_the_first_few_of_the_whole_ranking(tmp_path: Path, ali
         searched = queries.parsed("okapi")
         whole = list(queries.ranked(connection, searched))
         assert len({score for _, score in whole}) < len(whole)  # ties there are
+        whole_orderings = []
+        in_path_order = queries._in_path_order
+        monkeypatch.setattr(queries, "_in_path_order", lambda *args: whole_orderings.append(args) or in_path_order(*args))
         for limit in (0, 1, 2, 5, 20, alike, alike + 1, len(whole), len(whole) + 5):
             assert list(queries.ranked(connection, searched, limit)) == whole[:limit], limit
+        assert bool(whole_orderings) == (alike > queries.TIE_ROOM)  # ties past the rows ranked: the whole ordering
     finally:
         connection.close()

@@ -3,7 +3,8 @@ snippet. The ranking is FTS5's BM25 over the index's words; the snippet is made 
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping, Sequence
+import contextlib
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from operator import attrgetter
 from typing import Any
 
@@ -52,10 +53,36 @@ def search(
         admitted = _admitted(view, picked, outcome)
         admit, left_out = admitted.get, len(view.known) - len(admitted)
     dated = selection.by_date
-    results: list[dict[str, Any]] = []
     # Among the best `limit` + (documents left out) rows are the `limit` best admitted ones; the
     # dates are known only entry by entry, so a selection by date reads every match.
     enough = None if dated else limit + left_out
+    with _one_state(view):
+        return _ranked_records(view, corpus, searched, admit, selection, enough, limit)
+
+
+@contextlib.contextmanager
+def _one_state(view: IndexView) -> Iterator[None]:
+    """The ranking and the lookups of the rows ranked read one state of the index: another run
+    that writes it meanwhile (a file indexed anew gets a new rowid) changes nothing here."""
+    view.connection.execute("BEGIN")
+    try:
+        yield
+    finally:
+        view.connection.execute("COMMIT")
+
+
+def _ranked_records(
+    view: IndexView,
+    corpus: Corpus,
+    searched: queries.Parsed,
+    admit: Callable[[int], SourceFile | None],
+    selection: Selection,
+    enough: int | None,
+    limit: int,
+) -> list[dict[str, Any]]:
+    """The search records of the best `limit` rows of those ranked that `admit` lets in."""
+    dated = selection.by_date
+    results: list[dict[str, Any]] = []
     for rowid, score in queries.ranked(view.connection, searched, enough):
         source = admit(rowid)
         if source is None:

@@ -18,6 +18,7 @@ says so; a command with --no-index, or a stopped watcher, reads the files as eve
 from __future__ import annotations
 
 import os
+import re
 import socket
 import sqlite3
 import stat
@@ -52,9 +53,44 @@ VOUCH_VERSION = "1"
 VOUCH_WAIT_MS = 200
 
 
-def answer_line(instance: str, count: int, root: os.stat_result) -> bytes:
-    """The watcher's answer: who it is, how many changes it has seen, which folder it watches."""
-    return f"corpus-watch {PROTOCOL} {instance} {count} {root.st_dev} {root.st_ino}\n".encode()
+def answer_line(instance: str, count: int | None, root: os.stat_result) -> bytes:
+    """The watcher's answer: who it is, how many changes it has seen ("-": it cannot vouch for
+    the files now), which folder it watches."""
+    said = "-" if count is None else str(count)
+    return f"corpus-watch {PROTOCOL} {instance} {said} {root.st_dev} {root.st_ino}\n".encode()
+
+
+# File systems whose files change with no event here: changed by another machine, or by a
+# process behind them (FUSE, of any type "fuse.*", too).
+REMOTE_FILE_SYSTEMS = frozenset({"nfs", "nfs4", "cifs", "smb3", "smbfs", "ceph", "glusterfs", "lustre", "afs", "9p", "virtiofs"})
+
+
+def file_systems(real_root: str) -> tuple[str | None, bool]:
+    """The type of the file system holding the folder `real_root` (a real path), and whether
+    another is mounted below it: this process's mount table (Linux; (None, False) without one)."""
+    try:
+        with open("/proc/self/mountinfo", "rb") as table:
+            lines = table.read().decode("utf-8", "surrogateescape").splitlines()
+    except OSError:
+        return None, False
+    holder, kind, below = "", None, False
+    inside = os.path.join(real_root, "")
+    for line in lines:
+        fields, _, described = line.partition(" - ")
+        parts = fields.split(" ")
+        if len(parts) < 5:
+            continue
+        point = _unescaped(parts[4])
+        if point != real_root and point.startswith(inside):
+            below = True
+        elif (point == real_root or real_root.startswith(os.path.join(point, ""))) and len(point) >= len(holder):
+            holder, kind = point, described.split(" ", 1)[0]
+    return kind, below
+
+
+def _unescaped(point: str) -> str:
+    """A mount point as /proc writes it (space, tab, newline and backslash as octal escapes)."""
+    return re.sub(r"\\([0-7]{3})", lambda octal: chr(int(octal.group(1), 8)), point)
 
 
 def socket_path(index: Path) -> Path:
@@ -68,6 +104,8 @@ def ask(index: Path, root: Path) -> str | None:
     try:
         if not stat.S_ISSOCK(os.lstat(path).st_mode):
             return None
+        if file_systems(os.path.realpath(root))[1]:
+            return None  # a mount below the corpus, in this process's view: the watcher may not see it
         with socket.socket(socket.AF_UNIX, socket.SOCK_STREAM) as connection:
             connection.settimeout(ANSWER_TIMEOUT)
             connection.connect(os.fspath(path))
@@ -80,6 +118,8 @@ def ask(index: Path, root: Path) -> str | None:
     words = answer.split()
     if len(words) != 6 or words[:2] != ["corpus-watch", PROTOCOL] or words[4:] != [str(identity.st_dev), str(identity.st_ino)]:
         return None
+    if words[3] == "-":
+        return None  # the watcher cannot vouch for the files now
     return f"{words[2]} {words[3]}"
 
 
@@ -143,8 +183,8 @@ def surveyed(corpus: Corpus, seen: Glance, warn: Warn) -> Survey:
         warn(message)
 
     found = survey(corpus, counted, seen.processes, seen.stamps, whole=count is not None)
-    if count is not None and found.unchanged and not warned:
-        _vouch(seen.path, corpus.root, count, seen.updated, found.files)
+    if count is not None and found.unchanged and not warned and not found.links:
+        _vouch(seen.path, count, seen.updated, found.files)
     return found
 
 
@@ -178,11 +218,10 @@ def _vouched_files(index: Path, corpus: Corpus, count: str) -> tuple[list[Source
     return files, folders
 
 
-def _vouch(index: Path, root: Path, count: str, updated: str | None, files: list[SourceFile]) -> None:
-    """Keep `count` in the index with `files`, when each is where its path says (no link) and the
-    index is still as it was when the survey began (`updated`); quietly nothing otherwise."""
-    base = os.path.join(os.fspath(root), "")
-    if updated is None or any(source.location != base + source.path for source in files):
+def _vouch(index: Path, count: str, updated: str | None, files: list[SourceFile]) -> None:
+    """Keep `count` in the index with `files` when the index is still as it was when the survey
+    began (`updated`); quietly nothing otherwise."""
+    if updated is None:
         return
     joined = "\0".join(chain.from_iterable((source.id, source.path) for source in files)).encode("utf-8", "surrogateescape")
     folders = "\0".join(sorted({folder_of(source.path) for source in files})).encode("utf-8", "surrogateescape")

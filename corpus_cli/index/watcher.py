@@ -27,7 +27,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from corpus_cli.errors import CorpusError
-from corpus_cli.index import inotify, location
+from corpus_cli.index import inotify, location, watched
 from corpus_cli.index.watched import answer_line, socket_path
 from corpus_cli.source.config import Corpus
 
@@ -38,52 +38,68 @@ DRAIN_READS = 16
 
 
 class Watcher:
-    """The watches on a corpus folder's tree and the count of changes seen below it."""
+    """The watches on a corpus folder's tree and the count of changes seen below it.
+
+    Folders are named relative to a descriptor of the corpus folder (``/proc/self/fd/N/...``),
+    not by absolute paths: a folder above the corpus may be renamed with no event here, and a
+    path kept from before would then name another folder, or none."""
 
     def __init__(self, root: Path, socket: Path) -> None:
         self.root = os.path.realpath(root)
         self.socket = socket
         self.identity = os.stat(self.root)
+        kind, _ = watched.file_systems(self.root)
+        if kind in watched.REMOTE_FILE_SYSTEMS or (kind or "").startswith("fuse"):
+            raise CorpusError(f"{self.root}: a {kind} file system, whose changes made elsewhere no watcher is told of; not watched")
         self.instance = secrets.token_hex(8)
         self.count = 0
-        self.inotify = inotify.Inotify()
-        self.folders: dict[int, str] = {}  # where each watched folder was when it was watched
+        self.folders: dict[int, str] = {}  # each watch's folder, relative to the corpus folder ("" itself)
         self.unwatched: set[str] = set()  # folders that could not be watched (unreadable to this user)
-        self.mounts = _mount_table()
-        self.root_watch = -1
+        self.inotify = inotify.Inotify()
         try:
-            self.root_watch = self._watch_tree(self.root)
+            self.top = os.open(self.root, os.O_PATH | os.O_DIRECTORY | os.O_CLOEXEC)
         except BaseException:
             self.inotify.close()
             raise
-        if self.root_watch < 0:
-            self.inotify.close()
-            raise CorpusError(f"{self.root}: cannot watch the corpus folder")
+        try:
+            self.root_watch = self._watch_tree("")
+            if self.root_watch < 0:
+                raise CorpusError(f"{self.root}: cannot watch the corpus folder")
+        except BaseException:
+            self.close()
+            raise
+
+    def _at(self, folder: str) -> str:
+        """Where the folder `folder` (relative to the corpus folder) is now."""
+        return f"/proc/self/fd/{self.top}/{folder or '.'}"  # "." so that the descriptor's own link is followed
 
     def _watch_tree(self, top: str) -> int:
-        """Watch `top` and every folder below it that is not hidden and not a link; `top`'s watch
-        (-1 when it cannot be watched). A folder that cannot be watched, or listed, and is still
-        there, is kept in `unwatched`."""
+        """Watch the folder `top` and every folder below it that is not hidden and not a link;
+        `top`'s watch (-1 when it cannot be watched). A folder that cannot be watched, or listed,
+        and is still there, is kept in `unwatched`."""
         top_watch = -1
         stack = [top]
         while stack:
             folder = stack.pop()
             try:
-                watch = self.inotify.watch(folder)
-                with os.scandir(folder) as entries:
-                    stack += [entry.path for entry in entries if not entry.name.startswith(".") and entry.is_dir(follow_symlinks=False)]
+                watch = self.inotify.watch(self._at(folder))
+                with os.scandir(self._at(folder)) as entries:
+                    stack += [
+                        os.path.join(folder, entry.name)
+                        for entry in entries
+                        if not entry.name.startswith(".") and entry.is_dir(follow_symlinks=False)
+                    ]
             except OSError as error:
                 if error.errno in (errno.ENOSPC, errno.ENOMEM):
-                    raise CorpusError(
-                        f"{folder}: cannot watch more folders ({error.strerror}); raise fs.inotify.max_user_watches"
-                    ) from None
+                    where = os.path.join(self.root, folder)
+                    raise CorpusError(f"{where}: cannot watch more folders ({error.strerror}); raise fs.inotify.max_user_watches") from None
                 if error.errno in (errno.ENOENT, errno.ENOTDIR):  # gone: nothing there to change
                     self.unwatched.discard(folder)
                 else:
                     self.unwatched.add(folder)
                 continue
             self.unwatched.discard(folder)
-            self.folders[watch] = folder  # a folder moved in the tree keeps its watch, with its new path
+            self.folders[watch] = folder  # a folder moved in the tree keeps its watch, with its new name
             if folder == top:
                 top_watch = watch
         return top_watch
@@ -99,14 +115,14 @@ class Watcher:
             if event.name.startswith(".") and not event.mask & (inotify.OVERFLOW | inotify.IGNORED):
                 if event.watch == self.root_watch and event.mask & (inotify.DELETE | inotify.MOVED_FROM) and not self.socket.exists():
                     # The index's folder, removed: so is the socket no command can reach now (and
-                    # the lock held in it keeps the kernel from reporting the corpus folder gone).
+                    # the descriptors held keep the kernel from reporting the corpus folder gone).
                     raise CorpusError(f"{self.socket.parent}: the index's folder is gone; stopped watching")
                 continue  # hidden: discovery never reads it
             self.count += 1
             if event.watch == self.root_watch and event.mask & (inotify.MOVE_SELF | inotify.IGNORED):
                 raise CorpusError(f"{self.root}: the corpus folder was moved or removed; stopped watching")
             if event.mask & inotify.OVERFLOW:
-                self._watch_tree(self.root)  # a new folder's creation may be among the events lost
+                self._watch_tree("")  # a new folder's creation may be among the events lost
             elif event.mask & inotify.IGNORED:
                 self.folders.pop(event.watch, None)
             elif event.name and event.mask & inotify.ISDIR and event.mask & (inotify.CREATE | inotify.MOVED_TO | inotify.ATTRIB):
@@ -115,10 +131,12 @@ class Watcher:
                     self._watch_tree(os.path.join(parent, event.name))
 
     def answer(self) -> bytes:
-        """The line a command is sent, after the queue is drained and the watches checked: the
-        corpus folder still where it was (a folder above it may move without an event), no mount
-        made or removed (a mount sends no event either), every folder watched. A folder it cannot
-        watch makes each answer a new count, so no command skips its survey meanwhile."""
+        """The line a command is sent, after the queue is drained: without a count while a
+        folder cannot be watched (unreadable to the watcher's user; tried again each time) or
+        another file system is mounted below the corpus (mounting sends no event, nor do changes
+        made through a mount's source), so that no command skips its survey meanwhile. The
+        watcher stops when the corpus folder is no longer where it was: a folder above it may
+        move with no event."""
         self.drain()
         try:
             here = os.stat(self.root)
@@ -126,19 +144,15 @@ class Watcher:
             here = None
         if here is None or (here.st_dev, here.st_ino) != (self.identity.st_dev, self.identity.st_ino):
             raise CorpusError(f"{self.root}: the corpus folder was moved or removed; stopped watching")
-        mounts = _mount_table()
-        if mounts != self.mounts:
-            self.mounts = mounts
-            self.count += 1
-            self._watch_tree(self.root)
         for folder in sorted(self.unwatched):
             self._watch_tree(folder)
-        if self.unwatched:
-            self.count += 1
-        return answer_line(self.instance, self.count, self.identity)
+        _, mounted_below = watched.file_systems(self.root)
+        vouching = not self.unwatched and not mounted_below
+        return answer_line(self.instance, self.count if vouching else None, self.identity)
 
     def close(self) -> None:
         self.inotify.close()
+        os.close(self.top)
 
 
 def watch(corpus: Corpus, announce: Callable[[str], None]) -> None:
@@ -166,15 +180,6 @@ def watch(corpus: Corpus, announce: Callable[[str], None]) -> None:
             watcher.close()
     finally:
         os.close(lock)
-
-
-def _mount_table() -> bytes:
-    """This process's mount table (Linux): mounting a file system inside the corpus sends no event."""
-    try:
-        with open("/proc/self/mountinfo", "rb") as table:
-            return table.read()
-    except OSError:
-        return b""
 
 
 def _lock_path(index: Path) -> Path:

@@ -99,6 +99,7 @@ def documents_below(
     warn: Warn,
     found: list[tuple[str, str, str]],
     on_folder: Callable[[list[tuple[str, str, str]]], None] | None = None,
+    links: list[str] | None = None,
 ) -> None:
     """Add (stem, relative path, location) of the document files in `folder`, then in its sub-folders,
     by name, to `found`.
@@ -108,19 +109,23 @@ def documents_below(
     memory against `os.walk` with a `Path` built per name. A regular file, the common case, is
     settled by one test; discovery runs before any worker starts, so its time is all waited for.
     Folders wait on a stack rather than in recursive calls, so no depth of nesting runs into
-    Python's recursion limit.
+    Python's recursion limit. `links`, when given, gets the relative name of every symbolic
+    link seen, whatever discovery made of it.
     """
     stack = [(folder, prefix)]
     while stack:
         folder, prefix = stack.pop()
-        subfolders = documents_in(folder, prefix, real_root, warn, found)
+        subfolders = documents_in(folder, prefix, real_root, warn, found, links)
         if on_folder is not None:
             on_folder(found)
         stack.extend((os.path.join(folder, name), f"{prefix}{name}/") for name in reversed(subfolders))
 
 
-def documents_in(folder: str, prefix: str, real_root: Path, warn: Warn, found: list[tuple[str, str, str]]) -> list[str]:
-    """Add the document files in `folder` itself to `found`; return its sub-folders' names, sorted."""
+def documents_in(
+    folder: str, prefix: str, real_root: Path, warn: Warn, found: list[tuple[str, str, str]], links: list[str] | None = None
+) -> list[str]:
+    """Add the document files in `folder` itself to `found`; return its sub-folders' names, sorted
+    (and add each symbolic link's relative name to `links`, when given)."""
     try:
         with os.scandir(folder) as scan:
             entries = sorted((entry for entry in scan if not entry.name.startswith(".")), key=attrgetter("name"))
@@ -139,25 +144,36 @@ def documents_in(folder: str, prefix: str, real_root: Path, warn: Warn, found: l
                     found.append((_stem(relative), relative, entry.path))
         elif entry.is_dir(follow_symlinks=False):
             subfolders.append(name)
-        elif entry.is_symlink() and _is_dir(entry):
-            warn(f"{prefix}{name}: symbolic link to a folder, not followed")
-        elif name.lower().endswith(".txt"):
-            named = prefix + name
-            relative = named if named.isascii() else _utf8_name(named, warn)
-            if relative is None:
-                continue
-            location = entry.path
-            if entry.is_symlink():
-                # Read through the link's target, resolved now: the read refuses links.
-                target = _safe_link(Path(entry.path), real_root, relative, warn)
-                if target is None:
-                    continue
-                location = target
-            if entry.is_file():
-                found.append((_stem(relative), relative, location))
-            else:  # a FIFO or a device named *.txt would block or never end when read
-                warn(f"{relative}: not a regular file, skipped")
+        else:
+            _other_entry(entry, prefix, real_root, warn, found, links)
     return subfolders
+
+
+def _other_entry(
+    entry: os.DirEntry[str], prefix: str, real_root: Path, warn: Warn, found: list[tuple[str, str, str]], links: list[str] | None
+) -> None:
+    """`documents_in` for an entry that is neither a regular file nor a folder: a link, a FIFO, a device."""
+    name = entry.name
+    if links is not None and entry.is_symlink():
+        links.append(prefix + name)
+    if entry.is_symlink() and _is_dir(entry):
+        warn(f"{prefix}{name}: symbolic link to a folder, not followed")
+    elif name.lower().endswith(".txt"):
+        named = prefix + name
+        relative = named if named.isascii() else _utf8_name(named, warn)
+        if relative is None:
+            return
+        location = entry.path
+        if entry.is_symlink():
+            # Read through the link's target, resolved now: the read refuses links.
+            target = _safe_link(Path(entry.path), real_root, relative, warn)
+            if target is None:
+                return
+            location = target
+        if entry.is_file():
+            found.append((_stem(relative), relative, location))
+        else:  # a FIFO or a device named *.txt would block or never end when read
+            warn(f"{relative}: not a regular file, skipped")
 
 
 def _is_dir(entry: os.DirEntry[str]) -> bool:

@@ -50,6 +50,9 @@ class Survey:
     # did not match their stamp, those stamped that are gone, and the root when it has files
     # (its own files have signatures whatever its stamp says, and are compared one by one).
     unvouched: frozenset[str] = frozenset()
+    # Whether the walk saw a symbolic link, whatever discovery made of it: what a link leads to
+    # can change with nothing below the corpus changing (see index/watched.py).
+    links: bool = False
 
 
 class _Folder(NamedTuple):
@@ -62,6 +65,7 @@ class _Folder(NamedTuple):
     warnings: list[str]
     signatures: list[Signature | None] | None  # None when they matched the folder's stamp
     stamped: bool  # its files matched its stamp
+    links: bool  # a symbolic link was seen below it
 
 
 ROOT_FILES_STATED = 1000  # more files than this in the root itself: the freshness check stats them on every core
@@ -82,7 +86,9 @@ def survey(
     found: list[Found] = []
     signatures: Signatures = {}
     with collection_paused():
-        folders = [(os.path.join(top, name), f"{name}/") for name in documents_in(top, "", real_root, warn, found)]
+        links: list[str] = []
+        folders = [(os.path.join(top, name), f"{name}/") for name in documents_in(top, "", real_root, warn, found, links)]
+        linked = bool(links)
         with_files, matched = ({""} if found else set()), set()
         if found and (whole or len(found) <= ROOT_FILES_STATED):
             root_signatures = _signatures(found)
@@ -95,6 +101,7 @@ def survey(
         for (_, prefix), report in zip(folders, ordered_map(task, folders, processes=processes)):
             for message in report.warnings:
                 warn(message)
+            linked = linked or report.links
             if report.plain is not None:
                 part_paths = report.plain[1].split("\n")
                 stems += report.plain[0].split("\n")
@@ -115,7 +122,7 @@ def survey(
         unchanged = stamps is not None and matched == with_files == stamps.keys()
         files = source_files_of(stems, paths, locations, max_mb=corpus.max_document_mb, warn=warn)
         unvouched = ((with_files | (stamps or {}).keys()) - matched) | (with_files & {""})
-        return Survey(files, signatures, frozenset(matched), unchanged, frozenset(unvouched))
+        return Survey(files, signatures, frozenset(matched), unchanged, frozenset(unvouched), linked)
 
 
 def _survey_folder(real_root: Path, base: str, stamps: Mapping[str, str], folder: tuple[str, str]) -> _Folder:
@@ -124,14 +131,16 @@ def _survey_folder(real_root: Path, base: str, stamps: Mapping[str, str], folder
     the folder's stamp."""
     found: list[Found] = []
     warnings: list[str] = []
-    documents_below(*folder, real_root, warnings.append, found)
+    links: list[str] = []
+    documents_below(*folder, real_root, warnings.append, found, links=links)
     signatures = _signatures(found)
     stamped = bool(found) and _matches(found, signatures, stamps.get(folder[1][:-1]))
     paths = [path for _, path, _ in found]
     joined = "\n".join(paths)
     if joined.count("\n") == len(paths) - 1 and all(location == base + path for _, path, location in found):
-        return _Folder(("\n".join(stem for stem, _, _ in found), joined), [], warnings, None if stamped else signatures, stamped)
-    return _Folder(None, found, warnings, None if stamped else signatures, stamped)
+        plain = ("\n".join(stem for stem, _, _ in found), joined)
+        return _Folder(plain, [], warnings, None if stamped else signatures, stamped, bool(links))
+    return _Folder(None, found, warnings, None if stamped else signatures, stamped, bool(links))
 
 
 def _signatures(found: list[Found]) -> list[Signature | None]:
