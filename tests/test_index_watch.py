@@ -164,6 +164,11 @@ def test_after_any_change_commands_answer_as_a_scan(
 ) -> None:
     if change is made_unreadable and os.geteuid() == 0:
         pytest.skip("root reads a file of mode 000")
+    seen_after(monkeypatch, corpus, change)
+
+
+def seen_after(monkeypatch: pytest.MonkeyPatch, corpus: Path, change: Callable[[Path], None]) -> None:
+    """Once the files are vouched for, `change` makes the next command survey, and every command answer as a scan."""
     vouched(monkeypatch, corpus)
     change(corpus)
     assert surveys(monkeypatch, corpus, "list")[0] == 1
@@ -208,10 +213,7 @@ def test_a_corpus_of_many_files_in_its_root_is_vouched_for(
     """Past `ROOT_FILES_STATED` root files a survey leaves their stat to the freshness check; with
     a watcher it takes them, so that a flat corpus is vouched for too."""
     monkeypatch.setattr(survey, "ROOT_FILES_STATED", 2)
-    vouched(monkeypatch, corpus)
-    append(corpus)
-    assert surveys(monkeypatch, corpus, "list")[0] == 1
-    assert_as_a_scan(corpus)
+    seen_after(monkeypatch, corpus, append)
 
 
 def test_a_link_or_a_warning_keeps_every_command_surveying(
@@ -545,13 +547,13 @@ def test_a_change_during_the_survey_is_seen_by_the_next_command(
         append(corpus)
         return found
 
-    vouched(monkeypatch, corpus)
-    (corpus / "notes.md").write_text("not a document: a change all the same\n")  # the next command surveys
-    with monkeypatch.context() as patch:
-        patch.setattr(watched, "survey", then_changed)
-        run("list", "--corpus", str(corpus))
-    assert surveys(monkeypatch, corpus, "list")[0] == 1
-    assert_as_a_scan(corpus)
+    def changed_during_a_survey(corpus: Path) -> None:
+        (corpus / "notes.md").write_text("not a document: a change all the same\n")  # the next command surveys
+        with monkeypatch.context() as patch:
+            patch.setattr(watched, "survey", then_changed)
+            run("list", "--corpus", str(corpus))
+
+    seen_after(monkeypatch, corpus, changed_during_a_survey)
 
 
 def test_a_list_vouched_for_by_another_user_or_groups_is_not_used(
