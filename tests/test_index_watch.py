@@ -24,7 +24,7 @@ from helpers import SEEDS, run
 
 import corpus_cli.index.watched as watched
 import corpus_cli.source.survey as survey
-from corpus_cli.index import inotify
+from corpus_cli.index import inotify, mounts
 from corpus_cli.index.watcher import Watcher
 
 pytestmark = pytest.mark.skipif(not sys.platform.startswith("linux"), reason="the watcher needs inotify")
@@ -475,7 +475,7 @@ def test_a_mount_below_the_corpus_means_no_count(monkeypatch: pytest.MonkeyPatch
     answers have no count; in a command's (another mount namespace), it does not ask."""
     index = corpus / ".corpus" / "index.sqlite"
     assert watched.ask(index, corpus) is not None
-    monkeypatch.setattr(watched, "file_systems", lambda root: ("ext4", True))
+    monkeypatch.setattr(mounts, "file_systems", lambda root: ("ext4", True))
     assert watched.ask(index, corpus) is None
     watcher_in_process = Watcher(corpus, corpus / ".corpus" / "other.sock")
     try:
@@ -485,7 +485,7 @@ def test_a_mount_below_the_corpus_means_no_count(monkeypatch: pytest.MonkeyPatch
 
 
 def test_a_network_file_system_is_not_watched(monkeypatch: pytest.MonkeyPatch, corpus: Path) -> None:
-    monkeypatch.setattr(watched, "file_systems", lambda root: ("nfs4", False))
+    monkeypatch.setattr(mounts, "file_systems", lambda root: ("nfs4", False))
     result = run("index", "--watch", "--corpus", str(corpus))
     assert result.exit_code == 2
     assert result.output == (
@@ -507,10 +507,10 @@ def test_the_mount_table_says_where_a_folder_is_held(monkeypatch: pytest.MonkeyP
         return real_open(mountinfo if path == "/proc/self/mountinfo" else path, *args, **options)  # type: ignore[call-overload]
 
     monkeypatch.setattr("builtins.open", opening)
-    assert watched.file_systems("/srv/news/with space") == ("nfs4", True)
-    assert watched.file_systems("/srv/news/with space/inner/x") == ("tmpfs", False)
-    assert watched.file_systems("/srv/newsroom") == ("ext4", False)
-    assert watched.file_systems("/home/me/corpus") == ("ext4", False)
+    assert mounts.file_systems("/srv/news/with space") == ("nfs4", True)
+    assert mounts.file_systems("/srv/news/with space/inner/x") == ("tmpfs", False)
+    assert mounts.file_systems("/srv/newsroom") == ("ext4", False)
+    assert mounts.file_systems("/home/me/corpus") == ("ext4", False)
 
 
 def test_a_link_that_discovery_passes_over_keeps_commands_surveying(

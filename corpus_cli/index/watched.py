@@ -4,21 +4,21 @@ file, skipped while a watcher says that nothing changed.
 The freshness check stats every file (git's way), and at 93,646 files that is most of a command's
 time. git's fsmonitor shows the way past it: ask a process that watches the folders what changed.
 Here the watcher only counts changes. A command asks it for its count *before* it surveys the
-files; when the survey then finds every file as the index holds it, and found nothing to warn
-about, the command "vouches": it keeps the count in the index with the list of files it found.
-A later command that gets the same count from the same watcher (nothing changed since, not even
-a new folder) takes that list and skips the walk and the stat calls; any other answer, or none
-within `ANSWER_TIMEOUT`, and it surveys as without a watcher.
+files; when the survey then finds every file as the index holds it, with nothing to warn about
+and no symbolic link, the command "vouches": it keeps the count in the index with the list of
+files it found. A later command that gets the same count from the same watcher (nothing changed
+since, not even a new folder) takes that list and skips the walk and the stat calls; any other
+answer, an answer without a count, or none within `ANSWER_TIMEOUT`, and it surveys as without a
+watcher.
 
-What a watcher cannot see, it cannot report (inotify's limits): a file changed through a hard
-link from outside the corpus, a change on another machine of a network file system. The README
-says so; a command with --no-index, or a stopped watcher, reads the files as ever.
+What inotify does not report, a watcher cannot count: a file changed through a hard link from
+outside the corpus, writes through a memory map. The README says so; a command with --no-index,
+or a stopped watcher, reads the files as ever.
 """
 
 from __future__ import annotations
 
 import os
-import re
 import socket
 import sqlite3
 import stat
@@ -29,7 +29,7 @@ from itertools import chain, repeat
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from corpus_cli.index import schema
+from corpus_cli.index import mounts, schema
 from corpus_cli.index.lock import writer_lock
 from corpus_cli.source.discover import collection_paused
 from corpus_cli.source.files import SourceFile, Warn
@@ -60,39 +60,6 @@ def answer_line(instance: str, count: int | None, root: os.stat_result) -> bytes
     return f"corpus-watch {PROTOCOL} {instance} {said} {root.st_dev} {root.st_ino}\n".encode()
 
 
-# File systems whose files change with no event here: changed by another machine, or by a
-# process behind them (FUSE, of any type "fuse.*", too).
-REMOTE_FILE_SYSTEMS = frozenset({"nfs", "nfs4", "cifs", "smb3", "smbfs", "ceph", "glusterfs", "lustre", "afs", "9p", "virtiofs"})
-
-
-def file_systems(real_root: str) -> tuple[str | None, bool]:
-    """The type of the file system holding the folder `real_root` (a real path), and whether
-    another is mounted below it: this process's mount table (Linux; (None, False) without one)."""
-    try:
-        with open("/proc/self/mountinfo", "rb") as table:
-            lines = table.read().decode("utf-8", "surrogateescape").splitlines()
-    except OSError:
-        return None, False
-    holder, kind, below = "", None, False
-    inside = os.path.join(real_root, "")
-    for line in lines:
-        fields, _, described = line.partition(" - ")
-        parts = fields.split(" ")
-        if len(parts) < 5:
-            continue
-        point = _unescaped(parts[4])
-        if point != real_root and point.startswith(inside):
-            below = True
-        elif (point == real_root or real_root.startswith(os.path.join(point, ""))) and len(point) >= len(holder):
-            holder, kind = point, described.split(" ", 1)[0]
-    return kind, below
-
-
-def _unescaped(point: str) -> str:
-    """A mount point as /proc writes it (space, tab, newline and backslash as octal escapes)."""
-    return re.sub(r"\\([0-7]{3})", lambda octal: chr(int(octal.group(1), 8)), point)
-
-
 def socket_path(index: Path) -> Path:
     return index.parent / SOCKET_NAME
 
@@ -104,7 +71,7 @@ def ask(index: Path, root: Path) -> str | None:
     try:
         if not stat.S_ISSOCK(os.lstat(path).st_mode):
             return None
-        if file_systems(os.path.realpath(root))[1]:
+        if mounts.file_systems(os.path.realpath(root))[1]:
             return None  # a mount below the corpus, in this process's view: the watcher may not see it
         with socket.socket(socket.AF_UNIX, socket.SOCK_STREAM) as connection:
             connection.settimeout(ANSWER_TIMEOUT)

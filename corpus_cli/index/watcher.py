@@ -8,7 +8,9 @@ answers one line, after draining the kernel's queue of events: its instance (new
 the count of changes it has seen, and the device and inode of the folder it watches. Every event
 for a name discovery may read counts, whatever the file. A new folder is watched before its
 creation is counted, so nothing inside it can change unseen once a command has the count; when
-the kernel's queue overflows, every folder is watched again and the overflow counts.
+the kernel's queue overflows, every folder is watched again and the overflow counts. While it
+cannot see every change (a folder it may not watch, a file system mounted below the corpus), it
+answers without a count.
 
 One watcher an index: a second one is refused while the first holds its lock. The socket is
 removed when the watcher stops (Ctrl-C, SIGTERM); one left by a watcher killed outright refuses
@@ -27,7 +29,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from corpus_cli.errors import CorpusError
-from corpus_cli.index import inotify, location, watched
+from corpus_cli.index import inotify, location, mounts
 from corpus_cli.index.watched import answer_line, socket_path
 from corpus_cli.source.config import Corpus
 
@@ -48,8 +50,8 @@ class Watcher:
         self.root = os.path.realpath(root)
         self.socket = socket
         self.identity = os.stat(self.root)
-        kind, _ = watched.file_systems(self.root)
-        if kind in watched.REMOTE_FILE_SYSTEMS or (kind or "").startswith("fuse"):
+        kind, _ = mounts.file_systems(self.root)
+        if kind in mounts.REMOTE_FILE_SYSTEMS or (kind or "").startswith("fuse"):
             raise CorpusError(f"{self.root}: a {kind} file system, whose changes made elsewhere no watcher is told of; not watched")
         self.instance = secrets.token_hex(8)
         self.count = 0
@@ -146,7 +148,7 @@ class Watcher:
             raise CorpusError(f"{self.root}: the corpus folder was moved or removed; stopped watching")
         for folder in sorted(self.unwatched):
             self._watch_tree(folder)
-        _, mounted_below = watched.file_systems(self.root)
+        _, mounted_below = mounts.file_systems(self.root)
         vouching = not self.unwatched and not mounted_below
         return answer_line(self.instance, self.count if vouching else None, self.identity)
 
