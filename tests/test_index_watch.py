@@ -24,7 +24,7 @@ from helpers import SEEDS, run
 
 import corpus_cli.index.watched as watched
 import corpus_cli.source.survey as survey
-from corpus_cli.index import inotify, mounts
+from corpus_cli.index import inotify, mounts, schema
 from corpus_cli.index.watcher import Watcher
 
 pytestmark = pytest.mark.skipif(not sys.platform.startswith("linux"), reason="the watcher needs inotify")
@@ -187,12 +187,30 @@ def test_nothing_changed_skips_the_survey_with_the_same_answers(
     assert "Mayorkas" in surveys(monkeypatch, corpus, "search", "Mayorkas")[1]
 
 
-def test_hidden_files_do_not_count_as_changes(monkeypatch: pytest.MonkeyPatch, corpus: Path, watcher: subprocess.Popen[bytes]) -> None:
-    vouched(monkeypatch, corpus)
+def test_hidden_files_written_do_not_count_as_changes(
+    monkeypatch: pytest.MonkeyPatch, corpus: Path, watcher: subprocess.Popen[bytes]
+) -> None:
     (corpus / ".notes.txt").write_text("a hidden note: discovery never reads it\n")
     (corpus / ".drafts").mkdir()
+    vouched(monkeypatch, corpus)
+    (corpus / ".notes.txt").write_text("written again, as an editor writes its swap file\n")
     (corpus / ".drafts" / "draft.txt").write_text("ICE\n")
     assert surveys(monkeypatch, corpus, "list")[0] == 0
+
+
+def test_a_document_with_another_name_is_never_vouched_for(
+    monkeypatch: pytest.MonkeyPatch, corpus: Path, watcher: subprocess.Popen[bytes]
+) -> None:
+    """A hard link (here a hidden name, whose writes the watcher does not count) changes the
+    document with no event for it: a new name counts, and a corpus holding one is not vouched for."""
+    vouched(monkeypatch, corpus)
+    document = corpus / "001_487be5ddedc07bcd.txt"
+    os.link(document, corpus / ".shadow")
+    for _ in range(3):
+        assert surveys(monkeypatch, corpus, "list")[0] == 1
+    with (corpus / ".shadow").open("a", encoding="utf-8") as stream:
+        stream.write("\nICE, written through the other name.\n")
+    assert_as_a_scan(corpus)
 
 
 def test_a_file_written_in_a_folder_made_after_vouching_is_seen(
@@ -526,12 +544,13 @@ def test_a_link_that_discovery_passes_over_keeps_commands_surveying(
 
 
 def test_hidden_names_below_the_root_do_not_count(monkeypatch: pytest.MonkeyPatch, corpus: Path, watcher: subprocess.Popen[bytes]) -> None:
-    (corpus / "sub").mkdir()
+    (corpus / "sub" / ".hidden").mkdir(parents=True)
     (corpus / "sub" / "in.txt").write_text("Sub\n\nICE.\n", encoding="utf-8")
     os.utime(corpus / "sub" / "in.txt", ns=(OLD_NS, OLD_NS))
-    vouched(monkeypatch, corpus)
     (corpus / "sub" / ".swap.txt").write_text("hidden\n")
-    (corpus / "sub" / ".hidden").mkdir()
+    vouched(monkeypatch, corpus)
+    (corpus / "sub" / ".swap.txt").write_text("hidden, written again\n")
+    (corpus / "sub" / ".hidden" / "x.txt").write_text("in a hidden folder\n")
     assert surveys(monkeypatch, corpus, "list")[0] == 0
 
 
@@ -563,3 +582,33 @@ def test_a_list_vouched_for_by_another_user_or_groups_is_not_used(
     vouched(monkeypatch, corpus)
     monkeypatch.setattr(watched, "_reader", lambda: ["utf-8", "4242:4242"])
     assert surveys(monkeypatch, corpus, "list")[0] == 1
+
+
+@pytest.mark.slow  # the watcher looks every few seconds
+def test_a_watcher_whose_socket_is_removed_stops(corpus: Path) -> None:
+    process = start_watcher(corpus)
+    (corpus / ".corpus" / "watch.sock").unlink()  # a command cannot reach it now: it ends
+    assert process.wait(timeout=60) == 2
+    assert process.stderr is not None
+    socket_file = corpus / ".corpus" / "watch.sock"
+    assert process.stderr.read().decode() == f"corpus: error: {socket_file}: the socket was removed; stopped watching\n"
+
+
+def test_watch_takes_no_option_that_means_nothing_to_it(corpus: Path) -> None:
+    for extra in (["--no-index"], ["--format", "json"], ["--jobs", "2"]):
+        result = run("index", "--watch", *extra, "--corpus", str(corpus))
+        assert result.exit_code == 2
+        assert "--watch takes none of --jobs, --format and --no-index" in result.output
+
+
+def test_another_user_s_index_is_not_answered_from(monkeypatch: pytest.MonkeyPatch, corpus: Path) -> None:
+    """Its owner's reads made it; this user may not read every file it holds, so commands read the files."""
+    scanned = run("list", "--corpus", str(corpus), "--no-index").output
+    monkeypatch.setattr(os, "geteuid", lambda: 4242)
+    with monkeypatch.context() as patch:
+        patch.setattr(schema, "connect", lambda *args, **options: pytest.fail("the index was opened"))
+        assert run("list", "--corpus", str(corpus)).output == scanned
+    status = json.loads(run("index", "--status", "--corpus", str(corpus), "--format", "json").output)
+    assert status["usable"] is False and "another user owns it" in status["problem"]
+    result = run("index", "--watch", "--corpus", str(corpus))
+    assert result.exit_code == 2 and "another user owns this index" in result.output

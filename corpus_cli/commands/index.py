@@ -80,6 +80,8 @@ def index_command(session: Session, status: bool, drop: bool, check: bool, watch
         click.echo(f"corpus: no damage found in the index of {documents} document(s): {path}", err=True)
         return 0
     if watch:
+        if jobs is not None or output_format is not None or not session.use_index:
+            raise click.UsageError("--watch takes none of --jobs, --format and --no-index")
         from corpus_cli.index.watcher import watch as keep_watch
 
         keep_watch(session.corpus, lambda line: click.echo(line, err=True))

@@ -51,7 +51,7 @@ def narrows(corpus: Corpus, needle: str) -> bool:
         hits = queries.candidates(connection, needle, limit=most + 1)  # past `most`, the rest need not be read
         return hits is not None and len(hits) <= most
 
-    return schema.quick_look(location.existing(corpus.root), looked, absent=False, unusable=True)
+    return schema.quick_look(location.in_use(corpus.root), looked, absent=False, unusable=True)
 
 
 def settled(

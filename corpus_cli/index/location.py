@@ -62,6 +62,22 @@ def existing(root: Path, environ: Mapping[str, str] | None = None) -> Path | Non
     return cached if cached is not None and cached.is_file() else None
 
 
+def in_use(root: Path, environ: Mapping[str, str] | None = None) -> Path | None:
+    """`existing`, when this user owns it: what commands answer from. An index holds what its
+    owner's reads found; another user may not read every file it holds (a file of mode 600, a
+    folder of 700), and a scan would leave those out, so another user's commands read the files."""
+    found = existing(root, environ)
+    return found if found is not None and owned(found) else None
+
+
+def owned(path: Path) -> bool:
+    """Whether this process's user owns `path` (always, where there are no user ids)."""
+    try:
+        return not hasattr(os, "geteuid") or path.stat().st_uid == os.geteuid()
+    except OSError:
+        return False
+
+
 def planned(root: Path, environ: Mapping[str, str] | None = None) -> Path:
     """Where `for_writing` would put the index, without making any folder."""
     found = existing(root, environ)

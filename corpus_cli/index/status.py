@@ -31,6 +31,9 @@ def index_status(corpus: Corpus, files: Sequence[SourceFile]) -> dict[str, Any]:
             record["problem"] = "a folder is where the index file belongs; move it away"
         return record
     record["bytes"] = path.stat().st_size
+    if not location.owned(path):
+        record["problem"] = f"another user owns it (uid {path.stat().st_uid}): commands answer only from their own user's index"
+        return record
     record["watched"] = watched.ask(path, corpus.root) is not None
     try:
         connection = schema.connect(path, writable=os.access(path.parent, os.W_OK | os.X_OK))

@@ -189,7 +189,7 @@ class Glance(NamedTuple):
 def glance(corpus: Corpus) -> Glance | None:
     """A quick look at the corpus's index (a count, the stamps, the vouching); None without one
     this run can use (see `open_view`)."""
-    path = location.existing(corpus.root)
+    path = location.in_use(corpus.root)
 
     def looked(connection: sqlite3.Connection) -> Glance | None:
         if path is None or schema.other_limit(connection, corpus.max_document_mb) is not None:
@@ -213,7 +213,7 @@ def other_limit(corpus: Corpus) -> str | None:
     def looked(connection: sqlite3.Connection) -> str | None:
         return schema.other_limit(connection, corpus.max_document_mb)
 
-    return schema.quick_look(location.existing(corpus.root), looked, absent=None, unusable=None)
+    return schema.quick_look(location.in_use(corpus.root), looked, absent=None, unusable=None)
 
 
 def open_view(corpus: Corpus, warn: Warn, surveyed: Callable[[], Survey | None] = lambda: None) -> IndexView | None:
@@ -222,7 +222,7 @@ def open_view(corpus: Corpus, warn: Warn, surveyed: Callable[[], Survey | None] 
     or (after one warning) when it cannot be used. `surveyed`: what discovery found (see
     `IndexView`); when it found nothing changed, the entries' signatures are not read now (a
     command that needs them reads them)."""
-    path = location.existing(corpus.root)
+    path = location.in_use(corpus.root)
     if path is None:
         return None
     try:

@@ -66,7 +66,7 @@ def socket_path(index: Path) -> Path:
 
 def ask(index: Path, root: Path) -> str | None:
     """The count of the watcher of the corpus folder `root` ("INSTANCE COUNT"); None when no
-    watcher of that folder, run by this user or the index's owner, answers in time."""
+    watcher of that folder, run by this user, answers with one in time."""
     path = socket_path(index)
     try:
         if not stat.S_ISSOCK(os.lstat(path).st_mode):
@@ -76,7 +76,7 @@ def ask(index: Path, root: Path) -> str | None:
         with socket.socket(socket.AF_UNIX, socket.SOCK_STREAM) as connection:
             connection.settimeout(ANSWER_TIMEOUT)
             connection.connect(os.fspath(path))
-            if not _trusted(connection, index):
+            if not _trusted(connection):
                 return None
             answer = _read_line(connection, time.monotonic() + ANSWER_TIMEOUT)
             identity = os.stat(root)
@@ -90,14 +90,14 @@ def ask(index: Path, root: Path) -> str | None:
     return f"{words[2]} {words[3]}"
 
 
-def _trusted(connection: socket.socket, index: Path) -> bool:
-    """Whether the watcher runs as this user or as the index's owner: another user's process
-    in its place could otherwise vouch for files it never watched."""
+def _trusted(connection: socket.socket) -> bool:
+    """Whether the watcher runs as this user (whose index it is, see `location.in_use`): another
+    user's process in its place could otherwise vouch for files it never watched."""
     credentials = getattr(socket, "SO_PEERCRED", None)
     if credentials is None:
         return False
     _, uid, _ = struct.unpack("3i", connection.getsockopt(socket.SOL_SOCKET, credentials, struct.calcsize("3i")))
-    return uid in (os.getuid(), os.stat(index).st_uid)
+    return bool(uid == os.geteuid())
 
 
 def _read_line(connection: socket.socket, deadline: float) -> str:
@@ -150,7 +150,7 @@ def surveyed(corpus: Corpus, seen: Glance, warn: Warn) -> Survey:
         warn(message)
 
     found = survey(corpus, counted, seen.processes, seen.stamps, whole=count is not None)
-    if count is not None and found.unchanged and not warned and not found.links:
+    if count is not None and found.unchanged and not warned and not found.linked:
         _vouch(seen.path, count, seen.updated, found.files)
     return found
 

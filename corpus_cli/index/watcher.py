@@ -37,6 +37,8 @@ from corpus_cli.source.config import Corpus
 SOCKET_PATH_MAX = 107
 # Reads of the event queue (64 KB each, about 2,000 events) before an answer goes out regardless.
 DRAIN_READS = 16
+# How often an idle watcher checks that commands can still reach it (its socket, the index's folder).
+REACHABLE_CHECK_MS = 5000
 
 
 class Watcher:
@@ -57,6 +59,7 @@ class Watcher:
         self.count = 0
         self.folders: dict[int, str] = {}  # each watch's folder, relative to the corpus folder ("" itself)
         self.unwatched: set[str] = set()  # folders that could not be watched (unreadable to this user)
+        self.bound: int | None = None  # the inode of the socket commands reach it by, once listening
         self.inotify = inotify.Inotify()
         try:
             self.top = os.open(self.root, os.O_PATH | os.O_DIRECTORY | os.O_CLOEXEC)
@@ -114,12 +117,11 @@ class Watcher:
         if not complete:
             self.count += 1
         for event in events:
-            if event.name.startswith(".") and not event.mask & (inotify.OVERFLOW | inotify.IGNORED):
-                if event.watch == self.root_watch and event.mask & (inotify.DELETE | inotify.MOVED_FROM) and not self.socket.exists():
-                    # The index's folder, removed: so is the socket no command can reach now (and
-                    # the descriptors held keep the kernel from reporting the corpus folder gone).
-                    raise CorpusError(f"{self.socket.parent}: the index's folder is gone; stopped watching")
-                continue  # hidden: discovery never reads it
+            hidden = event.name.startswith(".") and not event.mask & (inotify.OVERFLOW | inotify.IGNORED)
+            if hidden and event.mask & (inotify.DELETE | inotify.MOVED_FROM):
+                self.reachable()  # the index's folder, removed with the socket?
+            if hidden and not event.mask & (inotify.CREATE | inotify.MOVED_TO):
+                continue  # discovery never reads it; but a new name counts: it may be another name of a document
             self.count += 1
             if event.watch == self.root_watch and event.mask & (inotify.MOVE_SELF | inotify.IGNORED):
                 raise CorpusError(f"{self.root}: the corpus folder was moved or removed; stopped watching")
@@ -127,8 +129,8 @@ class Watcher:
                 self._watch_tree("")  # a new folder's creation may be among the events lost
             elif event.mask & inotify.IGNORED:
                 self.folders.pop(event.watch, None)
-            elif event.name and event.mask & inotify.ISDIR and event.mask & (inotify.CREATE | inotify.MOVED_TO | inotify.ATTRIB):
-                parent = self.folders.get(event.watch)
+            elif event.mask & inotify.ISDIR and event.mask & (inotify.CREATE | inotify.MOVED_TO | inotify.ATTRIB):
+                parent = None if hidden or not event.name else self.folders.get(event.watch)
                 if parent is not None:
                     self._watch_tree(os.path.join(parent, event.name))
 
@@ -152,6 +154,21 @@ class Watcher:
         vouching = not self.unwatched and not mounted_below
         return answer_line(self.instance, self.count if vouching else None, self.identity)
 
+    def reachable(self) -> None:
+        """Stop (one line) when commands can no longer reach the watcher: its socket (of inode
+        `bound`) removed, or the index's folder with it. Nothing else tells the watcher so: the
+        descriptors it holds keep the kernel from reporting a removed corpus folder gone."""
+        if self.bound is None:
+            return
+        if not self.socket.parent.is_dir():
+            raise CorpusError(f"{self.socket.parent}: the index's folder is gone; stopped watching")
+        try:
+            here = os.lstat(self.socket).st_ino
+        except OSError:
+            here = None
+        if here != self.bound:
+            raise CorpusError(f"{self.socket}: the socket was removed; stopped watching")
+
     def close(self) -> None:
         self.inotify.close()
         os.close(self.top)
@@ -163,15 +180,18 @@ def watch(corpus: Corpus, announce: Callable[[str], None]) -> None:
     index = location.existing(corpus.root)
     if index is None:
         raise CorpusError("no index to keep watch for: run 'corpus index' first")
+    if not location.owned(index):
+        raise CorpusError(f"{index}: another user owns this index, and commands answer only from their own user's")
     path = socket_path(index)
     if len(os.fsencode(os.path.abspath(path))) > SOCKET_PATH_MAX:  # as commands that name the corpus in full reach it
-        raise CorpusError(f"{path}: too long a path for a socket; set XDG_CACHE_HOME to a shorter folder")
+        shorter = "move the corpus" if index == location.in_corpus(corpus.root) else "set XDG_CACHE_HOME"
+        raise CorpusError(f"{path}: too long a path for a socket ({SOCKET_PATH_MAX} bytes at most); {shorter} to a shorter folder")
     lock = _watch_lock(index)
     try:
         watcher = Watcher(corpus.root, path)
         try:
             listener = _listen(path)
-            bound = os.lstat(path).st_ino
+            watcher.bound = bound = os.lstat(path).st_ino
             try:
                 announce(f"corpus: watching {len(watcher.folders)} folder(s) of {watcher.root} (Ctrl-C to stop)")
                 _serve(watcher, listener)
@@ -250,7 +270,10 @@ def _serve(watcher: Watcher, listener: socket.socket) -> None:
     poller.register(watcher.inotify.fd, select.POLLIN)
     poller.register(listener.fileno(), select.POLLIN)
     while True:
-        for descriptor, _ in poller.poll():
+        ready = poller.poll(REACHABLE_CHECK_MS)
+        if not ready:
+            watcher.reachable()
+        for descriptor, _ in ready:
             if descriptor == watcher.inotify.fd:
                 watcher.drain()
             else:

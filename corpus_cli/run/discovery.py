@@ -17,11 +17,11 @@ if TYPE_CHECKING:
 
 
 def index_exists(corpus: Corpus) -> bool:
-    """Whether the corpus has an index file: a stat or two, so that a run on a corpus without one
-    imports none of the index's modules (a fifth of grep's start-up)."""
-    from corpus_cli.index.location import existing
+    """Whether the corpus has an index file this user may answer from: a stat or two, so that a
+    run on a corpus without one imports none of the index's modules (a fifth of grep's start-up)."""
+    from corpus_cli.index.location import in_use
 
-    return existing(corpus.root) is not None
+    return in_use(corpus.root) is not None
 
 
 class Discovery:

@@ -50,9 +50,10 @@ class Survey:
     # did not match their stamp, those stamped that are gone, and the root when it has files
     # (its own files have signatures whatever its stamp says, and are compared one by one).
     unvouched: frozenset[str] = frozenset()
-    # Whether the walk saw a symbolic link, whatever discovery made of it: what a link leads to
-    # can change with nothing below the corpus changing (see index/watched.py).
-    links: bool = False
+    # Whether the walk saw a symbolic link (whatever discovery made of it), or a file with another
+    # name (a hard link): what a link leads to, or a file written through its other name, can
+    # change with nothing in the corpus's folders changing (see index/watched.py).
+    linked: bool = False
 
 
 class _Folder(NamedTuple):
@@ -65,7 +66,7 @@ class _Folder(NamedTuple):
     warnings: list[str]
     signatures: list[Signature | None] | None  # None when they matched the folder's stamp
     stamped: bool  # its files matched its stamp
-    links: bool  # a symbolic link was seen below it
+    linked: bool  # a symbolic link, or a file with another name, was seen below it
 
 
 ROOT_FILES_STATED = 1000  # more files than this in the root itself: the freshness check stats them on every core
@@ -91,7 +92,8 @@ def survey(
         linked = bool(links)
         with_files, matched = ({""} if found else set()), set()
         if found and (whole or len(found) <= ROOT_FILES_STATED):
-            root_signatures = _signatures(found)
+            root_signatures, named_again = _signatures(found)
+            linked = linked or named_again
             signatures.update(zip(map(itemgetter(1), found), root_signatures))
             if stamps is not None and _matches(found, root_signatures, stamps.get("")):
                 matched.add("")
@@ -101,7 +103,7 @@ def survey(
         for (_, prefix), report in zip(folders, ordered_map(task, folders, processes=processes)):
             for message in report.warnings:
                 warn(message)
-            linked = linked or report.links
+            linked = linked or report.linked
             if report.plain is not None:
                 part_paths = report.plain[1].split("\n")
                 stems += report.plain[0].split("\n")
@@ -133,19 +135,22 @@ def _survey_folder(real_root: Path, base: str, stamps: Mapping[str, str], folder
     warnings: list[str] = []
     links: list[str] = []
     documents_below(*folder, real_root, warnings.append, found, links=links)
-    signatures = _signatures(found)
+    signatures, named_again = _signatures(found)
+    linked = bool(links) or named_again
     stamped = bool(found) and _matches(found, signatures, stamps.get(folder[1][:-1]))
     paths = [path for _, path, _ in found]
     joined = "\n".join(paths)
     if joined.count("\n") == len(paths) - 1 and all(location == base + path for _, path, location in found):
         plain = ("\n".join(stem for stem, _, _ in found), joined)
-        return _Folder(plain, [], warnings, None if stamped else signatures, stamped, bool(links))
-    return _Folder(None, found, warnings, None if stamped else signatures, stamped, bool(links))
+        return _Folder(plain, [], warnings, None if stamped else signatures, stamped, linked)
+    return _Folder(None, found, warnings, None if stamped else signatures, stamped, linked)
 
 
-def _signatures(found: list[Found]) -> list[Signature | None]:
+def _signatures(found: list[Found]) -> tuple[list[Signature | None], bool]:
+    """Each file's `Signature` (None when it cannot be stat'ed), and whether any has another name."""
     stat = os.stat
     signatures: list[Signature | None] = []
+    named_again = False
     for _, _, location in found:
         try:
             status = stat(location)
@@ -153,7 +158,8 @@ def _signatures(found: list[Found]) -> list[Signature | None]:
             signatures.append(None)  # reading it will report why
             continue
         signatures.append((status.st_size, status.st_mtime_ns, status.st_ino, status.st_ctime_ns))
-    return signatures
+        named_again = named_again or status.st_nlink > 1
+    return signatures, named_again
 
 
 def _matches(found: list[Found], signatures: list[Signature | None], expected: str | None) -> bool:
