@@ -39,7 +39,7 @@ def index_command(session: Session, status: bool, drop: bool, check: bool, watch
 
     --status prints location, corpus, exists, usable, problem, bytes,
     documents, built, updated, the stale files (added, changed, deleted)
-    and whether a watcher answers (watched). --drop removes the index. --check runs SQLite's and FTS5's
+    and whether a watcher answers with a count (watched). --drop removes the index. --check runs SQLite's and FTS5's
     own checks over all of it, for damage that no command would notice
     (damaged full-text data finds nothing rather than failing): exit 2
     and one line when they find it, and the index is marked so
@@ -62,7 +62,6 @@ def index_command(session: Session, status: bool, drop: bool, check: bool, watch
       corpus index --corpus ~/news
       corpus index --status --format json
       corpus index --check
-      corpus index --watch &
       corpus index --drop
     """
     from corpus_cli.index import build

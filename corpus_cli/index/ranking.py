@@ -3,14 +3,13 @@ snippet. The ranking is FTS5's BM25 over the index's words; the snippet is made 
 
 from __future__ import annotations
 
-import contextlib
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from operator import attrgetter
 from typing import Any
 
 from corpus_cli.analysis.snippet import snippet
 from corpus_cli.errors import CorpusError
-from corpus_cli.index import queries, records, store
+from corpus_cli.index import queries, records, schema, store
 from corpus_cli.index.freshness import ROWID
 from corpus_cli.index.records import Entry
 from corpus_cli.index.view import IndexView
@@ -56,19 +55,10 @@ def search(
     # Among the best `limit` + (documents left out) rows are the `limit` best admitted ones; the
     # dates are known only entry by entry, so a selection by date reads every match.
     enough = None if dated else limit + left_out
-    with _one_state(view):
+    # The ranking and the lookups of the rows ranked read one state of the index: another run that
+    # writes it meanwhile (a file indexed anew gets a new rowid) changes nothing here.
+    with schema.one_state(view.connection):
         return _ranked_records(view, corpus, searched, admit, selection, enough, limit)
-
-
-@contextlib.contextmanager
-def _one_state(view: IndexView) -> Iterator[None]:
-    """The ranking and the lookups of the rows ranked read one state of the index: another run
-    that writes it meanwhile (a file indexed anew gets a new rowid) changes nothing here."""
-    view.connection.execute("BEGIN")
-    try:
-        yield
-    finally:
-        view.connection.execute("COMMIT")
 
 
 def _ranked_records(

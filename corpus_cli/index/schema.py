@@ -28,9 +28,10 @@ Tables:
 
 from __future__ import annotations
 
+import contextlib
 import math
 import sqlite3
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import TypeVar
 
@@ -254,6 +255,17 @@ def other_limit(connection: sqlite3.Connection, max_mb: float) -> str | None:
 
 def keep_document_limit(connection: sqlite3.Connection, max_mb: float) -> None:
     set_meta(connection, LIMIT_KEY, repr(float(max_mb)))
+
+
+@contextlib.contextmanager
+def one_state(connection: sqlite3.Connection) -> Iterator[None]:
+    """A read transaction: all the block reads comes from one state of the index, whatever
+    another process writes to it meanwhile."""
+    connection.execute("BEGIN")
+    try:
+        yield
+    finally:
+        connection.execute("COMMIT")
 
 
 Answer = TypeVar("Answer")

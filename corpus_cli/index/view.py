@@ -194,14 +194,11 @@ def glance(corpus: Corpus) -> Glance | None:
     def looked(connection: sqlite3.Connection) -> Glance | None:
         if path is None or schema.other_limit(connection, corpus.max_document_mb) is not None:
             return None
-        connection.execute("BEGIN")  # the stamps, the time and the vouching of one state of the index
-        try:
+        with schema.one_state(connection):  # the stamps, the time and the vouching of one state of the index
             count = int(connection.execute("SELECT count(*) FROM files").fetchone()[0])
             processes = None if count >= PARALLEL_STAT_MIN_FILES else 1
             updated = schema.get_meta(connection, "updated_ns")
             return Glance(path, processes, stamps.stored(connection), updated, watched.vouched(connection))
-        finally:
-            connection.execute("COMMIT")
 
     return schema.quick_look(path, looked, absent=None, unusable=None)
 

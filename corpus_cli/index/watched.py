@@ -4,8 +4,8 @@ file, skipped while a watcher says that nothing changed.
 The freshness check stats every file (git's way), and at 93,646 files that is most of a command's
 time. git's fsmonitor shows the way past it: ask a process that watches the folders what changed.
 Here the watcher only counts changes. A command asks it for its count *before* it surveys the
-files; when the survey then finds every file as the index holds it, with nothing to warn about
-and no symbolic link, the command "vouches": it keeps the count in the index with the list of
+files; when the survey then finds every file as the index holds it, with nothing to warn about,
+no symbolic link and no document with another name (a hard link), the command "vouches": it keeps the count in the index with the list of
 files it found. A later command that gets the same count from the same watcher (nothing changed
 since, not even a new folder) takes that list and skips the walk and the stat calls; any other
 answer, an answer without a count, or none within `ANSWER_TIMEOUT`, and it surveys as without a
@@ -19,10 +19,8 @@ or a stopped watcher, reads the files as ever.
 from __future__ import annotations
 
 import os
-import socket
 import sqlite3
 import stat
-import struct
 import sys
 import time
 from itertools import chain, repeat
@@ -36,6 +34,8 @@ from corpus_cli.source.files import SourceFile, Warn
 from corpus_cli.source.survey import Survey, folder_of, survey
 
 if TYPE_CHECKING:
+    import socket
+
     from corpus_cli.index.view import Glance
     from corpus_cli.source.config import Corpus
 
@@ -71,8 +71,8 @@ def ask(index: Path, root: Path) -> str | None:
     try:
         if not stat.S_ISSOCK(os.lstat(path).st_mode):
             return None
-        if mounts.file_systems(os.path.realpath(root))[1]:
-            return None  # a mount below the corpus, in this process's view: the watcher may not see it
+        import socket  # only here: a command without a watcher never needs it
+
         with socket.socket(socket.AF_UNIX, socket.SOCK_STREAM) as connection:
             connection.settimeout(ANSWER_TIMEOUT)
             connection.connect(os.fspath(path))
@@ -87,12 +87,17 @@ def ask(index: Path, root: Path) -> str | None:
         return None
     if words[3] == "-":
         return None  # the watcher cannot vouch for the files now
+    if mounts.file_systems(os.path.realpath(root))[1]:
+        return None  # a mount below the corpus, in this process's view: the watcher may not see it
     return f"{words[2]} {words[3]}"
 
 
 def _trusted(connection: socket.socket) -> bool:
     """Whether the watcher runs as this user (whose index it is, see `location.in_use`): another
     user's process in its place could otherwise vouch for files it never watched."""
+    import socket
+    import struct
+
     credentials = getattr(socket, "SO_PEERCRED", None)
     if credentials is None:
         return False
@@ -151,7 +156,7 @@ def surveyed(corpus: Corpus, seen: Glance, warn: Warn) -> Survey:
 
     found = survey(corpus, counted, seen.processes, seen.stamps, whole=count is not None)
     if count is not None and found.unchanged and not warned and not found.linked:
-        _vouch(seen.path, count, seen.updated, found.files)
+        _vouch(seen.path, corpus.root, count, seen.updated, found.files)
     return found
 
 
@@ -160,13 +165,10 @@ def _vouched_files(index: Path, corpus: Corpus, count: str) -> tuple[list[Source
     top-level folders; None when it was vouched again meanwhile, or cannot be read."""
 
     def looked(connection: sqlite3.Connection) -> tuple[bytes, bytes] | None:
-        connection.execute("BEGIN")  # the count and its lists from one state of the index
-        try:
+        with schema.one_state(connection):  # the count and its lists from one state of the index
             if vouched(connection) != count:
                 return None
             rows = dict(connection.execute("SELECT key, value FROM meta WHERE key IN (?, ?)", (VOUCHED_FILES, VOUCHED_FOLDERS)))
-        finally:
-            connection.execute("COMMIT")
         files, folders = rows.get(VOUCHED_FILES), rows.get(VOUCHED_FOLDERS)
         return (files, folders) if isinstance(files, bytes) and isinstance(folders, bytes) else None
 
@@ -185,10 +187,13 @@ def _vouched_files(index: Path, corpus: Corpus, count: str) -> tuple[list[Source
     return files, folders
 
 
-def _vouch(index: Path, count: str, updated: str | None, files: list[SourceFile]) -> None:
-    """Keep `count` in the index with `files` when the index is still as it was when the survey
-    began (`updated`); quietly nothing otherwise."""
-    if updated is None:
+def _vouch(index: Path, root: Path, count: str, updated: str | None, files: list[SourceFile]) -> None:
+    """Keep `count` in the index with `files` when each is where its path says (what the list
+    keeps: a name not in the file-name encoding is found by other bytes, see
+    `discover._utf8_name`) and the index is still as it was when the survey began (`updated`);
+    quietly nothing otherwise."""
+    base = os.path.join(os.fspath(root), "")
+    if updated is None or any(source.location != base + source.path for source in files):
         return
     joined = "\0".join(chain.from_iterable((source.id, source.path) for source in files)).encode("utf-8", "surrogateescape")
     folders = "\0".join(sorted({folder_of(source.path) for source in files})).encode("utf-8", "surrogateescape")

@@ -8,7 +8,8 @@ answers one line, after draining the kernel's queue of events: its instance (new
 the count of changes it has seen, and the device and inode of the folder it watches. Every event
 for a name discovery may read counts, whatever the file. A new folder is watched before its
 creation is counted, so nothing inside it can change unseen once a command has the count; when
-the kernel's queue overflows, every folder is watched again and the overflow counts. While it
+the kernel's queue overflows, every folder is watched again and the overflow counts. Of hidden
+names only new ones count (made or renamed to): one may be another name of a document. While it
 cannot see every change (a folder it may not watch, a file system mounted below the corpus), it
 answers without a count.
 
@@ -124,7 +125,7 @@ class Watcher:
                 continue  # discovery never reads it; but a new name counts: it may be another name of a document
             self.count += 1
             if event.watch == self.root_watch and event.mask & (inotify.MOVE_SELF | inotify.IGNORED):
-                raise CorpusError(f"{self.root}: the corpus folder was moved or removed; stopped watching")
+                raise self._gone()
             if event.mask & inotify.OVERFLOW:
                 self._watch_tree("")  # a new folder's creation may be among the events lost
             elif event.mask & inotify.IGNORED:
@@ -147,12 +148,15 @@ class Watcher:
         except OSError:
             here = None
         if here is None or (here.st_dev, here.st_ino) != (self.identity.st_dev, self.identity.st_ino):
-            raise CorpusError(f"{self.root}: the corpus folder was moved or removed; stopped watching")
+            raise self._gone()
         for folder in sorted(self.unwatched):
             self._watch_tree(folder)
         _, mounted_below = mounts.file_systems(self.root)
         vouching = not self.unwatched and not mounted_below
         return answer_line(self.instance, self.count if vouching else None, self.identity)
+
+    def _gone(self) -> CorpusError:
+        return CorpusError(f"{self.root}: the corpus folder was moved or removed; stopped watching")
 
     def reachable(self) -> None:
         """Stop (one line) when commands can no longer reach the watcher: its socket (of inode
@@ -190,8 +194,8 @@ def watch(corpus: Corpus, announce: Callable[[str], None]) -> None:
     try:
         watcher = Watcher(corpus.root, path)
         try:
-            listener = _listen(path)
-            watcher.bound = bound = os.lstat(path).st_ino
+            listener, bound = _listen(path)
+            watcher.bound = bound
             try:
                 announce(f"corpus: watching {len(watcher.folders)} folder(s) of {watcher.root} (Ctrl-C to stop)")
                 _serve(watcher, listener)
@@ -218,13 +222,15 @@ def _watch_lock(index: Path) -> int:
 
 
 def _locked(descriptor: int) -> bool:
-    """Whether the watchers' lock was taken (without waiting)."""
+    """Whether the watchers' lock was taken (without waiting); False when another holds it."""
     import fcntl
 
     try:
         fcntl.flock(descriptor, fcntl.LOCK_EX | fcntl.LOCK_NB)
-    except OSError:
+    except BlockingIOError:
         return False
+    except OSError as error:
+        raise CorpusError(f"cannot lock out a second watcher ({error.strerror or error})") from None
     return True
 
 
@@ -247,8 +253,9 @@ def remove_leftovers(index: Path) -> None:
         os.close(descriptor)
 
 
-def _listen(path: Path) -> socket.socket:
-    """A listening socket at `path`, in place of any a killed watcher left (this one holds the lock)."""
+def _listen(path: Path) -> tuple[socket.socket, int]:
+    """A listening socket at `path`, in place of any a killed watcher left (this one holds the
+    lock), and the inode of its file."""
     try:
         if path.is_socket():
             path.unlink()
@@ -259,10 +266,10 @@ def _listen(path: Path) -> socket.socket:
         listener.bind(os.fspath(path))
         listener.listen(64)
         listener.setblocking(False)
+        return listener, os.lstat(path).st_ino
     except OSError as error:
         listener.close()
         raise CorpusError(f"{path}: cannot listen for commands ({error.strerror or error})") from None
-    return listener
 
 
 def _serve(watcher: Watcher, listener: socket.socket) -> None:

@@ -1,8 +1,9 @@
 """Discovery spread over the cores, with each file's `stat` taken in the same pass: what an
 index's freshness check compares with what it holds, without a second walk over the files.
 
-The root's own files are found in this process and left un-stat'ed (the freshness check stats
-any file the survey did not); each top-level folder is a task for a worker, which walks it as
+The root's own files are found in this process and stat'ed there when they are few (or when
+the survey is `whole`); past `ROOT_FILES_STATED` they are left to the freshness check, which
+stats any file the survey did not on every core. Each top-level folder is a task for a worker, which walks it as
 `discover` does and stats each file it finds. The folders come back in their order, so the
 files, their ids and the warnings are exactly `discover`'s. At 93,646 files, finding the files
 and then stat'ing them on both cores took three passes (a serial walk, the workers' start, their
@@ -39,8 +40,8 @@ Found = tuple[str, str, str]  # a file as discovery finds it: stem, relative pat
 class Survey:
     """What a survey found: the files (as `discover` gives them); the `Signature` of each file it
     stat'ed, by path, except in the `fresh` folders, whose files all matched their stamp (see
-    index/stamps.py; "" is the root, whose files are stat'ed only when they are few); whether
-    every folder did, with none stamped missing: nothing changed."""
+    index/stamps.py; "" is the root, whose files are stat'ed when they are few, or all in a
+    `whole` survey); whether every folder did, with none stamped missing: nothing changed."""
 
     files: list[SourceFile]
     signatures: Signatures
