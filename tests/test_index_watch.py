@@ -612,3 +612,9 @@ def test_another_user_s_index_is_not_answered_from(monkeypatch: pytest.MonkeyPat
     assert status["usable"] is False and "another user owns it" in status["problem"]
     result = run("index", "--watch", "--corpus", str(corpus))
     assert result.exit_code == 2 and "another user owns this index" in result.output
+    searched = run("search", "ICE", "--corpus", str(corpus))
+    assert searched.exit_code == 2
+    assert searched.output == (
+        f"corpus: error: {corpus / '.corpus' / 'index.sqlite'}: another user owns this index, "
+        "and search answers only from its own user's (search needs one)\n"
+    )

@@ -68,10 +68,14 @@ def search_command(session: Session, query: str, limit: int, output_format: str 
 
 def _no_index(session: Session) -> NoReturn:
     """Stop, saying why there is no index to search and what makes one."""
+    from corpus_cli.index.location import existing
     from corpus_cli.index.view import other_limit
 
     corpus = session.corpus
     if not index_exists(corpus):
+        found = existing(corpus.root)
+        if found is not None:
+            raise CorpusError(f"{found}: another user owns this index, and search answers only from its own user's (search needs one)")
         raise CorpusError(f"no index for {corpus.root}: run 'corpus index' first (search needs it)")
     other = other_limit(corpus)
     if other is not None:
