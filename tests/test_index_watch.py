@@ -618,3 +618,24 @@ def test_another_user_s_index_is_not_answered_from(monkeypatch: pytest.MonkeyPat
         f"corpus: error: {corpus / '.corpus' / 'index.sqlite'}: another user owns this index, "
         "and search answers only from its own user's (search needs one)\n"
     )
+
+
+def test_files_not_where_their_paths_say_are_not_vouched_for(
+    monkeypatch: pytest.MonkeyPatch, corpus: Path, watcher: subprocess.Popen[bytes]
+) -> None:
+    """Under a file-name encoding other than UTF-8 a non-ASCII name is found by other bytes than
+    its (UTF-8) path says: a list that rebuilds each location from its path would miss it. Such
+    a survey (made here by moving one location) is not vouched for."""
+    real = watched.survey
+
+    def elsewhere(*arguments: object, **options: object) -> object:
+        found = real(*arguments, **options)  # type: ignore[arg-type]
+        first = found.files[0]
+        found.files[0] = first._replace(location=first.location + "/.")
+        return found
+
+    with monkeypatch.context() as patch:
+        patch.setattr(watched, "survey", elsewhere)
+        for _ in range(2):
+            run("list", "--corpus", str(corpus))
+    assert surveys(monkeypatch, corpus, "list")[0] == 1
