@@ -39,8 +39,8 @@ def index_command(session: Session, status: bool, drop: bool, check: bool, watch
 
     --status prints location, corpus, exists, usable, problem, bytes,
     documents, built, updated, the stale files (added, changed, deleted)
-    and whether a watcher answers with a count (watched). --drop removes the index. --check runs SQLite's and FTS5's
-    own checks over all of it, for damage that no command would notice
+    and whether a watcher answers with a count (watched). --drop removes
+    the index. --check runs SQLite's and FTS5's own checks over all of it, for damage that no command would notice
     (damaged full-text data finds nothing rather than failing): exit 2
     and one line when they find it, and the index is marked so
     (commands then read the files, and `corpus index` builds it anew).
@@ -52,9 +52,10 @@ def index_command(session: Session, status: bool, drop: bool, check: bool, watch
     takes the files the index holds instead of checking each file's stat:
     a large corpus answers in a fraction of the time. Any change (a file
     written, added, removed, renamed, its mode changed; a new folder) makes
-    the next command check every file again. It cannot see a file changed
-    through a hard link from outside the corpus, nor a change made on
-    another machine of a network file system: stop it for such a corpus.
+    the next command check every file again. It refuses a network or FUSE
+    file system, and cannot see a file changed through a hard link made
+    later outside the corpus or in a hidden folder, nor writes through a
+    memory map: stop it for a corpus changed so.
 
     \b
     Examples:
