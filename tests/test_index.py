@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 import shutil
 import sqlite3
+import stat
 from pathlib import Path
 
 import pytest
@@ -313,3 +314,12 @@ def test_an_update_on_a_full_disk_says_so_and_leaves_the_index_usable(seeds_copy
     monkeypatch.undo()
     assert status(seeds_copy)["usable"] is True
     assert run("list", "--corpus", str(seeds_copy)).stdout == run("list", "--no-index", "--corpus", str(seeds_copy)).stdout
+
+
+def test_the_index_file_is_its_owner_s_alone(seeds_copy: Path):
+    """Only the owner's commands answer from it, and it holds summaries of files another user may
+    not read: mode 600 whatever the umask, after a rebuild too."""
+    index = seeds_copy / ".corpus" / "index.sqlite"
+    for args in (("index",), ("index", "--drop"), ("index",)):
+        assert run(*args, "--corpus", str(seeds_copy)).exit_code == 0
+    assert stat.S_IMODE(index.stat().st_mode) == 0o600

@@ -30,6 +30,7 @@ from __future__ import annotations
 
 import contextlib
 import math
+import os
 import sqlite3
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -98,7 +99,12 @@ class IndexUnusable(Exception):
 
 
 def create(path: Path, *, shared: bool = False) -> sqlite3.Connection:
-    """A new, empty index at `path` (which must not exist); `shared`: for threads that take turns."""
+    """A new, empty index at `path` (which must not exist); `shared`: for threads that take turns.
+
+    The file is its owner's alone (mode 600, as SQLite's journals of it then are): only the
+    owner's commands answer from it (see `location.in_use`), and it holds summaries of files
+    that another user may not be allowed to read."""
+    os.close(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))  # SQLite takes an empty file for a new database
     connection = sqlite3.connect(path, isolation_level=None, check_same_thread=not shared)
     connection.execute(f"PRAGMA page_size = {PAGE_SIZE}")
     connection.execute(f"PRAGMA application_id = {APPLICATION_ID}")
