@@ -110,16 +110,16 @@ def cold_rows(rows: Rows, corpus: Path, runs: int, failures: list[str], what: st
 
 
 @contextlib.contextmanager
-def watching(corpus: Path) -> Iterator[subprocess.Popen[bytes] | None]:
-    """`corpus index --watch` running for the block, once it says it is watching (None when it
-    cannot run here: not Linux)."""
+def watching(corpus: Path) -> Iterator[subprocess.Popen[bytes] | str]:
+    """`corpus index --watch` running for the block, once it says it is watching (else what it
+    said instead: it cannot run here, say not on Linux)."""
     argv = corpus_argv(corpus, "index", "--watch")
     process = subprocess.Popen(argv, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     assert process.stderr is not None
     ready, _, _ = select.select([process.stderr], [], [], 60)
-    started = ready and b"watching" in process.stderr.readline()
+    said = process.stderr.readline().decode(errors="replace").strip() if ready else "no word in 60 s"
     try:
-        yield process if started else None
+        yield process if "watching" in said else said
     finally:
         process.terminate()
         process.wait()
@@ -138,8 +138,8 @@ def watched_rows(
     """The queries again with `corpus index --watch` running (after one command has vouched for the
     files): no stat of every file. Outputs are compared with the scans' (`scanned`, by command)."""
     with watching(corpus) as watcher:
-        if watcher is None:
-            rows.append(("with a watcher", "-", "-", "-", "not measured (corpus index --watch cannot run here)"))
+        if isinstance(watcher, str):
+            rows.append(("with a watcher", "-", "-", "-", f"not measured ({watcher})"))
             return
         for _ in range(2):  # the first surveys and vouches for the files; the second uses that
             timed(corpus_argv(corpus, "list", "--format", "jsonl"))

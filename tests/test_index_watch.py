@@ -23,6 +23,7 @@ import pytest
 from helpers import SEEDS, run
 
 import corpus_cli.index.watched as watched
+import corpus_cli.index.watcher as watcher_module
 import corpus_cli.source.survey as survey
 from corpus_cli.index import inotify, mounts, schema
 from corpus_cli.index.watcher import Watcher
@@ -639,3 +640,26 @@ def test_files_not_where_their_paths_say_are_not_vouched_for(
         for _ in range(2):
             run("list", "--corpus", str(corpus))
     assert surveys(monkeypatch, corpus, "list")[0] == 1
+
+
+def test_the_limit_of_watches_is_one_line(monkeypatch: pytest.MonkeyPatch, corpus: Path) -> None:
+    def refused(self: inotify.Inotify, folder: str) -> int:
+        raise OSError(28, "No space left on device", folder)  # what inotify_add_watch says past max_user_watches
+
+    monkeypatch.setattr(inotify.Inotify, "watch", refused)
+    result = run("index", "--watch", "--corpus", str(corpus))
+    assert result.exit_code == 2
+    assert result.output == (
+        f"corpus: error: {os.path.realpath(corpus)}: cannot watch more folders (No space left on device); "
+        "raise fs.inotify.max_user_watches\n"
+    )
+
+
+def test_a_file_system_that_cannot_lock_is_one_line(monkeypatch: pytest.MonkeyPatch, corpus: Path) -> None:
+    def cannot(descriptor: int) -> bool:
+        raise OSError(37, "No locks available")
+
+    monkeypatch.setattr(watcher_module, "taken", cannot)
+    result = run("index", "--watch", "--corpus", str(corpus))
+    assert result.exit_code == 2
+    assert result.output == "corpus: error: cannot lock out a second watcher (No locks available)\n"

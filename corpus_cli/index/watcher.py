@@ -31,6 +31,7 @@ from pathlib import Path
 
 from corpus_cli.errors import CorpusError
 from corpus_cli.index import inotify, location, mounts
+from corpus_cli.index.lock import taken
 from corpus_cli.index.watched import answer_line, socket_path
 from corpus_cli.source.config import Corpus
 
@@ -97,7 +98,7 @@ class Watcher:
                     ]
             except OSError as error:
                 if error.errno in (errno.ENOSPC, errno.ENOMEM):
-                    where = os.path.join(self.root, folder)
+                    where = os.path.join(self.root, folder) if folder else self.root
                     raise CorpusError(f"{where}: cannot watch more folders ({error.strerror}); raise fs.inotify.max_user_watches") from None
                 if error.errno in (errno.ENOENT, errno.ENOTDIR):  # gone: nothing there to change
                     self.unwatched.discard(folder)
@@ -215,23 +216,14 @@ def _lock_path(index: Path) -> Path:
 def _watch_lock(index: Path) -> int:
     """The lock that makes this the index's only watcher (the kernel drops it when the holder dies)."""
     descriptor = os.open(_lock_path(index), os.O_RDWR | os.O_CREAT | os.O_CLOEXEC, 0o644)
-    if not _locked(descriptor):
-        os.close(descriptor)
-        raise CorpusError(f"another watcher is keeping watch for {index}")
-    return descriptor
-
-
-def _locked(descriptor: int) -> bool:
-    """Whether the watchers' lock was taken (without waiting); False when another holds it."""
-    import fcntl
-
     try:
-        fcntl.flock(descriptor, fcntl.LOCK_EX | fcntl.LOCK_NB)
-    except BlockingIOError:
-        return False
+        if taken(descriptor):
+            return descriptor
+        message = f"another watcher is keeping watch for {index}"
     except OSError as error:
-        raise CorpusError(f"cannot lock out a second watcher ({error.strerror or error})") from None
-    return True
+        message = f"cannot lock out a second watcher ({error.strerror or error})"
+    os.close(descriptor)
+    raise CorpusError(message)
 
 
 def remove_leftovers(index: Path) -> None:
@@ -242,7 +234,7 @@ def remove_leftovers(index: Path) -> None:
     except OSError:
         return  # no watcher ever ran here
     try:
-        if _locked(descriptor):
+        if taken(descriptor):
             path = socket_path(index)
             if path.is_socket():
                 path.unlink()

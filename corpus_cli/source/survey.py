@@ -3,11 +3,12 @@ index's freshness check compares with what it holds, without a second walk over 
 
 The root's own files are found in this process and stat'ed there when they are few (or when
 the survey is `whole`); past `ROOT_FILES_STATED` they are left to the freshness check, which
-stats any file the survey did not on every core. Each top-level folder is a task for a worker, which walks it as
-`discover` does and stats each file it finds. The folders come back in their order, so the
-files, their ids and the warnings are exactly `discover`'s. At 93,646 files, finding the files
-and then stat'ing them on both cores took three passes (a serial walk, the workers' start, their
-stat calls); here the walk and the stat calls share the workers, and the parent only merges.
+stats any file the survey did not on every core. Each top-level folder is a task for a worker,
+which walks it as `discover` does and stats each file it finds. The folders come back in their
+order, so the files, their ids and the warnings are exactly `discover`'s. At 93,646 files,
+finding the files and then stat'ing them on both cores took three passes (a serial walk, the
+workers' start, their stat calls); here the walk and the stat calls share the workers, and the
+parent only merges.
 """
 
 from __future__ import annotations
